@@ -1,0 +1,306 @@
+package io.brook.log;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All partition logs of one data directory. Partition {@code p} of topic {@code t} lives in {@code <dataDir>/t-p}.
+ * At start-up the {@value #CLEAN_SHUTDOWN_FILE} marker says whether logs may be trusted without a scan (it is removed
+ * at once, so a later crash is detected); the recovery points in {@value #RECOVERY_POINT_FILE} say where scanning
+ * starts otherwise. It runs the flusher (group commit), the interval flush, checkpoints and retention in background
+ * threads. {@link #close} flushes everything and writes the marker; it is idempotent.
+ */
+public final class LogManager implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LogManager.class);
+    public static final String CLEAN_SHUTDOWN_FILE = ".brook-clean-shutdown";
+    public static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
+    public static final String LOG_START_OFFSET_FILE = "log-start-offset-checkpoint";
+    private static final long CHECKPOINT_INTERVAL_MS = 10_000;
+
+    private final Path dataDir;
+    private final Storage storage;
+    private final Time time;
+    private final FlushPolicy flushPolicy;
+    private final boolean cleanShutdown;
+    private final Map<String, Long> recoveryPoints;
+    private final Map<String, Long> logStartOffsets;
+    private final ConcurrentHashMap<String, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Flusher flusher = new Flusher();
+    private final ScheduledExecutorService scheduler;
+    private final Object checkpointLock = new Object();
+    private boolean closed;
+
+    private LogManager(
+            Path dataDir,
+            Storage storage,
+            Time time,
+            FlushPolicy flushPolicy,
+            boolean cleanShutdown,
+            Map<String, Long> recoveryPoints,
+            Map<String, Long> logStartOffsets) {
+        this.dataDir = dataDir;
+        this.storage = storage;
+        this.time = time;
+        this.flushPolicy = flushPolicy;
+        this.cleanShutdown = cleanShutdown;
+        this.recoveryPoints = recoveryPoints;
+        this.logStartOffsets = logStartOffsets;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "brook-log-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens the data directory. Background work starts with {@link #startBackgroundTasks}.
+     *
+     * @param flushPolicy the broker-wide policy ({@link FlushPolicy#INTERVAL} flushes every {@code flushIntervalMs})
+     */
+    public static LogManager open(Path dataDir, Storage storage, Time time, FlushPolicy flushPolicy)
+            throws IOException {
+        requireNonNull(dataDir, "dataDir is null");
+        storage.createDirectories(dataDir);
+        Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+        boolean clean = storage.exists(marker);
+        Map<String, Long> recoveryPoints = readCheckpoint(storage, dataDir.resolve(RECOVERY_POINT_FILE));
+        Map<String, Long> logStartOffsets = readCheckpoint(storage, dataDir.resolve(LOG_START_OFFSET_FILE));
+        if (clean) {
+            storage.deleteIfExists(marker);
+            storage.fsyncDirectory(dataDir);
+        }
+        LOGGER.info("[data dir {}] opening after {} shutdown", dataDir, clean ? "a clean" : "an unclean (or first)");
+        return new LogManager(dataDir, storage, time, flushPolicy, clean, recoveryPoints, logStartOffsets);
+    }
+
+    /** Starts checkpoints, retention every {@code retentionCheckIntervalMs}, and the interval flush if configured. */
+    public void startBackgroundTasks(long retentionCheckIntervalMs, long flushIntervalMs) {
+        scheduler.scheduleWithFixedDelay(
+                this::checkpointQuietly, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::applyRetention, retentionCheckIntervalMs, retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+        if (flushPolicy == FlushPolicy.INTERVAL) {
+            scheduler.scheduleWithFixedDelay(this::flushAll, flushIntervalMs, flushIntervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public boolean startedAfterCleanShutdown() {
+        return cleanShutdown;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public FlushPolicy flushPolicy() {
+        return flushPolicy;
+    }
+
+    public static String directoryName(String topic, int partition) {
+        return topic + "-" + partition;
+    }
+
+    /** The log of a partition, opening (and recovering) or creating it on first use. */
+    public PartitionLog getOrCreate(String topic, int partition, LogConfig config) throws IOException {
+        String name = directoryName(topic, partition);
+        PartitionLog existing = logs.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (logs) {
+            existing = logs.get(name);
+            if (existing != null) {
+                return existing;
+            }
+            Path directory = dataDir.resolve(name);
+            boolean isNew = !storage.exists(directory);
+            PartitionLog log = PartitionLog.open(
+                    storage,
+                    directory,
+                    config,
+                    time,
+                    cleanShutdown && !isNew,
+                    recoveryPoints.getOrDefault(name, 0L),
+                    logStartOffsets.getOrDefault(name, 0L));
+            if (isNew) {
+                storage.fsyncDirectory(dataDir);
+            }
+            logs.put(name, log);
+            return log;
+        }
+    }
+
+    public PartitionLog get(String topic, int partition) {
+        return logs.get(directoryName(topic, partition));
+    }
+
+    /** Closes and deletes a partition's log and directory. */
+    public void delete(String topic, int partition) throws IOException {
+        String name = directoryName(topic, partition);
+        PartitionLog log;
+        synchronized (logs) {
+            log = logs.remove(name);
+        }
+        Path directory = dataDir.resolve(name);
+        if (log != null) {
+            log.close();
+        }
+        if (storage.exists(directory)) {
+            for (Path file : storage.list(directory)) {
+                storage.deleteIfExists(file);
+            }
+            storage.deleteIfExists(directory);
+            storage.fsyncDirectory(dataDir);
+        }
+        synchronized (checkpointLock) {
+            recoveryPoints.remove(name);
+            logStartOffsets.remove(name);
+        }
+    }
+
+    /** Completes when {@code lastOffset} of {@code log} is durable (immediately unless the policy is per-ack). */
+    public CompletableFuture<Void> awaitDurable(PartitionLog log, long lastOffset) {
+        if (flushPolicy != FlushPolicy.PER_ACK) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return flusher.awaitDurable(log, lastOffset);
+    }
+
+    /** Moves a log's start offset forward and records it durably before returning. */
+    public long deleteRecordsBefore(PartitionLog log, long offset) throws IOException {
+        long newStart = log.deleteRecordsBefore(offset);
+        checkpoint();
+        return newStart;
+    }
+
+    private void flushAll() {
+        for (PartitionLog log : logs.values()) {
+            try {
+                if (log.hasUnflushed()) {
+                    log.flush();
+                }
+            } catch (RuntimeException e) {
+                LOGGER.error("[log {}] interval flush failed", log.name(), e);
+            }
+        }
+    }
+
+    private void applyRetention() {
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.applyRetention();
+            } catch (RuntimeException e) {
+                LOGGER.error("[log {}] retention failed", log.name(), e);
+            }
+        }
+        checkpointQuietly();
+    }
+
+    private void checkpointQuietly() {
+        try {
+            checkpoint();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.warn("[data dir {}] could not write checkpoints: {}", dataDir, e.getMessage());
+        }
+    }
+
+    /** Writes each log's recovery point and log start offset. */
+    public void checkpoint() throws IOException {
+        synchronized (checkpointLock) {
+            for (PartitionLog log : logs.values()) {
+                recoveryPoints.put(log.name(), log.recoveryPoint());
+                logStartOffsets.put(log.name(), log.logStartOffset());
+            }
+            writeCheckpoint(dataDir.resolve(RECOVERY_POINT_FILE), recoveryPoints);
+            writeCheckpoint(dataDir.resolve(LOG_START_OFFSET_FILE), logStartOffsets);
+        }
+    }
+
+    private void writeCheckpoint(Path path, Map<String, Long> values) throws IOException {
+        StringBuilder text = new StringBuilder("0\n").append(values.size()).append('\n');
+        new TreeMap<>(values)
+                .forEach((name, offset) ->
+                        text.append(name).append(' ').append(offset).append('\n'));
+        storage.writeAtomically(path, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, Long> readCheckpoint(Storage storage, Path path) throws IOException {
+        Map<String, Long> values = new TreeMap<>();
+        if (!storage.exists(path)) {
+            return values;
+        }
+        String text = new String(storage.readAll(path), StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", -1);
+        try {
+            int count = Integer.parseInt(lines[1].trim());
+            for (int i = 0; i < count; i++) {
+                String[] parts = lines[2 + i].trim().split(" ");
+                values.put(parts[0], Long.parseLong(parts[1]));
+            }
+        } catch (RuntimeException e) {
+            LOGGER.warn("[data dir] checkpoint {} is malformed ({}); recovering every segment", path, e.toString());
+            values.clear();
+        }
+        return values;
+    }
+
+    public List<PartitionLog> logs() {
+        return new ArrayList<>(logs.values());
+    }
+
+    /**
+     * Stops background work, flushes and closes every log, writes the checkpoints and then the clean-shutdown
+     * marker. Idempotent; carries on after a failure and rethrows the first one.
+     */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        scheduler.shutdownNow();
+        flusher.close();
+        IOException failure = null;
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        try {
+            checkpoint();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        storage.writeAtomically(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+        LOGGER.info("[data dir {}] closed cleanly", dataDir);
+    }
+}

@@ -2,33 +2,214 @@ package io.brook.broker;
 
 import static java.util.Objects.requireNonNull;
 
+import io.brook.broker.admin.ClusterHandler;
+import io.brook.broker.admin.ConfigsHandler;
+import io.brook.broker.admin.MetadataHandler;
+import io.brook.broker.admin.TopicAdminHandler;
+import io.brook.broker.fetch.FetchHandler;
+import io.brook.broker.fetch.ListOffsetsHandler;
+import io.brook.broker.fetch.PartitionWatchers;
+import io.brook.broker.network.KafkaServer;
+import io.brook.broker.produce.ProduceHandler;
+import io.brook.broker.produce.ProducerIdManager;
+import io.brook.broker.topic.TopicConfigs;
+import io.brook.broker.topic.TopicManager;
+import io.brook.log.FileSystemStorage;
+import io.brook.log.LogManager;
+import io.brook.log.Storage;
+import io.brook.log.Time;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Brook broker: the Kafka listener, the topics and their logs. {@link #start} returns once the listener
- * accepts connections; {@link #close} stops accepting, finishes in-flight work, flushes every log and writes the
- * clean-shutdown marker. {@code close()} is idempotent.
+ * accepts connections; {@link #close} stops accepting, closes connections, finishes in-flight work, flushes every log
+ * and writes the clean-shutdown marker. {@code close()} is idempotent.
  */
 public final class Broker implements AutoCloseable {
-    private final BrokerConfig config;
+    private static final Logger LOGGER = LoggerFactory.getLogger(Broker.class);
+    private static final String META_FILE = "meta.properties";
 
-    private Broker(BrokerConfig config) {
-        this.config = requireNonNull(config, "config is null");
+    private final BrokerConfig config;
+    private final List<AutoCloseable> resources;
+    private final KafkaServer server;
+    private final String clusterId;
+    private boolean closed;
+
+    private Broker(BrokerConfig config, KafkaServer server, String clusterId, List<AutoCloseable> resources) {
+        this.config = config;
+        this.server = server;
+        this.clusterId = clusterId;
+        this.resources = resources;
     }
 
     public static Broker start(BrokerConfig config) throws IOException {
-        throw new IOException("not built yet: " + config.host());
+        return start(config, FileSystemStorage.INSTANCE, Time.SYSTEM);
+    }
+
+    static Broker start(BrokerConfig config, Storage storage, Time time) throws IOException {
+        requireNonNull(config, "config is null");
+        long started = System.nanoTime();
+        // Resources in the order they open; closed in reverse.
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Path dataDir = config.dataDir().toAbsolutePath();
+            storage.createDirectories(dataDir);
+            String clusterId = loadOrCreateClusterId(storage, dataDir, config.nodeId());
+            LogManager logs = LogManager.open(dataDir, storage, time, config.flushPolicy());
+            resources.add(logs);
+            TopicManager topics = TopicManager.load(storage, logs, new TopicConfigs(config));
+            ProducerIdManager producerIds = ProducerIdManager.open(storage, dataDir);
+            ExecutorService handlers = Executors.newFixedThreadPool(config.ioThreads(), named("brook-io"));
+            resources.add(() -> shutdown(handlers));
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("brook-timer"));
+            resources.add(() -> shutdown(timer));
+            AtomicInteger boundPort = new AtomicInteger(config.kafkaPort());
+            BrokerContext context = new BrokerContext(config, clusterId, boundPort::get, topics, logs, time);
+            PartitionWatchers watchers = new PartitionWatchers();
+            BrokerApis apis = new BrokerApis();
+            KafkaApis handler = new KafkaApis(
+                    apis,
+                    new MetadataHandler(context),
+                    new TopicAdminHandler(context),
+                    new ConfigsHandler(context),
+                    new ClusterHandler(context),
+                    new ProduceHandler(context, watchers, producerIds),
+                    new FetchHandler(context, watchers, timer, handlers),
+                    new ListOffsetsHandler(context));
+            int networkThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+            KafkaServer server = KafkaServer.start(
+                    config.host(),
+                    config.kafkaPort(),
+                    config.socketRequestMaxBytes(),
+                    networkThreads,
+                    handler,
+                    apis,
+                    handlers);
+            resources.add(server);
+            boundPort.set(server.port());
+            logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushIntervalMs());
+            LOGGER.info(
+                    "Brook broker {} of cluster {} started in {} ms on {}:{} (data in {}, flush policy {})",
+                    config.nodeId(),
+                    clusterId,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    config.host(),
+                    server.port(),
+                    dataDir,
+                    config.flushPolicy().configName());
+            return new Broker(config, server, clusterId, resources);
+        } catch (IOException | RuntimeException e) {
+            closeAll(resources, e);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            IOException failure = new IOException("interrupted while starting the broker", e);
+            closeAll(resources, failure);
+            throw failure;
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void shutdown(ExecutorService executor) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+
+    private static String loadOrCreateClusterId(Storage storage, Path dataDir, int nodeId) throws IOException {
+        Path file = dataDir.resolve(META_FILE);
+        Properties properties = new Properties();
+        if (storage.exists(file)) {
+            properties.load(new StringReader(new String(storage.readAll(file), StandardCharsets.UTF_8)));
+            String clusterId = properties.getProperty("cluster.id");
+            String storedNode = properties.getProperty("node.id");
+            if (clusterId == null || storedNode == null) {
+                throw new IOException(file + " lacks cluster.id or node.id; it is not a Brook data directory");
+            }
+            if (!storedNode.equals(Integer.toString(nodeId))) {
+                throw new IOException("data directory " + dataDir + " belongs to node.id " + storedNode
+                        + " but the configuration says node.id=" + nodeId);
+            }
+            return clusterId;
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        properties.setProperty("cluster.id", clusterId);
+        properties.setProperty("node.id", Integer.toString(nodeId));
+        properties.setProperty("version", "1");
+        StringWriter text = new StringWriter();
+        properties.store(text, "Brook data directory");
+        storage.writeAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        return clusterId;
     }
 
     public BrokerConfig config() {
         return config;
     }
 
+    public String clusterId() {
+        return clusterId;
+    }
+
     /** The port the Kafka listener is bound to (useful when the config asked for port 0). */
     public int kafkaPort() {
-        return config.kafkaPort();
+        return server.port();
     }
 
     @Override
-    public void close() {}
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOGGER.info("Brook broker shutting down");
+        closeAll(resources, null);
+        LOGGER.info("Brook broker stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> resources, Exception primary) throws IOException {
+        Exception failure = primary;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        resources.clear();
+        if (primary == null && failure != null) {
+            throw failure instanceof IOException io ? io : new IOException("broker shutdown failed", failure);
+        }
+    }
 }

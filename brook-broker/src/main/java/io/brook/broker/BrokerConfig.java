@@ -40,7 +40,8 @@ public record BrokerConfig(
         int indexIntervalBytes,
         int segmentIndexBytes,
         FlushPolicy flushPolicy,
-        long flushIntervalMs) {
+        long flushIntervalMs,
+        Map<String, String> originals) {
 
     public static final String HOST = "brook.host";
     public static final String KAFKA_PORT = "brook.kafka.port";
@@ -180,6 +181,16 @@ public record BrokerConfig(
         requireNonNull(host, "host is null");
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(flushPolicy, "flushPolicy is null");
+        originals =
+                java.util.Collections.unmodifiableMap(new TreeMap<>(requireNonNull(originals, "originals is null")));
+    }
+
+    /** Every key with its effective value as text, sorted by key (DescribeConfigs of the broker). */
+    public Map<String, String> effectiveValues() {
+        Map<String, Object> parsed = DEFINITION.parse(originals);
+        Map<String, String> values = new TreeMap<>();
+        parsed.forEach((key, value) -> values.put(key, value == null ? null : String.valueOf(value)));
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     /** Every default, as a fresh broker would run. */
@@ -217,7 +228,8 @@ public record BrokerConfig(
                 (Integer) values.get(INDEX_INTERVAL_BYTES),
                 (Integer) values.get(SEGMENT_INDEX_BYTES),
                 FlushPolicy.fromName((String) values.get(FLUSH_POLICY)),
-                (Long) values.get(FLUSH_INTERVAL_MS));
+                (Long) values.get(FLUSH_INTERVAL_MS),
+                properties);
     }
 
     private static String suggestion(String key) {

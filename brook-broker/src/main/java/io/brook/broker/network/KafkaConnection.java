@@ -1,0 +1,250 @@
+package io.brook.broker.network;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Decodes each frame's header and body with kafka-clients' generated classes, hands requests
+ * to the {@link RequestHandler} one at a time in arrival order, and writes responses in that same order as they
+ * complete (a long-polling fetch delays only its own connection). A frame that cannot be decoded is logged and closes
+ * this connection only; a request of a version the broker does not serve gets the protocol's UNSUPPORTED_VERSION.
+ */
+final class KafkaConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOGGER = LoggerFactory.getLogger(KafkaConnection.class);
+    private static final AtomicLong NEXT_ID = new AtomicLong();
+    private static final int MAX_QUEUED_RESPONSES = 64;
+
+    private final RequestHandler handler;
+    private final SupportedApis apis;
+    private final SerialExecutor executor;
+    private final String connectionId = "c" + NEXT_ID.incrementAndGet();
+    private final ArrayDeque<PendingResponse> pending = new ArrayDeque<>();
+    private ChannelHandlerContext context;
+
+    KafkaConnection(RequestHandler handler, SupportedApis apis, Executor handlerExecutor) {
+        this.handler = handler;
+        this.apis = apis;
+        this.executor = new SerialExecutor(handlerExecutor);
+    }
+
+    private static final class PendingResponse {
+        private ByteBuf response;
+        private boolean done;
+        private boolean closeAfter;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.context = ctx;
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        byte[] frame = (byte[]) message;
+        try {
+            dispatch(frame);
+        } catch (RuntimeException e) {
+            LOGGER.warn(
+                    "[connection {} {}] closing: malformed request frame of {} bytes: {}",
+                    connectionId,
+                    ctx.channel().remoteAddress(),
+                    frame.length,
+                    e.toString());
+            LOGGER.debug("[connection {}] malformed frame", connectionId, e);
+            closeAfterPending();
+        }
+    }
+
+    private void dispatch(byte[] frame) {
+        if (frame.length < 8) {
+            throw new IllegalArgumentException("a request header needs at least 8 bytes, got " + frame.length);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(frame);
+        short apiKeyId = buffer.getShort(0);
+        short version = buffer.getShort(2);
+        int correlationId = buffer.getInt(4);
+        if (!ApiKeys.hasId(apiKeyId)) {
+            throw new IllegalArgumentException("unknown API key " + apiKeyId);
+        }
+        ApiKeys apiKey = ApiKeys.forId(apiKeyId);
+        ApiVersionRange range = apis.ranges().get(apiKey);
+        if (apiKey == ApiKeys.API_VERSIONS && (range == null || version > range.max())) {
+            // KIP-511: answer a too-new ApiVersions with v0 and our ranges, so the client can pick a version.
+            ApiVersionsResponseData body = new ApiVersionsResponseData()
+                    .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                    .setApiKeys(apis.toApiVersions());
+            respondAt(new RequestHeader(apiKey, (short) 0, correlationId, null), body);
+            return;
+        }
+        if (range == null) {
+            throw new IllegalArgumentException("API " + apiKey + " is not served by Brook");
+        }
+        if (!apiKey.isVersionSupported(version)) {
+            throw new IllegalArgumentException("API " + apiKey + " version " + version
+                    + " is outside the codec's range " + apiKey.oldestVersion() + "-" + apiKey.latestVersion(true));
+        }
+        ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
+        RequestHeaderData headerData = new RequestHeaderData(accessor, apiKey.requestHeaderVersion(version));
+        RequestHeader header = new RequestHeader(apiKey, version, correlationId, headerData.clientId());
+        int bodyStart = buffer.position();
+        if (!range.contains(version)) {
+            Request request = new Request(
+                    header, apiKey.messageType.newRequest(), context.channel().remoteAddress(), connectionId);
+            respondWithError(
+                    request,
+                    frame,
+                    bodyStart,
+                    new UnsupportedVersionException("Brook serves " + apiKey + " versions " + range.min() + "-"
+                            + range.max() + "; the client sent version " + version));
+            return;
+        }
+        ApiMessage body = apiKey.messageType.newRequest();
+        body.read(accessor, version);
+        if (buffer.hasRemaining()) {
+            throw new IllegalArgumentException(
+                    buffer.remaining() + " bytes left over after the " + apiKey + " v" + version + " body");
+        }
+        Request request = new Request(header, body, context.channel().remoteAddress(), connectionId);
+        PendingResponse slot = reserveSlot();
+        executor.execute(() -> {
+            try {
+                handler.handle(request).whenComplete((response, error) -> {
+                    if (error != null) {
+                        complete(slot, errorResponse(request, frame, bodyStart, unwrap(error)));
+                    } else {
+                        complete(slot, response == null ? null : encode(header, response));
+                    }
+                });
+            } catch (RuntimeException e) {
+                complete(slot, errorResponse(request, frame, bodyStart, e));
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private ByteBuf errorResponse(Request request, byte[] frame, int bodyStart, Throwable error) {
+        if (!(error instanceof org.apache.kafka.common.errors.ApiException)) {
+            LOGGER.error("[connection {}] {} failed", connectionId, request.header(), error);
+        }
+        ByteBuffer body =
+                ByteBuffer.wrap(frame, bodyStart, frame.length - bodyStart).slice();
+        AbstractRequest parsed = AbstractRequest.parseRequest(
+                        request.header().apiKey(), request.version(), new ByteBufferAccessor(body))
+                .request;
+        return encode(request.header(), parsed.getErrorResponse(0, error).data());
+    }
+
+    private void respondWithError(Request request, byte[] frame, int bodyStart, Throwable error) {
+        PendingResponse slot = reserveSlot();
+        complete(slot, errorResponse(request, frame, bodyStart, error));
+    }
+
+    private void respondAt(RequestHeader header, ApiMessage body) {
+        PendingResponse slot = reserveSlot();
+        complete(slot, encode(header, body));
+    }
+
+    private PendingResponse reserveSlot() {
+        PendingResponse slot = new PendingResponse();
+        pending.add(slot);
+        if (pending.size() >= MAX_QUEUED_RESPONSES) {
+            // Back-pressure: stop reading until responses drain, as Kafka mutes a busy channel.
+            context.channel().config().setAutoRead(false);
+        }
+        return slot;
+    }
+
+    private void closeAfterPending() {
+        PendingResponse slot = reserveSlot();
+        slot.closeAfter = true;
+        slot.done = true;
+        drain();
+    }
+
+    static ByteBuf encode(RequestHeader header, ApiMessage body) {
+        short headerVersion = header.apiKey().responseHeaderVersion(header.apiVersion());
+        ResponseHeaderData responseHeader = new ResponseHeaderData().setCorrelationId(header.correlationId());
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = responseHeader.size(cache, headerVersion) + body.size(cache, header.apiVersion());
+        ByteBuffer buffer = ByteBuffer.allocate(4 + size);
+        buffer.putInt(size);
+        ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
+        responseHeader.write(accessor, cache, headerVersion);
+        body.write(accessor, cache, header.apiVersion());
+        return Unpooled.wrappedBuffer(buffer.array());
+    }
+
+    /** Called from any thread when a response is ready. */
+    private void complete(PendingResponse slot, ByteBuf response) {
+        context.channel().eventLoop().execute(() -> {
+            slot.response = response;
+            slot.done = true;
+            drain();
+        });
+    }
+
+    private void drain() {
+        boolean wrote = false;
+        while (!pending.isEmpty() && pending.peek().done) {
+            PendingResponse head = pending.poll();
+            if (head.closeAfter) {
+                pending.forEach(p -> {
+                    if (p.response != null) {
+                        p.response.release();
+                    }
+                });
+                pending.clear();
+                context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> context.close());
+                return;
+            }
+            if (head.response != null) {
+                if (context.channel().isActive()) {
+                    context.write(head.response, context.voidPromise());
+                    wrote = true;
+                } else {
+                    head.response.release();
+                }
+            }
+        }
+        if (wrote) {
+            context.flush();
+        }
+        if (pending.size() < MAX_QUEUED_RESPONSES / 2
+                && !context.channel().config().isAutoRead()) {
+            context.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOGGER.debug(
+                "[connection {} {}] closed after an error: {}",
+                connectionId,
+                ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+}

@@ -121,6 +121,11 @@ public final class FileSystemStorage implements Storage {
         }
 
         @Override
+        public FileChannel fileChannel() {
+            return channel;
+        }
+
+        @Override
         public void close() throws IOException {
             mapped = null;
             channel.close();

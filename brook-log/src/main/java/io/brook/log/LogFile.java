@@ -28,6 +28,14 @@ public interface LogFile extends AutoCloseable {
      */
     ByteBuffer map(int size) throws IOException;
 
+    /**
+     * The underlying channel when this file is a real one, so a reader can send a region of it to a socket without
+     * copying (sendfile); null when the storage is simulated.
+     */
+    default java.nio.channels.FileChannel fileChannel() {
+        return null;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -397,8 +397,9 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Reads whole batches from {@code offset} on, up to {@code maxBytes}; with {@code minOneBatch}, the first batch
-     * is returned whole even if it is larger.
+     * Reads batches from {@code offset} on, up to {@code maxBytes}; with {@code minOneBatch}, the first batch is
+     * returned whole even if it is larger. From a real file the result is a file region (which may end in a partial
+     * batch, as Kafka's does); from simulated storage it is whole batches in memory.
      *
      * @throws OffsetOutOfRangeException if {@code offset} is before the log start or after the log end
      */
@@ -410,7 +411,7 @@ public final class PartitionLog implements AutoCloseable {
                     "offset " + offset + " is out of range for " + name + ", which has offsets " + start + "-" + end);
         }
         if (offset == end) {
-            return new ReadResult(ByteBuffer.allocate(0), start, end);
+            return ReadResult.empty(start, end);
         }
         try {
             Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
@@ -421,8 +422,13 @@ public final class PartitionLog implements AutoCloseable {
                 if (position < endPosition) {
                     int firstBatch = segment.batchSizeAt(position);
                     int length = minOneBatch ? Math.max(maxBytes, firstBatch) : maxBytes;
+                    length = Math.min(length, endPosition - position);
+                    java.nio.channels.FileChannel channel = segment.fileChannel();
+                    if (channel != null) {
+                        return ReadResult.fileRegion(channel, position, length, start, end);
+                    }
                     ByteBuffer bytes = segment.read(position, length, endPosition);
-                    return new ReadResult(wholeBatches(bytes), start, end);
+                    return ReadResult.inMemory(wholeBatches(bytes), start, end);
                 }
                 entry = segments.higherEntry(entry.getKey());
             }
@@ -432,7 +438,7 @@ public final class PartitionLog implements AutoCloseable {
             // A segment deleted by retention while this read ran: the reader retries from the new start.
             throw new OffsetOutOfRangeException("offset " + offset + " of " + name + " was deleted while reading");
         }
-        return new ReadResult(ByteBuffer.allocate(0), start, end);
+        return ReadResult.empty(start, end);
     }
 
     private static ByteBuffer wholeBatches(ByteBuffer bytes) {

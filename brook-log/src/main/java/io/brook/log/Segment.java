@@ -117,6 +117,11 @@ final class Segment implements AutoCloseable {
         return offsetIndex.isFull() || timeIndex.isFull();
     }
 
+    /** The log file's channel for zero-copy reads, or null on simulated storage. */
+    java.nio.channels.FileChannel fileChannel() {
+        return log.fileChannel();
+    }
+
     Path logPath() {
         return directory.resolve(fileName(baseOffset, LOG_SUFFIX));
     }

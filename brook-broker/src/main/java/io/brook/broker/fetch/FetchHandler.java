@@ -2,6 +2,7 @@ package io.brook.broker.fetch;
 
 import io.brook.broker.BrokerContext;
 import io.brook.broker.admin.ApiErrors;
+import io.brook.broker.network.FileSliceRecords;
 import io.brook.broker.topic.Topic;
 import io.brook.log.OffsetOutOfRangeException;
 import io.brook.log.PartitionLog;
@@ -117,13 +118,17 @@ public final class FetchHandler {
                 try {
                     int limit = Math.min(cached.maxBytes, remaining);
                     ReadResult read = limit <= 0 && totalBytes > 0
-                            ? new ReadResult(java.nio.ByteBuffer.allocate(0), log.logStartOffset(), log.highWatermark())
+                            ? ReadResult.empty(log.logStartOffset(), log.highWatermark())
                             : log.read(cached.fetchOffset, Math.max(limit, 0), totalBytes == 0);
                     data.setHighWatermark(read.highWatermark())
                             .setLastStableOffset(read.highWatermark())
                             .setLogStartOffset(read.logStartOffset());
                     if (read.sizeInBytes() > 0) {
-                        data.setRecords(MemoryRecords.readableRecords(read.records()));
+                        data.setRecords(
+                                read.fileChannel() != null
+                                        ? new FileSliceRecords(
+                                                read.fileChannel(), read.filePosition(), read.sizeInBytes())
+                                        : MemoryRecords.readableRecords(read.records()));
                         totalBytes += read.sizeInBytes();
                         remaining -= read.sizeInBytes();
                     }
@@ -133,7 +138,7 @@ public final class FetchHandler {
                             .setLastStableOffset(log.highWatermark())
                             .setLogStartOffset(log.logStartOffset());
                     anyError = true;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | java.io.IOException e) {
                     ApiError error = ApiErrors.of(e);
                     data.setErrorCode(error.error().code());
                     anyError = true;

@@ -1,11 +1,11 @@
 package io.brook.broker.network;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +47,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private static final class PendingResponse {
-        private ByteBuf response;
+        private List<Object> response;
         private boolean done;
         private boolean closeAfter;
     }
@@ -145,7 +145,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    private ByteBuf errorResponse(Request request, byte[] frame, int bodyStart, Throwable error) {
+    private List<Object> errorResponse(Request request, byte[] frame, int bodyStart, Throwable error) {
         if (!(error instanceof org.apache.kafka.common.errors.ApiException)) {
             LOGGER.error("[connection {}] {} failed", connectionId, request.header(), error);
         }
@@ -184,21 +184,21 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         drain();
     }
 
-    static ByteBuf encode(RequestHeader header, ApiMessage body) {
+    /** Serialises a response: a size prefix, the header and the body, records left where they are. */
+    private List<Object> encode(RequestHeader header, ApiMessage body) {
         short headerVersion = header.apiKey().responseHeaderVersion(header.apiVersion());
         ResponseHeaderData responseHeader = new ResponseHeaderData().setCorrelationId(header.correlationId());
         ObjectSerializationCache cache = new ObjectSerializationCache();
         int size = responseHeader.size(cache, headerVersion) + body.size(cache, header.apiVersion());
-        ByteBuffer buffer = ByteBuffer.allocate(4 + size);
-        buffer.putInt(size);
-        ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
-        responseHeader.write(accessor, cache, headerVersion);
-        body.write(accessor, cache, header.apiVersion());
-        return Unpooled.wrappedBuffer(buffer.array());
+        ResponseWriter writer = new ResponseWriter(context.alloc(), Math.min(4 + size, 64 * 1024));
+        writer.writeInt(size);
+        responseHeader.write(writer, cache, headerVersion);
+        body.write(writer, cache, header.apiVersion());
+        return writer.finish();
     }
 
     /** Called from any thread when a response is ready. */
-    private void complete(PendingResponse slot, ByteBuf response) {
+    private void complete(PendingResponse slot, List<Object> response) {
         context.channel().eventLoop().execute(() -> {
             slot.response = response;
             slot.done = true;
@@ -211,21 +211,19 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         while (!pending.isEmpty() && pending.peek().done) {
             PendingResponse head = pending.poll();
             if (head.closeAfter) {
-                pending.forEach(p -> {
-                    if (p.response != null) {
-                        p.response.release();
-                    }
-                });
+                pending.forEach(p -> release(p.response));
                 pending.clear();
                 context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> context.close());
                 return;
             }
             if (head.response != null) {
                 if (context.channel().isActive()) {
-                    context.write(head.response, context.voidPromise());
+                    for (Object part : head.response) {
+                        context.write(part, context.voidPromise());
+                    }
                     wrote = true;
                 } else {
-                    head.response.release();
+                    release(head.response);
                 }
             }
         }
@@ -235,6 +233,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (pending.size() < MAX_QUEUED_RESPONSES / 2
                 && !context.channel().config().isAutoRead()) {
             context.channel().config().setAutoRead(true);
+        }
+    }
+
+    private static void release(List<Object> parts) {
+        if (parts != null) {
+            parts.forEach(io.netty.util.ReferenceCountUtil::release);
         }
     }
 

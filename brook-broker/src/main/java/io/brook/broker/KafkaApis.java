@@ -61,6 +61,19 @@ final class KafkaApis implements RequestHandler {
         this.listOffsets = listOffsets;
     }
 
+    /**
+     * Produce appends to the page cache and registers for fsync; Fetch reads index entries and batch headers and
+     * hands out file regions or registers a long poll: neither waits, so the network thread runs them directly.
+     */
+    @Override
+    public boolean isNonBlocking(org.apache.kafka.common.protocol.ApiKeys apiKey) {
+        return apiKey == org.apache.kafka.common.protocol.ApiKeys.PRODUCE
+                || apiKey == org.apache.kafka.common.protocol.ApiKeys.FETCH
+                || apiKey == org.apache.kafka.common.protocol.ApiKeys.API_VERSIONS
+                || apiKey == org.apache.kafka.common.protocol.ApiKeys.METADATA
+                || apiKey == org.apache.kafka.common.protocol.ApiKeys.LIST_OFFSETS;
+    }
+
     @Override
     public CompletionStage<ApiMessage> handle(Request request) {
         short version = request.version();

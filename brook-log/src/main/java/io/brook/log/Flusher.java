@@ -24,6 +24,9 @@ public final class Flusher implements AutoCloseable {
     private final Map<PartitionLog, TreeMap<Long, List<CompletableFuture<Void>>>> waiting = new LinkedHashMap<>();
     private final Thread thread;
     private boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong flushNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong completedWaiters = new java.util.concurrent.atomic.AtomicLong();
 
     public Flusher() {
         this.thread = new Thread(this::run, "brook-flusher");
@@ -76,8 +79,11 @@ public final class Flusher implements AutoCloseable {
     private void flushAndComplete(PartitionLog log) {
         long flushed;
         RuntimeException failure = null;
+        long started = System.nanoTime();
         try {
             flushed = log.flush();
+            flushes.incrementAndGet();
+            flushNanos.addAndGet(System.nanoTime() - started);
         } catch (RuntimeException e) {
             LOGGER.error("[log {}] fsync failed; failing the appends waiting for it", log.name(), e);
             flushed = -1;
@@ -96,6 +102,7 @@ public final class Flusher implements AutoCloseable {
                 waiting.remove(log);
             }
         }
+        completedWaiters.addAndGet(done.size());
         for (CompletableFuture<Void> future : done) {
             if (failure == null) {
                 future.complete(null);
@@ -132,6 +139,11 @@ public final class Flusher implements AutoCloseable {
             waiting.values().forEach(queue -> queue.values().forEach(remaining::addAll));
             waiting.clear();
         }
+        LOGGER.info(
+                "flusher: {} fsyncs for {} waiting appends, {} us per fsync",
+                flushes.get(),
+                completedWaiters.get(),
+                flushes.get() == 0 ? 0 : flushNanos.get() / flushes.get() / 1000);
         LogStorageException shutdown = new LogStorageException("the broker is shutting down");
         remaining.forEach(future -> future.completeExceptionally(shutdown));
     }

@@ -520,10 +520,12 @@ public final class PartitionLog implements AutoCloseable {
                 return target;
             }
             try {
+                // Rolled segments are flushed whole, indexes too, before the recovery point passes them; the active
+                // segment needs only its log file, since recovery always rebuilds the active segment's indexes.
                 for (Segment segment : toFlush) {
                     segment.flush();
                 }
-                current.flush();
+                current.flushLog();
             } catch (IOException e) {
                 throw new LogStorageException("[log " + name + "] fsync failed below offset " + target, e);
             }

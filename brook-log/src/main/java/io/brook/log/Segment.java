@@ -356,6 +356,18 @@ final class Segment implements AutoCloseable {
         lastOffset = Math.min(lastOffset, offset - 1);
     }
 
+    /**
+     * fsyncs the log file only (and, the first time, the directory that names it): enough for the active segment,
+     * whose indexes recovery rebuilds after a crash.
+     */
+    void flushLog() throws IOException {
+        log.force();
+        if (!nameDurable) {
+            storage.fsyncDirectory(directory);
+            nameDurable = true;
+        }
+    }
+
     /** fsyncs the log and index files (and, the first time, the directory that names them). */
     void flush() throws IOException {
         log.force();

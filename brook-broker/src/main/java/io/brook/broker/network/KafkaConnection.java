@@ -126,7 +126,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         Request request = new Request(header, body, context.channel().remoteAddress(), connectionId);
         PendingResponse slot = reserveSlot();
-        executor.execute(() -> {
+        Runnable task = () -> {
             try {
                 handler.handle(request).whenComplete((response, error) -> {
                     if (error != null) {
@@ -138,7 +138,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 complete(slot, errorResponse(request, frame, bodyStart, e));
             }
-        });
+        };
+        if (handler.isNonBlocking(apiKey)) {
+            executor.executeInlineIfIdle(task);
+        } else {
+            executor.execute(task);
+        }
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -199,11 +204,16 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Called from any thread when a response is ready. */
     private void complete(PendingResponse slot, List<Object> response) {
-        context.channel().eventLoop().execute(() -> {
+        Runnable finish = () -> {
             slot.response = response;
             slot.done = true;
             drain();
-        });
+        };
+        if (context.channel().eventLoop().inEventLoop()) {
+            finish.run();
+        } else {
+            context.channel().eventLoop().execute(finish);
+        }
     }
 
     private void drain() {

@@ -11,4 +11,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
  */
 public interface RequestHandler {
     CompletionStage<ApiMessage> handle(Request request);
+
+    /**
+     * Whether requests of this API are handled quickly without blocking (no fsync, no waiting), so the network thread
+     * may run them itself when the connection has nothing else queued.
+     */
+    default boolean isNonBlocking(org.apache.kafka.common.protocol.ApiKeys apiKey) {
+        return false;
+    }
 }

@@ -70,6 +70,7 @@ public final class Broker implements AutoCloseable {
         try {
             Path dataDir = config.dataDir().toAbsolutePath();
             storage.createDirectories(dataDir);
+            resources.add(lockDataDir(dataDir));
             String clusterId = loadOrCreateClusterId(storage, dataDir, config.nodeId());
             LogManager logs = LogManager.open(dataDir, storage, time, config.flushPolicy());
             resources.add(logs);
@@ -123,6 +124,26 @@ public final class Broker implements AutoCloseable {
             closeAll(resources, failure);
             throw failure;
         }
+    }
+
+    /** Holds an OS lock on the data directory, so a second broker on it fails at once (released if we die). */
+    private static AutoCloseable lockDataDir(Path dataDir) throws IOException {
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                dataDir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("data directory " + dataDir + " is in use by another Brook process");
+        }
+        return channel::close;
     }
 
     private static ThreadFactory named(String prefix) {

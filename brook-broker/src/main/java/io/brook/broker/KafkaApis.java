@@ -70,7 +70,6 @@ final class KafkaApis implements RequestHandler {
         return apiKey == org.apache.kafka.common.protocol.ApiKeys.PRODUCE
                 || apiKey == org.apache.kafka.common.protocol.ApiKeys.FETCH
                 || apiKey == org.apache.kafka.common.protocol.ApiKeys.API_VERSIONS
-                || apiKey == org.apache.kafka.common.protocol.ApiKeys.METADATA
                 || apiKey == org.apache.kafka.common.protocol.ApiKeys.LIST_OFFSETS;
     }
 

@@ -26,7 +26,8 @@ public final class Flusher implements AutoCloseable {
     private boolean closed;
     private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong flushNanos = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong completedWaiters = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong completedWaiters =
+            new java.util.concurrent.atomic.AtomicLong();
 
     public Flusher() {
         this.thread = new Thread(this::run, "brook-flusher");

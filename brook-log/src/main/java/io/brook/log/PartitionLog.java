@@ -303,6 +303,7 @@ public final class PartitionLog implements AutoCloseable {
                 throw new RecordTooLargeException("record batch of " + size + " bytes for " + name
                         + " exceeds max.message.bytes (" + currentConfig.maxMessageBytes() + ")");
             }
+            throwIfNotAProducerBatch(records, at);
             recordCount += RecordBatches.lastOffsetDelta(records, at) + 1;
             batchCount++;
             at += size;
@@ -352,6 +353,22 @@ public final class PartitionLog implements AutoCloseable {
             logEndOffset = next;
             return new AppendResult(
                     firstOffset, lastOffset, currentConfig.logAppendTime() ? now : -1, logStartOffset, false);
+        }
+    }
+
+    private void throwIfNotAProducerBatch(ByteBuffer records, int at) {
+        int count = RecordBatches.recordCount(records, at);
+        if (count <= 0) {
+            throw new CorruptRecordException("record batch for " + name + " has no records");
+        }
+        if (RecordBatches.lastOffsetDelta(records, at) != count - 1) {
+            throw new CorruptRecordException("record batch for " + name + " has " + count
+                    + " records but last offset delta " + RecordBatches.lastOffsetDelta(records, at)
+                    + "; a producer's batch has deltas 0.." + (count - 1));
+        }
+        if (RecordBatches.isControl(records, at) || RecordBatches.isTransactional(records, at)) {
+            throw new CorruptRecordException(
+                    "record batch for " + name + " is transactional; Brook does not support transactions yet");
         }
     }
 

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 abstract class MappedIndex implements AutoCloseable {
     private final Path path;
     private final LogFile file;
-    private final ByteBuffer buffer;
+    private volatile ByteBuffer buffer;
     private final int entrySize;
-    private final int maxEntries;
+    private volatile int maxEntries;
     protected final long baseOffset;
     private volatile int entries;
 
@@ -102,16 +102,22 @@ abstract class MappedIndex implements AutoCloseable {
         file.force();
     }
 
-    /** Shrinks the file to its entries; the index keeps serving reads from the mapping. */
+    /**
+     * Shrinks the file to its entries and maps just those, so no mapping reaches past the end of the file; readers
+     * still holding the old mapping read only entries that remain in the file.
+     */
     final void trimToEntries() throws IOException {
-        file.truncate((long) entries * entrySize);
+        int size = entries * entrySize;
+        file.truncate(size);
+        buffer = file.map(size);
+        maxEntries = entries;
     }
 
     /** Trims the file to its entries, then closes it. */
     @Override
     public void close() throws IOException {
         try {
-            trimToEntries();
+            file.truncate((long) entries * entrySize);
         } finally {
             file.close();
         }

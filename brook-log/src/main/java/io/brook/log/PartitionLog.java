@@ -104,6 +104,11 @@ public final class PartitionLog implements AutoCloseable {
                     recoveredFrom = baseOffset;
                 }
                 int truncated = segment.recover(config.indexIntervalBytes());
+                if (!last) {
+                    // Make the rebuilt indexes and any truncation durable before a recovery point can pass them.
+                    segment.onRolled();
+                    segment.flush();
+                }
                 if (truncated > 0 && !last) {
                     // What follows a torn segment was never acknowledged (acks wait for the earlier fsync): drop it,
                     // so offsets stay contiguous.

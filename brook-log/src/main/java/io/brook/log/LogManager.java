@@ -74,7 +74,23 @@ public final class LogManager implements AutoCloseable {
     public static LogManager open(Path dataDir, Storage storage, Time time, FlushPolicy flushPolicy)
             throws IOException {
         requireNonNull(dataDir, "dataDir is null");
+        Path absolute = dataDir.toAbsolutePath();
+        Path firstMissing = null;
+        for (Path directory = absolute; directory != null && !storage.exists(directory); ) {
+            firstMissing = directory;
+            directory = directory.getParent();
+        }
         storage.createDirectories(dataDir);
+        if (firstMissing != null) {
+            // A new directory's name is durable only once its parent is fsynced (Kafka does the same for a new log
+            // dir); without it a power loss takes the whole data directory, acknowledged appends included.
+            for (Path directory = absolute.getParent(); directory != null; directory = directory.getParent()) {
+                storage.fsyncDirectory(directory);
+                if (directory.equals(firstMissing.getParent())) {
+                    break;
+                }
+            }
+        }
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
         boolean clean = storage.exists(marker);
         Map<String, Long> recoveryPoints = readCheckpoint(storage, dataDir.resolve(RECOVERY_POINT_FILE));

@@ -46,6 +46,10 @@ abstract class MappedIndex implements AutoCloseable {
         return entries >= maxEntries;
     }
 
+    final boolean hasRoomFor(int count) {
+        return entries + count <= maxEntries;
+    }
+
     final ByteBuffer buffer() {
         return buffer;
     }

@@ -93,33 +93,56 @@ public final class PartitionLog implements AutoCloseable {
         for (int i = 0; i < baseOffsets.size(); i++) {
             long baseOffset = baseOffsets.get(i);
             boolean last = i == baseOffsets.size() - 1;
+            if (!last && baseOffsets.get(i + 1) <= startOffset) {
+                // Wholly before the log start: records deleted on request, whose files were still pending deletion or
+                // came back after a power loss. Such a segment may never have been fsynced; recovering it could cut
+                // off everything after it.
+                Segment.deleteFiles(storage, directory, baseOffset);
+                continue;
+            }
             // A segment is trusted when the whole of it lies before the recovery point (it was fsynced with its
             // indexes before the point was written), or after a clean shutdown.
             boolean trusted = cleanShutdown || (!last && baseOffsets.get(i + 1) <= recoveryPoint);
             Segment segment = Segment.open(
                     storage, directory, baseOffset, config.segmentIndexBytes(), now, trusted, last || !trusted);
             segments.put(baseOffset, segment);
+            int truncated = 0;
             if (!trusted) {
                 if (recoveredFrom < 0) {
                     recoveredFrom = baseOffset;
                 }
-                int truncated = segment.recover(config.indexIntervalBytes());
-                if (!last) {
-                    // Make the rebuilt indexes and any truncation durable before a recovery point can pass them.
-                    segment.onRolled();
-                    segment.flush();
-                }
-                if (truncated > 0 && !last) {
-                    // What follows a torn segment was never acknowledged (acks wait for the earlier fsync): drop it,
-                    // so offsets stay contiguous.
-                    for (long later : baseOffsets.subList(i + 1, baseOffsets.size())) {
-                        LOGGER.warn("[log {}] deleting segment {}, which follows a truncated segment", name, later);
-                        Segment.open(storage, directory, later, 0, now, true, false)
-                                .deleteFiles();
-                    }
-                    break;
-                }
+                truncated = segment.recover(config.indexIntervalBytes());
             }
+            // A power loss can also cut a segment's unflushed tail cleanly (nothing to truncate) while the next
+            // segment's name is already durable: the offsets would then jump.
+            boolean cutsOff = !last && (truncated > 0 || segment.nextOffset() != baseOffsets.get(i + 1));
+            if (!trusted && !last && !cutsOff) {
+                // Make the rebuilt indexes and any truncation durable before a recovery point can pass them.
+                segment.onRolled();
+                segment.flush();
+            }
+            if (cutsOff) {
+                if (recoveredFrom < 0) {
+                    recoveredFrom = baseOffset;
+                }
+                // What follows a torn segment was never acknowledged (acks wait for the earlier fsync): drop it,
+                // so offsets stay contiguous. This segment becomes the active one, so its indexes stay untrimmed.
+                for (long later : baseOffsets.subList(i + 1, baseOffsets.size())) {
+                    LOGGER.warn(
+                            "[log {}] deleting segment {}, which follows segment {} that ends at offset {}",
+                            name,
+                            later,
+                            baseOffset,
+                            segment.lastOffset());
+                    Segment.deleteFiles(storage, directory, later);
+                }
+                break;
+            }
+        }
+        if (recoveredFrom >= 0) {
+            // Durably: a dropped segment that came back after another power loss could continue the log, and an index
+            // file that recovery had to create again is only there for good once its name is.
+            storage.fsyncDirectory(directory);
         }
         if (segments.isEmpty()) {
             long base = Math.max(0, startOffset);
@@ -139,7 +162,8 @@ public final class PartitionLog implements AutoCloseable {
         deleteSegmentsBelow(logStartOffset);
         deletePendingFiles();
         flushedOffset = logEndOffset;
-        recoveryPoint = active.baseOffset();
+        // The field, not the parameter of the same name: every segment before the active one is durable now.
+        this.recoveryPoint = active.baseOffset();
         lastFlushMs = now;
         loadProducerState();
         LOGGER.info(
@@ -163,6 +187,7 @@ public final class PartitionLog implements AutoCloseable {
     private void loadProducerState() throws IOException {
         long snapshotOffset = -1;
         Path snapshotPath = null;
+        boolean deleted = false;
         for (Path path : storage.list(directory)) {
             String fileName = path.getFileName().toString();
             if (fileName.endsWith(SNAPSHOT_SUFFIX)) {
@@ -172,8 +197,14 @@ public final class PartitionLog implements AutoCloseable {
                     snapshotPath = path;
                 } else if (offset > logEndOffset) {
                     storage.deleteIfExists(path);
+                    deleted = true;
                 }
             }
+        }
+        if (deleted) {
+            // A snapshot of offsets the log lost describes batches that are gone. If it came back after another
+            // power loss, once new appends reach its offset, it would be loaded as the state of those appends.
+            storage.fsyncDirectory(directory);
         }
         long replayFrom = logStartOffset;
         if (snapshotPath != null) {
@@ -347,7 +378,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             long lastOffset = next - 1;
             try {
-                maybeRoll(limit - start, lastOffset, now, currentConfig);
+                maybeRoll(limit - start, batchCount, lastOffset, now, currentConfig);
                 active.append(records, lastOffset, currentConfig.indexIntervalBytes());
             } catch (IOException e) {
                 throw new LogStorageException("[log " + name + "] append failed at offset " + firstOffset, e);
@@ -377,12 +408,15 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    private void maybeRoll(int incomingBytes, long lastOffset, long now, LogConfig currentConfig) throws IOException {
+    private void maybeRoll(int incomingBytes, int incomingBatches, long lastOffset, long now, LogConfig currentConfig)
+            throws IOException {
         Segment segment = active;
         boolean full = segment.size() > 0 && (long) segment.size() + incomingBytes > currentConfig.segmentBytes();
         boolean old = segment.size() > 0 && now - segment.createdMs() >= currentConfig.segmentMs();
         boolean offsetsOverflow = lastOffset - segment.baseOffset() > Integer.MAX_VALUE;
-        if (full || old || segment.indexIsFull() || offsetsOverflow) {
+        // An empty segment never rolls: its successor would have the same base offset, hence the same files.
+        boolean indexFull = segment.size() > 0 && !segment.indexHasRoomFor(incomingBatches);
+        if (full || old || indexFull || offsetsOverflow) {
             roll(now);
         }
     }
@@ -483,13 +517,12 @@ public final class PartitionLog implements AutoCloseable {
      */
     public ByteBuffer batchAtOrAfterTimestamp(long timestamp) {
         try {
+            long start = logStartOffset;
             for (Segment segment : segments.values()) {
-                int position = segment.positionOfTimestamp(timestamp);
+                // Records before the log start are deleted even where their segment remains: look from the start.
+                int position = segment.positionOfTimestamp(timestamp, start);
                 if (position >= 0) {
-                    ByteBuffer batch = segment.read(position, segment.batchSizeAt(position), segment.size());
-                    if (RecordBatches.lastOffset(batch, 0) >= logStartOffset) {
-                        return batch;
-                    }
+                    return segment.read(position, segment.batchSizeAt(position), segment.size());
                 }
             }
             return null;

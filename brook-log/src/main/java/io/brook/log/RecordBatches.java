@@ -114,11 +114,12 @@ public final class RecordBatches {
             throw new CorruptRecordException("record batch at byte " + batchStart + " has length " + length
                     + ", smaller than the v2 header (" + (HEADER_SIZE - LOG_OVERHEAD) + ")");
         }
-        int totalSize = LOG_OVERHEAD + length;
-        if (totalSize > available) {
+        // Compared without adding, since a garbled length near Integer.MAX_VALUE would overflow the total size.
+        if (length > available - LOG_OVERHEAD) {
             throw new CorruptRecordException("record batch at byte " + batchStart + " is truncated: length says "
-                    + totalSize + " bytes, " + available + " are there");
+                    + (LOG_OVERHEAD + (long) length) + " bytes, " + available + " are there");
         }
+        int totalSize = LOG_OVERHEAD + length;
         byte magic = buffer.get(batchStart + MAGIC);
         if (magic != CURRENT_MAGIC) {
             throw new CorruptRecordException("record batch at byte " + batchStart + " has magic " + magic

@@ -113,8 +113,9 @@ final class Segment implements AutoCloseable {
         return createdMs;
     }
 
-    boolean indexIsFull() {
-        return offsetIndex.isFull() || timeIndex.isFull();
+    /** Whether both indexes can take an entry for each of {@code batches} more batches. */
+    boolean indexHasRoomFor(int batches) {
+        return offsetIndex.hasRoomFor(batches) && timeIndex.hasRoomFor(batches);
     }
 
     /** The log file's channel for zero-copy reads, or null on simulated storage. */
@@ -139,13 +140,18 @@ final class Segment implements AutoCloseable {
         for (int at = start; at < limit; ) {
             int batchSize = RecordBatches.totalSize(batches, at);
             long batchTimestamp = RecordBatches.maxTimestamp(batches, at);
-            if (bytesSinceLastIndexEntry >= indexIntervalBytes || offsetIndex.entries() == 0 && position == 0) {
+            // The log rolls before an index fills up; an append of more batches than a whole index holds just
+            // skips entries (as recovery does), which only lengthens the scans that lookups do.
+            if ((bytesSinceLastIndexEntry >= indexIntervalBytes || (offsetIndex.entries() == 0 && position == 0))
+                    && !offsetIndex.isFull()) {
                 offsetIndex.append(RecordBatches.baseOffset(batches, at), position + (at - start));
                 bytesSinceLastIndexEntry = 0;
             }
             if (batchTimestamp > largestTimestamp) {
                 largestTimestamp = batchTimestamp;
-                timeIndex.maybeAppend(batchTimestamp, RecordBatches.baseOffset(batches, at));
+                if (!timeIndex.isFull()) {
+                    timeIndex.maybeAppend(batchTimestamp, RecordBatches.baseOffset(batches, at));
+                }
             }
             bytesSinceLastIndexEntry += batchSize;
             at += batchSize;
@@ -197,10 +203,18 @@ final class Segment implements AutoCloseable {
      * segment.
      */
     int positionOfTimestamp(long timestamp) throws IOException {
+        return positionOfTimestamp(timestamp, baseOffset);
+    }
+
+    /**
+     * The position of the first batch that ends at or after {@code fromOffset} (the log start offset) and whose max
+     * timestamp is at least {@code timestamp}, or -1 if none is in this segment.
+     */
+    int positionOfTimestamp(long timestamp, long fromOffset) throws IOException {
         if (maxTimestamp < timestamp) {
             return -1;
         }
-        int position = positionOf(timeIndex.lookupStartOffset(timestamp));
+        int position = Math.max(positionOf(timeIndex.lookupStartOffset(timestamp)), positionOf(fromOffset));
         int end = size;
         ByteBuffer header = ByteBuffer.allocate(RecordBatches.HEADER_SIZE);
         while (position < end) {
@@ -273,9 +287,11 @@ final class Segment implements AutoCloseable {
                 }
                 long batchBase = RecordBatches.baseOffset(chunk, at);
                 long batchLast = RecordBatches.lastOffset(chunk, at);
-                if (batchBase <= lastOffset) {
+                // Offsets run on without gaps in a Brook log, and the base offset is outside the CRC: a torn write
+                // that garbled it must not pass (nor overflow the index's relative offsets).
+                if (batchBase != lastOffset + 1) {
                     problem = "batch at position " + (position + at) + " has base offset " + batchBase
-                            + ", not after the previous batch's last offset " + lastOffset;
+                            + ", not right after the previous batch's last offset " + lastOffset;
                     position += at;
                     break scan;
                 }
@@ -327,11 +343,24 @@ final class Segment implements AutoCloseable {
         ByteBuffer header = ByteBuffer.allocate(RecordBatches.HEADER_SIZE);
         long last = baseOffset - 1;
         long largestTimestamp = timeIndex.lastTimestamp();
+        // The last entry must name a batch that is there; otherwise this segment would pass for empty or end early,
+        // and the log would drop the segments after it to keep its offsets contiguous.
+        if (entries > 0 && position >= end) {
+            throw new CorruptIndexException("index " + offsetIndex.path() + " has its last entry at position "
+                    + position + ", past the end of the log (" + end + " bytes)");
+        }
+        boolean first = true;
         while (position < end) {
             header.clear();
             if (log.read(header, position) < RecordBatches.HEADER_SIZE) {
                 throw new CorruptRecordException("segment " + logPath() + " ends in a torn header at " + position);
             }
+            if (first && entries > 0 && RecordBatches.baseOffset(header, 0) != offsetIndex.keyAt(entries - 1)) {
+                throw new CorruptIndexException("index " + offsetIndex.path() + " says offset "
+                        + offsetIndex.keyAt(entries - 1) + " is at position " + position + ", where the batch has base"
+                        + " offset " + RecordBatches.baseOffset(header, 0));
+            }
+            first = false;
             last = RecordBatches.lastOffset(header, 0);
             largestTimestamp = Math.max(largestTimestamp, RecordBatches.maxTimestamp(header, 0));
             int batchSize = RecordBatches.totalSize(header, 0);
@@ -387,9 +416,14 @@ final class Segment implements AutoCloseable {
 
     void deleteFiles() throws IOException {
         close();
-        storage.deleteIfExists(offsetIndex.path());
-        storage.deleteIfExists(timeIndex.path());
-        storage.deleteIfExists(logPath());
+        deleteFiles(storage, directory, baseOffset);
+    }
+
+    /** Deletes the files of a segment that is not open, without reading them. */
+    static void deleteFiles(Storage storage, Path directory, long baseOffset) throws IOException {
+        storage.deleteIfExists(directory.resolve(fileName(baseOffset, INDEX_SUFFIX)));
+        storage.deleteIfExists(directory.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)));
+        storage.deleteIfExists(directory.resolve(fileName(baseOffset, LOG_SUFFIX)));
     }
 
     @Override

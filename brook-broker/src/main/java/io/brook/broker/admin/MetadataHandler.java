@@ -54,7 +54,10 @@ public final class MetadataHandler {
     }
 
     private MetadataResponseTopic describe(MetadataRequestData.MetadataRequestTopic requested, boolean mayCreate) {
-        if (requested.name() == null) {
+        // Clients that name topics by id send a null name (or, some, an empty one) with the id.
+        boolean byId =
+                requested.name() == null || (requested.name().isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId()));
+        if (byId) {
             Uuid id = requested.topicId();
             return context.topics()
                     .topic(id)

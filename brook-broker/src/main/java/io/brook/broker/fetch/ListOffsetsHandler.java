@@ -48,7 +48,9 @@ public final class ListOffsetsHandler {
                 } else {
                     try {
                         lookup(log, partition.timestamp(), result);
-                        result.setLeaderEpoch(0);
+                        if (version >= 4) { // the field only exists from v4; writing it earlier fails
+                            result.setLeaderEpoch(0);
+                        }
                     } catch (RuntimeException e) {
                         ApiError error = ApiErrors.of(e);
                         result.setErrorCode(error.error().code());

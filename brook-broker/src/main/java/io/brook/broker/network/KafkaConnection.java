@@ -131,8 +131,20 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 handler.handle(request).whenComplete((response, error) -> {
                     if (error != null) {
                         complete(slot, errorResponse(request, frame, bodyStart, unwrap(error)));
-                    } else {
+                        return;
+                    }
+                    try {
                         complete(slot, response == null ? null : encode(header, response));
+                    } catch (RuntimeException e) {
+                        // A response the codec cannot write is a Brook bug; without an answer the client would
+                        // wait forever, so say what failed and close the connection.
+                        LOGGER.error(
+                                "[connection {}] cannot encode the response to {} v{}; closing the connection",
+                                connectionId,
+                                header.apiKey(),
+                                header.apiVersion(),
+                                e);
+                        closeAt(slot);
                     }
                 });
             } catch (RuntimeException e) {
@@ -182,6 +194,20 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return slot;
     }
 
+    /** Turns a reserved slot into a close: responses before it are still written, later ones dropped. */
+    private void closeAt(PendingResponse slot) {
+        Runnable finish = () -> {
+            slot.closeAfter = true;
+            slot.done = true;
+            drain();
+        };
+        if (context.channel().eventLoop().inEventLoop()) {
+            finish.run();
+        } else {
+            context.channel().eventLoop().execute(finish);
+        }
+    }
+
     private void closeAfterPending() {
         PendingResponse slot = reserveSlot();
         slot.closeAfter = true;
@@ -196,9 +222,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         int size = responseHeader.size(cache, headerVersion) + body.size(cache, header.apiVersion());
         ResponseWriter writer = new ResponseWriter(context.alloc(), Math.min(4 + size, 64 * 1024));
-        writer.writeInt(size);
-        responseHeader.write(writer, cache, headerVersion);
-        body.write(writer, cache, header.apiVersion());
+        try {
+            writer.writeInt(size);
+            responseHeader.write(writer, cache, headerVersion);
+            body.write(writer, cache, header.apiVersion());
+        } catch (RuntimeException e) {
+            writer.abandon();
+            throw e;
+        }
         return writer.finish();
     }
 

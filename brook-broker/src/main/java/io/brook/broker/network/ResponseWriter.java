@@ -31,6 +31,15 @@ final class ResponseWriter implements Writable {
         return parts;
     }
 
+    /** Releases everything written so far, after a failed write. */
+    void abandon() {
+        buffer.release();
+        for (Object part : parts) {
+            io.netty.util.ReferenceCountUtil.release(part);
+        }
+        parts.clear();
+    }
+
     private void cutPart() {
         int end = buffer.writerIndex();
         if (end > partStart) {

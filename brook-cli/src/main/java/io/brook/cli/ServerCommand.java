@@ -1,0 +1,151 @@
+package io.brook.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.brook.broker.BrokerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brook server}: runs the broker in the foreground until SIGINT or SIGTERM, then closes it (flushing the logs and
+ * writing the clean-shutdown marker) and exits 0.
+ * Settings come from a properties file, then {@code --set}, then the dedicated flags; later sources win.
+ */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = "Run the Brook broker in the foreground until Ctrl-C or SIGTERM.",
+        footer = {
+            "",
+            "Settings are read from --config, then --set, then --data-dir/--kafka-port/--host; later ones win.",
+            "Unknown keys and bad values are refused (exit code 2). The keys are listed in README.md."
+        })
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Directory holding the logs (key " + BrokerConfig.DATA_DIR + "; default ./brook-data).")
+    Path dataDir;
+
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "PORT",
+            description =
+                    "Kafka protocol port (key " + BrokerConfig.KAFKA_PORT + "; default 9092; 0 picks a free one).")
+    Integer kafkaPort;
+
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            description = "Address to bind and advertise (key " + BrokerConfig.HOST + "; default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Java properties file with broker settings.")
+    Path configFile;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "One broker setting, e.g. --set brook.flush.policy=interval (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    private final RunningBroker.Launcher launcher;
+    private final ShutdownSignal shutdownSignal;
+
+    ServerCommand() {
+        this(RunningBroker::start, new ProcessSignals());
+    }
+
+    ServerCommand(RunningBroker.Launcher launcher, ShutdownSignal shutdownSignal) {
+        this.launcher = requireNonNull(launcher, "launcher is null");
+        this.shutdownSignal = requireNonNull(shutdownSignal, "shutdownSignal is null");
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BrokerConfig config;
+        try {
+            config = BrokerConfig.parse(brokerProperties());
+        } catch (IOException | ConfigException e) {
+            err.println("Error: " + e.getMessage());
+            return BrookCommand.EXIT_USAGE;
+        }
+        RunningBroker broker;
+        try {
+            broker = launcher.start(config);
+        } catch (IOException e) {
+            err.println("Error: Brook could not start: " + e.getMessage());
+            return BrookCommand.EXIT_FAILURE;
+        }
+        out.println("Brook ready on " + config.host() + ":" + broker.kafkaPort());
+        out.flush();
+        shutdownSignal.await();
+        int exitCode = 0;
+        try {
+            broker.close();
+        } catch (Exception e) {
+            err.println("Error: Brook did not stop cleanly: " + e.getMessage());
+            exitCode = BrookCommand.EXIT_FAILURE;
+        }
+        out.flush();
+        err.flush();
+        shutdownSignal.finished(exitCode);
+        return exitCode;
+    }
+
+    /** The properties handed to {@link BrokerConfig#parse}: the file, overlaid with --set, overlaid with the flags. */
+    Map<String, String> brokerProperties() throws IOException {
+        Map<String, String> properties = new TreeMap<>();
+        if (configFile != null) {
+            properties.putAll(readPropertiesFile(configFile));
+        }
+        properties.putAll(settings);
+        if (dataDir != null) {
+            properties.put(BrokerConfig.DATA_DIR, dataDir.toString());
+        }
+        if (kafkaPort != null) {
+            properties.put(BrokerConfig.KAFKA_PORT, Integer.toString(kafkaPort));
+        }
+        if (host != null) {
+            properties.put(BrokerConfig.HOST, host);
+        }
+        return Collections.unmodifiableMap(properties);
+    }
+
+    static Map<String, String> readPropertiesFile(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new IOException("config file '" + file + "' does not exist", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("cannot read config file '" + file + "': " + e.getMessage(), e);
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            values.put(key, properties.getProperty(key).strip());
+        }
+        return values;
+    }
+}

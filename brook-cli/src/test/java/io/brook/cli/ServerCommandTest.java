@@ -1,0 +1,236 @@
+package io.brook.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brook.broker.BrokerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+    @TempDir
+    Path directory;
+
+    private final List<BrokerConfig> started = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+
+    private final RunningBroker.Launcher fakeLauncher = config -> {
+        started.add(config);
+        events.add("started");
+        return new RunningBroker() {
+            @Override
+            public int kafkaPort() {
+                return 40123;
+            }
+
+            @Override
+            public void close() {
+                events.add("closed");
+            }
+        };
+    };
+
+    private final ShutdownSignal immediateShutdown = new ShutdownSignal() {
+        @Override
+        public void await() {
+            events.add("signalled");
+        }
+
+        @Override
+        public void finished(int exitCode) {
+            events.add("finished " + exitCode);
+        }
+    };
+
+    @Test
+    void overlaysFileThenSetThenFlags() throws IOException {
+        // Given
+        Path file = directory.resolve("brook.properties");
+        Files.writeString(
+                file,
+                "log.dir=/from/file\nbrook.flush.policy=interval\nnum.partitions=2\nbrook.kafka.port = 9000  \n",
+                StandardCharsets.UTF_8);
+        ServerCommand command = new ServerCommand(fakeLauncher, immediateShutdown);
+
+        // When
+        new CommandLine(command)
+                .parseArgs(
+                        "--config", file.toString(),
+                        "--set", "num.partitions=4",
+                        "--set", "log.dir=/from/set",
+                        "--data-dir", "/from/flag",
+                        "--host", "0.0.0.0");
+
+        // Then
+        assertThat(command.brokerProperties())
+                .containsExactly(
+                        Map.entry("brook.flush.policy", "interval"),
+                        Map.entry("brook.host", "0.0.0.0"),
+                        Map.entry("brook.kafka.port", "9000"),
+                        Map.entry("log.dir", "/from/flag"),
+                        Map.entry("num.partitions", "4"));
+    }
+
+    @Test
+    void kafkaPortFlagOverridesSetAndFile() throws IOException {
+        // Given
+        ServerCommand command = new ServerCommand(fakeLauncher, immediateShutdown);
+
+        // When
+        new CommandLine(command).parseArgs("--set", "brook.kafka.port=1", "--kafka-port", "0");
+
+        // Then
+        assertThat(command.brokerProperties()).containsExactly(Map.entry("brook.kafka.port", "0"));
+    }
+
+    @Test
+    void passesNothingWhenNoOptionIsGivenSoBrokerDefaultsApply() throws IOException {
+        // Given
+        ServerCommand command = new ServerCommand(fakeLauncher, immediateShutdown);
+
+        // When
+        new CommandLine(command).parseArgs();
+
+        // Then
+        assertThat(command.brokerProperties()).isEmpty();
+    }
+
+    @Test
+    void startsWithParsedConfigPrintsReadyLineAndClosesOnShutdown() {
+        // When
+        CliRun run = CliRun.command(
+                new ServerCommand(fakeLauncher, immediateShutdown),
+                "--data-dir",
+                directory.toString(),
+                "--kafka-port",
+                "0",
+                "--set",
+                "brook.flush.policy=none");
+
+        // Then
+        assertThat(run.exitCode).isZero();
+        assertThat(run.out).isEqualTo("Brook ready on 127.0.0.1:40123" + System.lineSeparator());
+        assertThat(run.err).isEmpty();
+        assertThat(started).hasSize(1);
+        assertThat(started.get(0).dataDir()).isEqualTo(directory);
+        assertThat(started.get(0).kafkaPort()).isZero();
+        assertThat(started.get(0).flushPolicy().configName()).isEqualTo("none");
+        assertThat(events).containsExactly("started", "signalled", "closed", "finished 0");
+    }
+
+    @Test
+    void unknownKeyIsAUsageErrorNamingTheKey() {
+        // When
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--set", "foo=1");
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).startsWith("Error: Unknown configuration key 'foo'");
+        assertThat(run.err).doesNotContain("at io.brook");
+        assertThat(run.out).isEmpty();
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void unknownKeyInConfigFileSuggestsTheClosestKey() throws IOException {
+        // Given
+        Path file = directory.resolve("brook.properties");
+        Files.writeString(file, "log.segment.byte=1048576\n", StandardCharsets.UTF_8);
+
+        // When
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--config", file.toString());
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err)
+                .isEqualTo("Error: Unknown configuration key 'log.segment.byte'; did you mean 'log.segment.bytes'?"
+                        + System.lineSeparator());
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void badValueIsAUsageErrorNamingTheKey() {
+        // When
+        CliRun run = CliRun.command(
+                new ServerCommand(fakeLauncher, immediateShutdown), "--set", "brook.flush.policy=sometimes");
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).startsWith("Error: ").contains("brook.flush.policy").contains("sometimes");
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void missingConfigFileIsAUsageError() {
+        // Given
+        Path missing = directory.resolve("missing.properties");
+
+        // When
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--config", missing.toString());
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).isEqualTo("Error: config file '" + missing + "' does not exist" + System.lineSeparator());
+    }
+
+    @Test
+    void setWithoutEqualsSignIsRejectedByTheParser() {
+        // When
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--set", "foo");
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).contains("--set").contains("foo");
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void startFailureExitsOneWithTheBrokerMessage() {
+        // Given
+        RunningBroker.Launcher failing = config -> {
+            throw new IOException("not built yet: 127.0.0.1");
+        };
+
+        // When
+        CliRun run = CliRun.command(new ServerCommand(failing, immediateShutdown));
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err)
+                .isEqualTo("Error: Brook could not start: not built yet: 127.0.0.1" + System.lineSeparator());
+        assertThat(run.out).isEmpty();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void closeFailureExitsOne() {
+        // Given
+        RunningBroker.Launcher failingClose = config -> new RunningBroker() {
+            @Override
+            public int kafkaPort() {
+                return 9092;
+            }
+
+            @Override
+            public void close() throws IOException {
+                throw new IOException("disk full");
+            }
+        };
+
+        // When
+        CliRun run = CliRun.command(new ServerCommand(failingClose, immediateShutdown));
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).isEqualTo("Brook ready on 127.0.0.1:9092" + System.lineSeparator());
+        assertThat(run.err).isEqualTo("Error: Brook did not stop cleanly: disk full" + System.lineSeparator());
+        assertThat(events).containsExactly("signalled", "finished 1");
+    }
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Benchmarks against the real anchors. Not tests: each prints a table and, as its last line, "summary key=value ...".
+#
+#   bench/run.sh broker    Brook vs Apache Kafka 4.3.1 (one KRaft node) with Kafka's own perf tools (~5 min)
+#
+# Environment (broker): QUICK=1 runs 10x fewer records (a smoke run of ~1 min);
+#   BENCH_RECORDS_100B (2000000), BENCH_RECORDS_1KIB (600000), BENCH_RATE (50000), BENCH_RATE_RECORDS (1000000),
+#   BENCH_LATENCY_RECORDS (10000), BENCH_SETTLE_SECONDS (5), BENCH_RUN_TIMEOUT_SECONDS (300 per tool run),
+#   BENCH_START_TIMEOUT_SECONDS (120), BENCH_TIMEOUT_SECONDS (1800 for everything), BENCH_SYSTEMS (kafka,brook),
+#   BENCH_BROOK_JAVA_OPTS (e.g. -Xmx1g), BENCH_BROOK_ARGS (e.g. --set brook.flush.policy=none),
+#   BENCH_BROOK_CDS=off (no class-data-sharing archive), BENCH_KEEP=1 (keep the work directory under /tmp),
+#   BENCH_BUILD=0 (use the builds as they are).
+# It builds what it needs first (brook-bench, Kafka's jars from Maven Central, Brook when missing or older than its
+# sources), every Maven call under the shared lock /tmp/brook-mvn.lock.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+usage() {
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+}
+
+# Maven output goes to stderr: stdout carries only the report.
+mvn() {
+    (cd "$root" && flock /tmp/brook-mvn.lock ./mvnw -q -B "$@" < /dev/null) >&2
+}
+
+# True when $1 is missing or anything under the other paths is newer than it.
+stale() {
+    local stamp="$1"
+    shift
+    [[ -e "$stamp" ]] || return 0
+    [[ -n "$(find "$@" -newer "$stamp" -print -quit 2> /dev/null)" ]]
+}
+
+first_jar() {
+    local jar
+    for jar in "$1"/"$2"-*.jar; do
+        case "$jar" in
+            *-sources.jar | *-javadoc.jar | *-tests.jar) ;;
+            *) [[ -f "$jar" ]] && echo "$jar" && return ;;
+        esac
+    done
+}
+
+build_broker_benchmark() {
+    local bench="$root/brook-bench/target" cli="$root/brook-cli/target"
+    if stale "$(first_jar "$bench" brook-bench)" "$root/pom.xml" "$root/brook-bench/pom.xml" \
+        "$root/brook-bench/src/main"; then
+        echo "Building brook-bench..." >&2
+        mvn -DskipTests install -pl brook-bench
+    fi
+    if stale "$bench/kafka-lib/.copied" "$root/brook-bench/kafka"; then
+        echo "Copying Apache Kafka's jars from Maven Central into brook-bench/target..." >&2
+        rm -rf "$bench/kafka-lib" "$bench/kafka-tools-lib"
+        mvn -f brook-bench/kafka/pom.xml dependency:copy-dependencies
+        touch "$bench/kafka-lib/.copied"
+    fi
+    # Brook: the sources ./brook watches (every module but brook-it and brook-bench).
+    local sources=("$root/pom.xml" "$root/.mvn") module
+    for module in "$root"/brook-*/; do
+        case "$(basename "$module")" in
+            brook-it | brook-bench) continue ;;
+        esac
+        sources+=("${module}pom.xml")
+        [[ -d "${module}src/main" ]] && sources+=("${module}src/main")
+    done
+    if stale "$(first_jar "$cli" brook-cli)" "${sources[@]}"; then
+        echo "Building Brook (brook-cli and the modules it needs)..." >&2
+        if ! mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true install -pl brook-cli -am; then
+            if [[ -n "$(first_jar "$cli" brook-cli)" ]]; then
+                echo "Warning: the Brook build failed; benchmarking the previous build in brook-cli/target." >&2
+            else
+                echo "Warning: the Brook build failed; Brook's figures will be n/a." >&2
+            fi
+            return
+        fi
+    fi
+    # ./brook keeps a class-data-sharing archive beside the build and retrains it after each build; Brook is measured
+    # as ./brook runs it. The build is fresh here, so ./brook builds nothing.
+    if [[ "${BENCH_BROOK_CDS:-on}" != off ]]; then
+        "$root/brook" version > /dev/null 2>&1 || echo "Warning: ./brook version failed; Brook may start without its archive." >&2
+    fi
+}
+
+work=""
+bench_pid=""
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+    local pid tries
+    if [[ -n "$bench_pid" ]] && kill -0 "$bench_pid" 2> /dev/null; then
+        kill -TERM "$bench_pid" 2> /dev/null || true # its shutdown hook stops the brokers
+        for ((tries = 0; tries < 300; tries++)); do
+            kill -0 "$bench_pid" 2> /dev/null || break
+            sleep 0.1
+        done
+    fi
+    if [[ -n "$work" && -f "$work/pids" ]]; then
+        # Only processes this run started: their command lines name the work directory.
+        while read -r pid; do
+            if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF "$work"; then
+                kill -TERM "$pid" 2> /dev/null || true
+                for ((tries = 0; tries < 100; tries++)); do
+                    kill -0 "$pid" 2> /dev/null || break
+                    sleep 0.1
+                done
+                kill -KILL "$pid" 2> /dev/null || true
+            fi
+        done < "$work/pids"
+    fi
+    if [[ -n "$work" && -d "$work" ]]; then
+        if [[ "${BENCH_KEEP:-}" == 1 ]]; then
+            echo "Kept the work directory $work" >&2
+        else
+            rm -rf "$work"
+        fi
+    fi
+}
+
+run_broker_benchmark() {
+    if [[ "${BENCH_BUILD:-1}" != 0 ]]; then
+        build_broker_benchmark
+    fi
+    local bench="$root/brook-bench/target" jar status=0
+    jar="$(first_jar "$bench" brook-bench)"
+    if [[ -z "$jar" ]]; then
+        echo "No brook-bench build in $bench" >&2
+        exit 1
+    fi
+    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-1800}" \
+        "$java" -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+        -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient=error -Dorg.slf4j.simpleLogger.logFile=System.err \
+        -cp "$jar:$bench/lib/*" io.brook.bench.BrokerBenchmark \
+        --work-dir "$work" --kafka-lib "$bench/kafka-lib" --kafka-tools-lib "$bench/kafka-tools-lib" \
+        --brook-home "$root/brook-cli/target" < /dev/null &
+    bench_pid=$!
+    wait "$bench_pid" || status=$?
+    bench_pid=""
+    exit "$status"
+}
+
+case "${1:-}" in
+    broker) run_broker_benchmark ;;
+    -h | --help | help)
+        usage
+        exit 0
+        ;;
+    *)
+        usage
+        echo >&2
+        echo "Error: name a benchmark: bench/run.sh broker" >&2
+        exit 2
+        ;;
+esac

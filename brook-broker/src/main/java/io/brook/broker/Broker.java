@@ -9,6 +9,8 @@ import io.brook.broker.admin.TopicAdminHandler;
 import io.brook.broker.fetch.FetchHandler;
 import io.brook.broker.fetch.ListOffsetsHandler;
 import io.brook.broker.fetch.PartitionWatchers;
+import io.brook.broker.group.GroupCoordinator;
+import io.brook.broker.group.GroupHandler;
 import io.brook.broker.network.KafkaServer;
 import io.brook.broker.produce.ProduceHandler;
 import io.brook.broker.produce.ProducerIdManager;
@@ -92,7 +94,8 @@ public final class Broker implements AutoCloseable {
                     new ClusterHandler(context),
                     new ProduceHandler(context, watchers, producerIds),
                     new FetchHandler(context, watchers, timer, handlers),
-                    new ListOffsetsHandler(context));
+                    new ListOffsetsHandler(context),
+                    new GroupHandler(context, new GroupCoordinator(config.groups(), timer, System::nanoTime)));
             int networkThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
             KafkaServer server = KafkaServer.start(
                     config.host(),

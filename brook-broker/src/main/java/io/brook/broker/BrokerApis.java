@@ -33,6 +33,17 @@ final class BrokerApis implements SupportedApis {
         map.put(ApiKeys.CREATE_PARTITIONS, range(0, 3));
         map.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, range(0, 1));
         map.put(ApiKeys.DESCRIBE_CLUSTER, range(0, 2));
+        map.put(ApiKeys.FIND_COORDINATOR, range(0, 6));
+        map.put(ApiKeys.JOIN_GROUP, range(0, 9));
+        map.put(ApiKeys.SYNC_GROUP, range(0, 5));
+        map.put(ApiKeys.HEARTBEAT, range(0, 4));
+        map.put(ApiKeys.LEAVE_GROUP, range(0, 5));
+        map.put(ApiKeys.OFFSET_COMMIT, range(2, 10));
+        map.put(ApiKeys.OFFSET_FETCH, range(1, 10));
+        map.put(ApiKeys.OFFSET_DELETE, range(0, 0));
+        map.put(ApiKeys.LIST_GROUPS, range(0, 5));
+        map.put(ApiKeys.DESCRIBE_GROUPS, range(0, 6));
+        map.put(ApiKeys.DELETE_GROUPS, range(0, 2));
         this.ranges = Collections.unmodifiableMap(map);
     }
 

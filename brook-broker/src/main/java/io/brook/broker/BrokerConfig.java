@@ -41,6 +41,7 @@ public record BrokerConfig(
         int segmentIndexBytes,
         FlushPolicy flushPolicy,
         long flushIntervalMs,
+        GroupSettings groups,
         Map<String, String> originals) {
 
     public static final String HOST = "brook.host";
@@ -61,6 +62,10 @@ public record BrokerConfig(
     public static final String SEGMENT_INDEX_BYTES = "log.index.size.max.bytes";
     public static final String FLUSH_POLICY = "brook.flush.policy";
     public static final String FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -175,12 +180,41 @@ public record BrokerConfig(
                     1000L,
                     Range.atLeast(1),
                     Importance.LOW,
-                    "fsync period when " + FLUSH_POLICY + "=interval.");
+                    "fsync period when " + FLUSH_POLICY + "=interval.")
+            .define(
+                    GROUP_INITIAL_REBALANCE_DELAY_MS,
+                    Type.INT,
+                    3000,
+                    Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "How long the first rebalance of an empty group waits for more members to join.")
+            .define(
+                    GROUP_MIN_SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    6000,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Smallest session timeout a group member may ask for.")
+            .define(
+                    GROUP_MAX_SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    1800000,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Largest session timeout a group member may ask for.")
+            .define(
+                    GROUP_MAX_SIZE,
+                    Type.INT,
+                    Integer.MAX_VALUE,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Most members a classic consumer group may have.");
 
     public BrokerConfig {
         requireNonNull(host, "host is null");
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(flushPolicy, "flushPolicy is null");
+        requireNonNull(groups, "groups is null");
         originals =
                 java.util.Collections.unmodifiableMap(new TreeMap<>(requireNonNull(originals, "originals is null")));
     }
@@ -229,7 +263,22 @@ public record BrokerConfig(
                 (Integer) values.get(SEGMENT_INDEX_BYTES),
                 FlushPolicy.fromName((String) values.get(FLUSH_POLICY)),
                 (Long) values.get(FLUSH_INTERVAL_MS),
+                groupSettings(values),
                 properties);
+    }
+
+    private static GroupSettings groupSettings(Map<String, Object> values) {
+        int minSession = (Integer) values.get(GROUP_MIN_SESSION_TIMEOUT_MS);
+        int maxSession = (Integer) values.get(GROUP_MAX_SESSION_TIMEOUT_MS);
+        if (minSession > maxSession) {
+            throw new ConfigException(
+                    GROUP_MIN_SESSION_TIMEOUT_MS,
+                    minSession,
+                    "must not exceed " + GROUP_MAX_SESSION_TIMEOUT_MS + " (" + maxSession + ")");
+        }
+        return new GroupSettings(
+                (Integer) values.get(GROUP_INITIAL_REBALANCE_DELAY_MS), minSession, maxSession, (Integer)
+                        values.get(GROUP_MAX_SIZE));
     }
 
     private static String suggestion(String key) {

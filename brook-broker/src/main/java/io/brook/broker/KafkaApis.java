@@ -6,6 +6,7 @@ import io.brook.broker.admin.MetadataHandler;
 import io.brook.broker.admin.TopicAdminHandler;
 import io.brook.broker.fetch.FetchHandler;
 import io.brook.broker.fetch.ListOffsetsHandler;
+import io.brook.broker.group.GroupHandler;
 import io.brook.broker.network.Request;
 import io.brook.broker.network.RequestHandler;
 import io.brook.broker.network.SupportedApis;
@@ -16,18 +17,29 @@ import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -41,6 +53,7 @@ final class KafkaApis implements RequestHandler {
     private final ProduceHandler produce;
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
+    private final GroupHandler groups;
 
     KafkaApis(
             SupportedApis apis,
@@ -50,7 +63,8 @@ final class KafkaApis implements RequestHandler {
             ClusterHandler cluster,
             ProduceHandler produce,
             FetchHandler fetch,
-            ListOffsetsHandler listOffsets) {
+            ListOffsetsHandler listOffsets,
+            GroupHandler groups) {
         this.apis = apis;
         this.metadata = metadata;
         this.topicAdmin = topicAdmin;
@@ -59,6 +73,7 @@ final class KafkaApis implements RequestHandler {
         this.produce = produce;
         this.fetch = fetch;
         this.listOffsets = listOffsets;
+        this.groups = groups;
     }
 
     /**
@@ -80,6 +95,9 @@ final class KafkaApis implements RequestHandler {
         return switch (request.header().apiKey()) {
             case PRODUCE -> produce.produce((ProduceRequestData) body, version);
             case FETCH -> fetch.fetch((FetchRequestData) body, version);
+            case JOIN_GROUP ->
+                groups.join(request, (JoinGroupRequestData) body, version).thenApply(r -> r);
+            case SYNC_GROUP -> groups.sync((SyncGroupRequestData) body, version).thenApply(r -> r);
             default -> CompletableFuture.completedFuture(handleNow(request, body, version));
         };
     }
@@ -103,6 +121,15 @@ final class KafkaApis implements RequestHandler {
             case DESCRIBE_LOG_DIRS -> cluster.describeLogDirs((DescribeLogDirsRequestData) body, version);
             case DELETE_RECORDS -> cluster.deleteRecords((DeleteRecordsRequestData) body, version);
             case INIT_PRODUCER_ID -> produce.initProducerId((InitProducerIdRequestData) body, version);
+            case FIND_COORDINATOR -> groups.findCoordinator((FindCoordinatorRequestData) body, version);
+            case HEARTBEAT -> groups.heartbeat((HeartbeatRequestData) body);
+            case LEAVE_GROUP -> groups.leave((LeaveGroupRequestData) body, version);
+            case OFFSET_COMMIT -> groups.commitOffsets((OffsetCommitRequestData) body, version);
+            case OFFSET_FETCH -> groups.fetchOffsets((OffsetFetchRequestData) body, version);
+            case OFFSET_DELETE -> groups.deleteOffsets((OffsetDeleteRequestData) body);
+            case LIST_GROUPS -> groups.listGroups((ListGroupsRequestData) body, version);
+            case DESCRIBE_GROUPS -> groups.describeGroups((DescribeGroupsRequestData) body, version);
+            case DELETE_GROUPS -> groups.deleteGroups((DeleteGroupsRequestData) body);
             default ->
                 throw new org.apache.kafka.common.errors.UnsupportedVersionException(
                         "Brook does not serve " + request.header().apiKey());

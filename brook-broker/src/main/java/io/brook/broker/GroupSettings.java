@@ -1,0 +1,12 @@
+package io.brook.broker;
+
+/**
+ * How the group coordinator treats consumer groups; Kafka's keys and defaults.
+ *
+ * @param initialRebalanceDelayMs how long the first rebalance of an empty group waits for more members
+ * @param minSessionTimeoutMs the smallest session timeout a member may ask for
+ * @param maxSessionTimeoutMs the largest session timeout a member may ask for
+ * @param maxSize the most members a group may have
+ */
+public record GroupSettings(
+        int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize) {}

@@ -1,0 +1,56 @@
+package io.brook.broker.group;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Committed offsets per group. Held in memory for now: offsets do not survive a broker restart until the durable,
+ * compacted offsets topic lands (issue 3).
+ */
+final class OffsetStore {
+    private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
+
+    void commit(String groupId, Map<TopicPartition, CommittedOffset> commits) {
+        offsets.computeIfAbsent(groupId, id -> new ConcurrentHashMap<>()).putAll(commits);
+    }
+
+    CommittedOffset get(String groupId, TopicPartition partition) {
+        Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
+        return group == null ? null : group.get(partition);
+    }
+
+    /** Every committed offset of a group (a copy). */
+    Map<TopicPartition, CommittedOffset> all(String groupId) {
+        Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
+        return group == null ? Map.of() : Map.copyOf(group);
+    }
+
+    boolean hasOffsets(String groupId) {
+        Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
+        return group != null && !group.isEmpty();
+    }
+
+    Set<String> groups() {
+        return offsets.keySet();
+    }
+
+    void deleteGroup(String groupId) {
+        offsets.remove(groupId);
+    }
+
+    void delete(String groupId, TopicPartition partition) {
+        Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
+        if (group != null) {
+            group.remove(partition);
+        }
+    }
+
+    /** Forgets a deleted topic's offsets in every group, as Kafka does. */
+    void deleteTopic(String topic) {
+        offsets.values()
+                .forEach(group ->
+                        group.keySet().removeIf(partition -> partition.topic().equals(topic)));
+    }
+}

@@ -107,7 +107,8 @@ public final class Broker implements AutoCloseable {
                     handlers);
             resources.add(server);
             boundPort.set(server.port());
-            logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushIntervalMs());
+            logs.startBackgroundTasks(
+                    config.retentionCheckIntervalMs(), config.flushIntervalMs(), config.backgroundFlushBytes());
             LOGGER.info(
                     "Brook broker {} of cluster {} started in {} ms on {}:{} (data in {}, flush policy {})",
                     config.nodeId(),

@@ -41,6 +41,7 @@ public record BrokerConfig(
         int segmentIndexBytes,
         FlushPolicy flushPolicy,
         long flushIntervalMs,
+        long backgroundFlushBytes,
         GroupSettings groups,
         Map<String, String> originals) {
 
@@ -62,6 +63,7 @@ public record BrokerConfig(
     public static final String SEGMENT_INDEX_BYTES = "log.index.size.max.bytes";
     public static final String FLUSH_POLICY = "brook.flush.policy";
     public static final String FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String BACKGROUND_FLUSH_BYTES = "brook.flush.background.bytes";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -182,6 +184,14 @@ public record BrokerConfig(
                     Importance.LOW,
                     "fsync period when " + FLUSH_POLICY + "=interval.")
             .define(
+                    BACKGROUND_FLUSH_BYTES,
+                    Type.LONG,
+                    8L * 1024 * 1024,
+                    Range.atLeast(4096),
+                    Importance.LOW,
+                    "With " + FLUSH_POLICY + "=per-ack: a partition with this many bytes of acks=0/1 appends not yet"
+                            + " fsynced is flushed in the background, so dirty data stays bounded.")
+            .define(
                     GROUP_INITIAL_REBALANCE_DELAY_MS,
                     Type.INT,
                     3000,
@@ -263,6 +273,7 @@ public record BrokerConfig(
                 (Integer) values.get(SEGMENT_INDEX_BYTES),
                 FlushPolicy.fromName((String) values.get(FLUSH_POLICY)),
                 (Long) values.get(FLUSH_INTERVAL_MS),
+                (Long) values.get(BACKGROUND_FLUSH_BYTES),
                 groupSettings(values),
                 properties);
     }

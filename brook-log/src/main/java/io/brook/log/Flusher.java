@@ -73,6 +73,15 @@ public final class Flusher implements AutoCloseable {
         return future;
     }
 
+    /** Flushes {@code log} soon on a flusher thread, nobody waiting; nothing if a flush is already due. */
+    public void flushInBackground(PartitionLog log) {
+        synchronized (lock) {
+            if (!closed && scheduled.add(log)) {
+                threads.execute(() -> flushTurn(log));
+            }
+        }
+    }
+
     /** One flush of {@code log}; schedules the next turn if appends are still waiting. */
     private void flushTurn(PartitionLog log) {
         flushAndComplete(log);

@@ -40,6 +40,9 @@ public final class LogManager implements AutoCloseable {
     private final Map<String, Long> logStartOffsets;
     private final ConcurrentHashMap<String, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Flusher flusher = new Flusher();
+    /** Set by {@link #startBackgroundTasks}; until then no background flushes. */
+    private volatile long backgroundFlushBytes = Long.MAX_VALUE;
+
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
     private boolean closed;
@@ -103,8 +106,12 @@ public final class LogManager implements AutoCloseable {
         return new LogManager(dataDir, storage, time, flushPolicy, clean, recoveryPoints, logStartOffsets);
     }
 
-    /** Starts checkpoints, retention every {@code retentionCheckIntervalMs}, and the interval flush if configured. */
-    public void startBackgroundTasks(long retentionCheckIntervalMs, long flushIntervalMs) {
+    /**
+     * Starts checkpoints, retention every {@code retentionCheckIntervalMs}, the interval flush if configured, and
+     * (per-ack policy) background flushes of logs with more than {@code backgroundFlushBytes} unflushed.
+     */
+    public void startBackgroundTasks(long retentionCheckIntervalMs, long flushIntervalMs, long backgroundFlushBytes) {
+        this.backgroundFlushBytes = backgroundFlushBytes;
         scheduler.scheduleWithFixedDelay(
                 this::checkpointQuietly, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(
@@ -185,6 +192,18 @@ public final class LogManager implements AutoCloseable {
         synchronized (checkpointLock) {
             recoveryPoints.remove(name);
             logStartOffsets.remove(name);
+        }
+    }
+
+    /**
+     * Called after an append nobody waits to be durable (acks 0 and 1). Under the per-ack policy, a log with more
+     * than {@code backgroundFlushBytes} unflushed is flushed in the background: left to the kernel, gigabytes of dirty
+     * pages pile up and their writeback later stalls every acks=all fsync behind it (measured: fixed-rate acks=all
+     * p99 19 ms with no backlog, 221 ms while 1.2 GB of acks=1 data was written back).
+     */
+    public void appendedWithoutWaiting(PartitionLog log) {
+        if (flushPolicy == FlushPolicy.PER_ACK && log.unflushedBytes() >= backgroundFlushBytes) {
+            flusher.flushInBackground(log);
         }
     }
 

@@ -38,6 +38,10 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile long flushedOffset;
+    /** Bytes appended since the log was opened, and how many of them the last flush covered. */
+    private volatile long appendedBytes;
+
+    private volatile long flushedBytes;
     private volatile long lastFlushMs;
     private volatile long recoveryPoint;
     private final List<Segment> pendingDeletion = new ArrayList<>();
@@ -290,6 +294,11 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** Whether appends have not been fsynced yet. */
+    /** Bytes appended that no flush has covered yet (since the log was opened). */
+    public long unflushedBytes() {
+        return appendedBytes - flushedBytes;
+    }
+
     public boolean hasUnflushed() {
         return flushedOffset < logEndOffset;
     }
@@ -387,6 +396,7 @@ public final class PartitionLog implements AutoCloseable {
                 producers.update(producerId, epoch, baseSequence, lastSequence, firstOffset, lastOffset);
             }
             logEndOffset = next;
+            appendedBytes += limit - start;
             return new AppendResult(
                     firstOffset, lastOffset, currentConfig.logAppendTime() ? now : -1, logStartOffset, false);
         }
@@ -558,6 +568,7 @@ public final class PartitionLog implements AutoCloseable {
     public long flush() {
         synchronized (flushLock) {
             long target;
+            long targetBytes;
             Segment current;
             List<Segment> toFlush;
             synchronized (appendLock) {
@@ -565,6 +576,7 @@ public final class PartitionLog implements AutoCloseable {
                     return flushedOffset;
                 }
                 target = logEndOffset;
+                targetBytes = appendedBytes;
                 current = active;
             }
             synchronized (rolledUnflushed) {
@@ -585,6 +597,7 @@ public final class PartitionLog implements AutoCloseable {
                 throw new LogStorageException("[log " + name + "] fsync failed below offset " + target, e);
             }
             flushedOffset = target;
+            flushedBytes = targetBytes;
             recoveryPoint = current.baseOffset();
             lastFlushMs = time.milliseconds();
             return target;

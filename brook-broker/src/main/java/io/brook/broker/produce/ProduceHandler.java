@@ -106,6 +106,8 @@ public final class ProduceHandler {
                                             .setErrorMessage(apiError.message());
                                     return null;
                                 }));
+                    } else {
+                        context.logs().appendedWithoutWaiting(log);
                     }
                 } catch (RuntimeException e) {
                     ApiError error = ApiErrors.of(e);

@@ -53,7 +53,12 @@ class BrokerConfigTest {
                 Map.entry("log.index.interval.bytes", "100"),
                 Map.entry("log.index.size.max.bytes", "1024"),
                 Map.entry("brook.flush.policy", "interval"),
-                Map.entry("log.flush.interval.ms", "50")));
+                Map.entry("log.flush.interval.ms", "50"),
+                Map.entry("brook.flush.background.bytes", "65536"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("group.min.session.timeout.ms", "1000"),
+                Map.entry("group.max.session.timeout.ms", "60000"),
+                Map.entry("group.max.size", "10")));
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.kafkaPort()).isEqualTo(19092);
         assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x"));
@@ -72,7 +77,18 @@ class BrokerConfigTest {
         assertThat(config.segmentIndexBytes()).isEqualTo(1024);
         assertThat(config.flushPolicy()).isEqualTo(FlushPolicy.INTERVAL);
         assertThat(config.flushIntervalMs()).isEqualTo(50L);
-        assertThat(BrokerConfig.DEFINITION.names()).hasSize(18);
+        assertThat(config.backgroundFlushBytes()).isEqualTo(65536L);
+        assertThat(config.groups()).isEqualTo(new GroupSettings(0, 1000, 60000, 10));
+        assertThat(BrokerConfig.DEFINITION.names()).hasSize(23);
+    }
+
+    @Test
+    void rejectsAMinimumSessionTimeoutAboveTheMaximum() {
+        assertThatThrownBy(() -> BrokerConfig.parse(
+                        Map.of("group.min.session.timeout.ms", "9000", "group.max.session.timeout.ms", "8000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("group.min.session.timeout.ms")
+                .hasMessageContaining("group.max.session.timeout.ms");
     }
 
     @Test

@@ -79,7 +79,15 @@ class ProtocolTest {
             assertThat(response.apiKeys().find(ApiKeys.FETCH.id).maxVersion()).isEqualTo((short) 18);
             assertThat(response.apiKeys().find(ApiKeys.METADATA.id).minVersion())
                     .isEqualTo((short) 0);
-            assertThat(response.apiKeys().find(ApiKeys.JOIN_GROUP.id)).isNull();
+            assertThat(response.apiKeys().find(ApiKeys.JOIN_GROUP.id).maxVersion())
+                    .isEqualTo((short) 9);
+            assertThat(response.apiKeys().find(ApiKeys.OFFSET_COMMIT.id).minVersion())
+                    .isEqualTo((short) 2);
+            // Not served yet, so not advertised: transactions and the KIP-848 consumer protocol.
+            assertThat(response.apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id))
+                    .isNull();
+            assertThat(response.apiKeys().find(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id))
+                    .isNull();
         }
     }
 

@@ -1,4 +1,4 @@
-"""Run by KafkaPythonIT with Debian's kafka-python: metadata, produce (none and gzip), group-less consume.
+"""Run by KafkaPythonIT with Debian's kafka-python: metadata, produce (none and gzip), group-less consume, group consume.
 
 Arguments: bootstrap servers, an existing topic with 2 partitions, number of records. Prints one line per step.
 """
@@ -68,6 +68,20 @@ def main():
                 i // 2, b'key-%d' % i, b'value-%d' % i, [('n', b'%d' % i)], base + i):
             wrong += 1
     print('consumed %d, wrong %d%s' % (len(records), wrong, timed_out), flush=True)
+
+    # A group member: subscribes, gets both partitions from the coordinator, commits what it read.
+    member = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id='kafka-python-group',
+                           enable_auto_commit=False, auto_offset_reset='earliest', session_timeout_ms=6000,
+                           request_timeout_ms=10000)
+    values = set()
+    deadline = time.time() + 30
+    while len(values) < count and time.time() < deadline:
+        for batch in member.poll(timeout_ms=200).values():
+            values.update(record.value for record in batch)
+    member.commit()
+    committed = sum(member.committed(partition) or 0 for partition in partitions)
+    member.close(autocommit=False)
+    print('group read %d distinct, committed %d' % (len(values), committed), flush=True)
 
 
 if __name__ == '__main__':

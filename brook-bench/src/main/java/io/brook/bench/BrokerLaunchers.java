@@ -112,6 +112,8 @@ final class BrokerLaunchers {
         command.addAll(List.of("-cp", jar + ":" + lib.resolve("*"), BROOK_MAIN, "server"));
         command.addAll(List.of(
                 "--data-dir", home.resolve("data").toString(), "--kafka-port", Integer.toString(port), "--host", HOST));
+        // The same group setting as Kafka's server.properties below (Kafka's config/server.properties has it too).
+        command.addAll(List.of("--set", "group.initial.rebalance.delay.ms=0"));
         command.addAll(settings.brookServerArguments());
         return started(ChildProcess.start("brook", command, home, home.resolve("server"), paths.pidFile()), port);
     }

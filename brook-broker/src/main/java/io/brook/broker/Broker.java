@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +80,11 @@ public final class Broker implements AutoCloseable {
             ProducerIdManager producerIds = ProducerIdManager.open(storage, dataDir);
             ExecutorService handlers = Executors.newFixedThreadPool(config.ioThreads(), named("brook-io"));
             resources.add(() -> shutdown(handlers));
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("brook-timer"));
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("brook-timer"));
+            // Timers (long polls, group sessions) are moot once the broker stops; shutdown must not wait for them.
+            timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            timer.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+            timer.setRemoveOnCancelPolicy(true);
             resources.add(() -> shutdown(timer));
             AtomicInteger boundPort = new AtomicInteger(config.kafkaPort());
             BrokerContext context = new BrokerContext(config, clusterId, boundPort::get, topics, logs, time);

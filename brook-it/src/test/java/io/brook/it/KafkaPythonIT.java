@@ -52,6 +52,7 @@ class KafkaPythonIT {
                         "api_version (2, 4, 0)",
                         "topic kafka-python listed: True, partitions [0, 1]",
                         "acknowledged " + RECORDS + " of " + RECORDS,
-                        "consumed " + RECORDS + ", wrong 0");
+                        "consumed " + RECORDS + ", wrong 0",
+                        "group read " + RECORDS + " distinct, committed " + RECORDS);
     }
 }

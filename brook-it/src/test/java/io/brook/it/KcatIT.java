@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Debian's kcat 1.7.1 on librdkafka 2.0.2: metadata listing ({@code -L}), an idempotent producer ({@code -P}) with
  * every codec, and the simple consumer ({@code -C -o beginning -e}, no group), which asks ListOffsets v2 where to
- * start and fetches with Fetch v11.
+ * start and fetches with Fetch v11, and a balanced consumer ({@code -G}) in a consumer group.
  */
 class KcatIT {
     @RegisterExtension
@@ -115,6 +115,58 @@ class KcatIT {
         // Then
         assertThat(consumed.exitCode()).as(consumed.describe()).isZero();
         assertThat(consumed.stdout().lines().toList()).as(consumed.describe()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void kcatConsumesAsAGroupMemberAndCommitsItsOffsets(BrookCluster cluster) throws Exception {
+        // Given: 3 partitions with 30 records
+        createTopic(cluster, "kcat-group", 3);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            lines.append("key-")
+                    .append(i)
+                    .append(':')
+                    .append("value-")
+                    .append(i)
+                    .append('\n');
+        }
+        ExternalProcess.Result produced =
+                kcat(List.of("-P", "-b", cluster.bootstrapServers(), "-t", "kcat-group", "-K", ":"), lines.toString());
+        assertThat(produced.exitCode()).as(produced.describe()).isZero();
+
+        // When: a balanced consumer (-G) joins a group and reads to the end of every partition
+        ExternalProcess.Result consumed = kcat(
+                List.of(
+                        "-b",
+                        cluster.bootstrapServers(),
+                        "-G",
+                        "kcat-members",
+                        "-X",
+                        "auto.offset.reset=earliest",
+                        "-e",
+                        "-f",
+                        "%s\\n",
+                        "kcat-group"),
+                "");
+
+        // Then: it read every record, and the group committed the end offsets
+        assertThat(consumed.exitCode()).as(consumed.describe()).isZero();
+        assertThat(consumed.stdout().lines().toList())
+                .as(consumed.describe())
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 30)
+                        .mapToObj(i -> "value-" + i)
+                        .toList());
+        try (Admin admin = KafkaClients.admin(cluster.bootstrapServers())) {
+            long committed = admin
+                    .listConsumerGroupOffsets("kcat-members")
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, SECONDS)
+                    .values()
+                    .stream()
+                    .mapToLong(offset -> offset.offset())
+                    .sum();
+            assertThat(committed).isEqualTo(30);
+        }
     }
 
     private static void createTopic(BrookCluster cluster, String topic, int partitions) throws Exception {

@@ -11,6 +11,7 @@ import io.brook.broker.fetch.ListOffsetsHandler;
 import io.brook.broker.fetch.PartitionWatchers;
 import io.brook.broker.group.GroupCoordinator;
 import io.brook.broker.group.GroupHandler;
+import io.brook.broker.group.GroupLog;
 import io.brook.broker.network.KafkaServer;
 import io.brook.broker.produce.ProduceHandler;
 import io.brook.broker.produce.ProducerIdManager;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +92,10 @@ public final class Broker implements AutoCloseable {
             BrokerContext context = new BrokerContext(config, clusterId, boundPort::get, topics, logs, time);
             PartitionWatchers watchers = new PartitionWatchers();
             BrokerApis apis = new BrokerApis();
+            // Offsets and groups live in a private log that is never deleted by time or size (compaction will trim it).
+            GroupLog groupLog = GroupLog.open(
+                    logs, topics.configs().logConfig(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+            GroupCoordinator groups = GroupCoordinator.load(config.groups(), timer, System::nanoTime, groupLog);
             KafkaApis handler = new KafkaApis(
                     apis,
                     new MetadataHandler(context),
@@ -99,7 +105,7 @@ public final class Broker implements AutoCloseable {
                     new ProduceHandler(context, watchers, producerIds),
                     new FetchHandler(context, watchers, timer, handlers),
                     new ListOffsetsHandler(context),
-                    new GroupHandler(context, new GroupCoordinator(config.groups(), timer, System::nanoTime)));
+                    new GroupHandler(context, groups));
             int networkThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
             KafkaServer server = KafkaServer.start(
                     config.host(),

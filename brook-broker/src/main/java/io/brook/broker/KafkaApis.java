@@ -98,6 +98,8 @@ final class KafkaApis implements RequestHandler {
             case JOIN_GROUP ->
                 groups.join(request, (JoinGroupRequestData) body, version).thenApply(r -> r);
             case SYNC_GROUP -> groups.sync((SyncGroupRequestData) body, version).thenApply(r -> r);
+            case OFFSET_COMMIT ->
+                groups.commitOffsets((OffsetCommitRequestData) body, version).thenApply(r -> r);
             default -> CompletableFuture.completedFuture(handleNow(request, body, version));
         };
     }
@@ -124,7 +126,6 @@ final class KafkaApis implements RequestHandler {
             case FIND_COORDINATOR -> groups.findCoordinator((FindCoordinatorRequestData) body, version);
             case HEARTBEAT -> groups.heartbeat((HeartbeatRequestData) body);
             case LEAVE_GROUP -> groups.leave((LeaveGroupRequestData) body, version);
-            case OFFSET_COMMIT -> groups.commitOffsets((OffsetCommitRequestData) body, version);
             case OFFSET_FETCH -> groups.fetchOffsets((OffsetFetchRequestData) body, version);
             case OFFSET_DELETE -> groups.deleteOffsets((OffsetDeleteRequestData) body);
             case LIST_GROUPS -> groups.listGroups((ListGroupsRequestData) body, version);

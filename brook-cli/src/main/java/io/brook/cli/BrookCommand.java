@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ServerCommand.class,
             TopicCommand.class,
+            GroupCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             DemoCommand.class,

@@ -37,6 +37,8 @@ final class ClassicGroup {
     private final GroupSettings settings;
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
+    /** Stores the group's membership durably; completes when it is. */
+    private final java.util.function.Function<GroupRecords.StoredGroup, CompletableFuture<Void>> persister;
 
     private GroupState state = GroupState.EMPTY;
     private int generationId;
@@ -56,11 +58,76 @@ final class ClassicGroup {
     private boolean newMemberJoinedDuringDelay;
     private boolean initialDelayRunning;
 
-    ClassicGroup(String groupId, GroupSettings settings, ScheduledExecutorService timer, LongSupplier nanoTime) {
+    ClassicGroup(
+            String groupId,
+            GroupSettings settings,
+            ScheduledExecutorService timer,
+            LongSupplier nanoTime,
+            java.util.function.Function<GroupRecords.StoredGroup, CompletableFuture<Void>> persister) {
         this.groupId = groupId;
         this.settings = settings;
         this.timer = timer;
         this.nanoTime = nanoTime;
+        this.persister = persister;
+    }
+
+    /**
+     * Takes back the membership stored before a restart: the group is stable with its members, who keep their ids,
+     * generation and assignments, and are evicted as usual if they do not heartbeat within their session timeout.
+     */
+    synchronized void restore(GroupRecords.StoredGroup stored) {
+        protocolType = stored.protocolType();
+        generationId = stored.generationId();
+        protocolName = stored.protocolName();
+        leaderId = stored.leaderId();
+        members.clear();
+        staticMembers.clear();
+        long now = nanoTime.getAsLong();
+        for (GroupRecords.StoredMember storedMember : stored.members()) {
+            Map<String, byte[]> protocols = new LinkedHashMap<>();
+            protocols.put(protocolName == null ? "" : protocolName, storedMember.metadata());
+            GroupMember member = new GroupMember(
+                    storedMember.memberId(),
+                    storedMember.groupInstanceId(),
+                    storedMember.clientId(),
+                    storedMember.clientHost(),
+                    storedMember.sessionTimeoutMs(),
+                    storedMember.rebalanceTimeoutMs(),
+                    protocols);
+            member.assignment = storedMember.assignment();
+            member.lastHeartbeatNanos = now;
+            members.put(member.memberId, member);
+            if (member.isStatic()) {
+                staticMembers.put(member.groupInstanceId, member.memberId);
+            }
+        }
+        state = members.isEmpty() ? GroupState.EMPTY : GroupState.STABLE;
+        members.values().forEach(this::scheduleSessionExpiry);
+    }
+
+    private GroupRecords.StoredGroup stored() {
+        List<GroupRecords.StoredMember> stored = new ArrayList<>();
+        for (GroupMember member : members.values()) {
+            stored.add(new GroupRecords.StoredMember(
+                    member.memberId,
+                    member.groupInstanceId,
+                    member.clientId,
+                    member.clientHost,
+                    member.rebalanceTimeoutMs,
+                    member.sessionTimeoutMs,
+                    member.metadata(protocolName),
+                    member.assignment));
+        }
+        return new GroupRecords.StoredGroup(protocolType, generationId, protocolName, leaderId, stored);
+    }
+
+    /** Stores the membership; a failure is logged (the members keep working; a restart may lose this generation). */
+    private CompletableFuture<Void> persist() {
+        return persister.apply(stored()).whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOGGER.error("Group {}: cannot store generation {}", groupId, generationId, error);
+            }
+        });
     }
 
     synchronized GroupState state() {
@@ -198,7 +265,13 @@ final class ClassicGroup {
             case STABLE -> {
                 if (unchanged) {
                     scheduleSessionExpiry(replacement);
-                    completed(result, joinResponse(replacement, Errors.NONE));
+                    // A returning static leader keeps the stored assignment; v9+ tells it not to compute one.
+                    JoinGroupResponseData answer = joinResponse(replacement, Errors.NONE)
+                            .setSkipAssignment(replacement.memberId.equals(leaderId));
+                    // The old member id is fenced only once the new one is stored.
+                    persist()
+                            .whenComplete((ignored, error) -> result.complete(
+                                    error == null ? answer : joinError(newMemberId, Errors.COORDINATOR_NOT_AVAILABLE)));
                 } else {
                     replacement.pendingJoin = result;
                     prepareRebalance("static member " + instanceId + " rejoined with changed protocols");
@@ -414,6 +487,7 @@ final class ClassicGroup {
             protocolName = null;
             leaderId = null;
             LOGGER.info("Group {}: generation {} has no members; the group is empty", groupId, generationId);
+            persist();
             return;
         }
         protocolName = selectProtocol();
@@ -496,12 +570,18 @@ final class ClassicGroup {
                     }
                     state = GroupState.STABLE;
                     LOGGER.info("Group {}: generation {} is stable", groupId, generationId);
+                    // As Kafka does, the members learn their assignment once it is stored.
+                    Map<CompletableFuture<SyncGroupResponseData>, SyncGroupResponseData> answers =
+                            new LinkedHashMap<>();
                     for (GroupMember each : members.values()) {
                         if (each.pendingSync != null) {
-                            each.pendingSync.complete(syncResponse(each));
+                            answers.put(each.pendingSync, syncResponse(each));
                             each.pendingSync = null;
                         }
                     }
+                    persist()
+                            .whenComplete((ignored, failure) -> answers.forEach((future, answer) -> future.complete(
+                                    failure == null ? answer : syncError(Errors.COORDINATOR_NOT_AVAILABLE))));
                 }
             }
             case STABLE -> completed(result, syncResponse(member));

@@ -21,20 +21,72 @@ import org.apache.kafka.common.protocol.Errors;
  * Groups are created by their first JoinGroup or offset commit and live until deleted.
  */
 public final class GroupCoordinator {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(GroupCoordinator.class);
+
     private final GroupSettings settings;
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final GroupLog log;
 
-    public GroupCoordinator(GroupSettings settings, ScheduledExecutorService timer, LongSupplier nanoTime) {
+    private GroupCoordinator(
+            GroupSettings settings, ScheduledExecutorService timer, LongSupplier nanoTime, GroupLog log) {
         this.settings = settings;
         this.timer = timer;
         this.nanoTime = nanoTime;
+        this.log = log;
+    }
+
+    /** A coordinator with the offsets and groups stored in {@code log} (replayed now). */
+    public static GroupCoordinator load(
+            GroupSettings settings, ScheduledExecutorService timer, LongSupplier nanoTime, GroupLog log) {
+        GroupCoordinator coordinator = new GroupCoordinator(settings, timer, nanoTime, log);
+        coordinator.replay();
+        return coordinator;
+    }
+
+    private void replay() {
+        long started = System.nanoTime();
+        Map<String, GroupRecords.StoredGroup> stored = new java.util.HashMap<>();
+        long[] entries = {0};
+        log.replay((key, value) -> {
+            entries[0]++;
+            GroupRecords.Key decoded = GroupRecords.readKey(key);
+            if (decoded.type() == GroupRecords.OFFSET_KEY) {
+                if (value == null) {
+                    offsets.delete(decoded.group(), decoded.partition());
+                } else {
+                    offsets.commit(decoded.group(), Map.of(decoded.partition(), GroupRecords.readOffset(value)));
+                }
+            } else if (value == null) {
+                stored.remove(decoded.group());
+            } else {
+                stored.put(decoded.group(), GroupRecords.readGroup(value));
+            }
+        });
+        stored.forEach((groupId, group) -> getOrCreate(groupId).restore(group));
+        for (String groupId : offsets.groups()) {
+            getOrCreate(groupId); // a group with offsets only (members that assign partitions themselves)
+        }
+        LOGGER.info(
+                "loaded {} groups and the offsets of {} from {} stored entries in {} ms",
+                stored.size(),
+                offsets.groups().size(),
+                entries[0],
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private ClassicGroup getOrCreate(String groupId) {
-        return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, settings, timer, nanoTime));
+        return groups.computeIfAbsent(
+                groupId,
+                id -> new ClassicGroup(
+                        id,
+                        settings,
+                        timer,
+                        nanoTime,
+                        group -> log.append(List.of(
+                                new GroupLog.Entry(GroupRecords.groupKey(id), GroupRecords.groupValue(group))))));
     }
 
     private Optional<ClassicGroup> group(String groupId) {
@@ -66,8 +118,11 @@ public final class GroupCoordinator {
         return group(groupId).map(group -> group.leave(memberId, instanceId)).orElse(Errors.UNKNOWN_MEMBER_ID);
     }
 
-    /** Validates a commit against the group's membership and stores the offsets if allowed. */
-    public Errors commitOffsets(
+    /**
+     * Validates a commit against the group's membership and, if allowed, stores the offsets; completes with the
+     * error for every partition once they are durable.
+     */
+    public CompletableFuture<Errors> commitOffsets(
             String groupId,
             String memberId,
             String instanceId,
@@ -76,17 +131,35 @@ public final class GroupCoordinator {
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
             if (generation >= 0) {
-                return Errors.ILLEGAL_GENERATION; // a member of a group that does not exist (any more)
+                // A member of a group that does not exist (any more).
+                return CompletableFuture.completedFuture(Errors.ILLEGAL_GENERATION);
             }
             group = getOrCreate(groupId);
         }
+        CompletableFuture<Void> durable;
         synchronized (group) {
             Errors error = group.validateOffsetCommit(memberId, instanceId, generation);
-            if (error == Errors.NONE && !commits.isEmpty()) {
-                offsets.commit(groupId, commits);
+            if (error != Errors.NONE || commits.isEmpty()) {
+                return CompletableFuture.completedFuture(error);
             }
-            return error;
+            List<GroupLog.Entry> entries = new ArrayList<>();
+            commits.forEach((partition, offset) -> entries.add(
+                    new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), GroupRecords.offsetValue(offset))));
+            try {
+                durable = log.append(entries);
+            } catch (RuntimeException e) {
+                LOGGER.error("Group {}: cannot store committed offsets", groupId, e);
+                return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
+            }
+            offsets.commit(groupId, commits);
         }
+        return durable.handle((ignored, error) -> {
+            if (error != null) {
+                LOGGER.error("Group {}: committed offsets were not made durable", groupId, error);
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            return Errors.NONE;
+        });
     }
 
     public CommittedOffset committed(String groupId, TopicPartition partition) {
@@ -108,21 +181,29 @@ public final class GroupCoordinator {
         return summaries;
     }
 
-    /** Deletes an empty group and its offsets. */
+    /** Deletes an empty group and its offsets, durably. */
     public Errors delete(String groupId) {
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
             return Errors.GROUP_ID_NOT_FOUND;
         }
+        CompletableFuture<Void> durable;
         synchronized (group) {
             if (!group.isEmpty()) {
                 return Errors.NON_EMPTY_GROUP;
             }
+            List<GroupLog.Entry> tombstones = new ArrayList<>();
+            offsets.all(groupId)
+                    .keySet()
+                    .forEach(partition ->
+                            tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null)));
+            tombstones.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
+            durable = log.append(tombstones);
             group.markDead();
             groups.remove(groupId, group);
             offsets.deleteGroup(groupId);
-            return Errors.NONE;
         }
+        return awaitStored(groupId, durable);
     }
 
     /**
@@ -133,8 +214,30 @@ public final class GroupCoordinator {
         if (subscribedTopics.contains(partition.topic())) {
             return Errors.GROUP_SUBSCRIBED_TO_TOPIC;
         }
-        offsets.delete(groupId, partition);
-        return Errors.NONE;
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return Errors.GROUP_ID_NOT_FOUND;
+        }
+        CompletableFuture<Void> durable;
+        synchronized (group) {
+            if (offsets.get(groupId, partition) == null) {
+                return Errors.NONE;
+            }
+            durable = log.append(List.of(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null)));
+            offsets.delete(groupId, partition);
+        }
+        return awaitStored(groupId, durable);
+    }
+
+    /** Waits for a deletion to be durable; these admin calls run on a handler thread, never a network thread. */
+    private static Errors awaitStored(String groupId, CompletableFuture<Void> durable) {
+        try {
+            durable.join();
+            return Errors.NONE;
+        } catch (RuntimeException e) {
+            LOGGER.error("Group {}: a deletion was not made durable", groupId, e);
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
     }
 
     public boolean exists(String groupId) {
@@ -144,9 +247,5 @@ public final class GroupCoordinator {
     /** The protocol metadata of every member of a group (for the consumer protocol: its subscription). */
     public List<byte[]> memberMetadata(String groupId) {
         return group(groupId).map(ClassicGroup::memberMetadata).orElse(List.of());
-    }
-
-    public void topicDeleted(String topic) {
-        offsets.deleteTopic(topic);
     }
 }

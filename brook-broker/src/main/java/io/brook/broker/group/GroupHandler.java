@@ -118,6 +118,9 @@ public final class GroupHandler {
     }
 
     private static JoinGroupResponseData fitJoin(JoinGroupResponseData response, short version) {
+        if (version < 9) {
+            response.setSkipAssignment(false);
+        }
         if (version < 7) {
             response.setProtocolType(null);
             if (response.protocolName() == null) {
@@ -165,7 +168,7 @@ public final class GroupHandler {
 
     // ------------------------------------------------------------------------------------------------------ offsets
 
-    public OffsetCommitResponseData commitOffsets(OffsetCommitRequestData body, short version) {
+    public CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData body, short version) {
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         long now = context.time().milliseconds();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
@@ -210,16 +213,18 @@ public final class GroupHandler {
             }
             response.topics().add(topicResponse);
         }
-        Errors error = body.groupId().isEmpty()
-                ? Errors.INVALID_GROUP_ID
+        CompletableFuture<Errors> outcome = body.groupId().isEmpty()
+                ? CompletableFuture.completedFuture(Errors.INVALID_GROUP_ID)
                 : coordinator.commitOffsets(
                         body.groupId(),
                         body.memberId(),
                         body.groupInstanceId(),
                         body.generationIdOrMemberEpoch(),
                         accepted);
-        pending.keySet().forEach(result -> result.setErrorCode(error.code()));
-        return response;
+        return outcome.thenApply(error -> {
+            pending.keySet().forEach(result -> result.setErrorCode(error.code()));
+            return response;
+        });
     }
 
     public OffsetFetchResponseData fetchOffsets(OffsetFetchRequestData body, short version) {

@@ -5,10 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
-/**
- * Committed offsets per group. Held in memory for now: offsets do not survive a broker restart until the durable,
- * compacted offsets topic lands (issue 3).
- */
+/** Committed offsets per group, in memory; {@link GroupLog} keeps them durable and fills this at start-up. */
 final class OffsetStore {
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
 
@@ -45,12 +42,5 @@ final class OffsetStore {
         if (group != null) {
             group.remove(partition);
         }
-    }
-
-    /** Forgets a deleted topic's offsets in every group, as Kafka does. */
-    void deleteTopic(String topic) {
-        offsets.values()
-                .forEach(group ->
-                        group.keySet().removeIf(partition -> partition.topic().equals(topic)));
     }
 }

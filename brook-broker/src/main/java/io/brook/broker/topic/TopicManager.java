@@ -105,6 +105,11 @@ public final class TopicManager {
      */
     public void validateCreate(String name, int partitions, Map<String, String> overrides) {
         org.apache.kafka.common.internals.Topic.validate(name);
+        if (org.apache.kafka.common.internals.Topic.isInternal(name)) {
+            // __consumer_offsets is the group coordinator's own log (a directory of that name in the data dir).
+            throw new org.apache.kafka.common.errors.InvalidTopicException(
+                    "Topic name '" + name + "' is reserved for Brook's internal use.");
+        }
         if (byName.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
         }

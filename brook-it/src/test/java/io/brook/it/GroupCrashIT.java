@@ -55,6 +55,10 @@ class GroupCrashIT {
             settings.put(ConsumerConfig.GROUP_ID_CONFIG, "durable");
             settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 45_000);
             settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+            // With its only broker down, the client would otherwise re-bootstrap (KIP-899): its metadata then lacks
+            // the topic's partitions for a moment, and the leader rejoins because "cached metadata has changed", a
+            // rebalance that Apache Kafka would see too. Without it, any rebalance here is the broker's doing.
+            settings.put(org.apache.kafka.clients.CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
             try (KafkaConsumer<String, String> member = KafkaClients.consumer(broker.bootstrapServers(), settings)) {
                 member.subscribe(List.of(TOPIC));
                 List<String> read = pollFor(member, 300);

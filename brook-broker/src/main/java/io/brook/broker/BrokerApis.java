@@ -44,6 +44,8 @@ final class BrokerApis implements SupportedApis {
         map.put(ApiKeys.LIST_GROUPS, range(0, 5));
         map.put(ApiKeys.DESCRIBE_GROUPS, range(0, 6));
         map.put(ApiKeys.DELETE_GROUPS, range(0, 2));
+        map.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, range(0, 1));
+        map.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, range(0, 1));
         this.ranges = Collections.unmodifiableMap(map);
     }
 

@@ -68,6 +68,8 @@ public record BrokerConfig(
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -218,7 +220,21 @@ public record BrokerConfig(
                     Integer.MAX_VALUE,
                     Range.atLeast(1),
                     Importance.LOW,
-                    "Most members a classic consumer group may have.");
+                    "Most members a consumer group may have.")
+            .define(
+                    CONSUMER_HEARTBEAT_INTERVAL_MS,
+                    Type.INT,
+                    5000,
+                    Range.atLeast(50),
+                    Importance.LOW,
+                    "How often members of a consumer-protocol group (group.protocol=consumer) heartbeat.")
+            .define(
+                    CONSUMER_SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    45000,
+                    Range.atLeast(100),
+                    Importance.LOW,
+                    "How long a member of a consumer-protocol group may go without a heartbeat before it is removed.");
 
     public BrokerConfig {
         requireNonNull(host, "host is null");
@@ -287,9 +303,21 @@ public record BrokerConfig(
                     minSession,
                     "must not exceed " + GROUP_MAX_SESSION_TIMEOUT_MS + " (" + maxSession + ")");
         }
+        int heartbeat = (Integer) values.get(CONSUMER_HEARTBEAT_INTERVAL_MS);
+        int session = (Integer) values.get(CONSUMER_SESSION_TIMEOUT_MS);
+        if (heartbeat >= session) {
+            throw new ConfigException(
+                    CONSUMER_HEARTBEAT_INTERVAL_MS,
+                    heartbeat,
+                    "must be less than " + CONSUMER_SESSION_TIMEOUT_MS + " (" + session + ")");
+        }
         return new GroupSettings(
-                (Integer) values.get(GROUP_INITIAL_REBALANCE_DELAY_MS), minSession, maxSession, (Integer)
-                        values.get(GROUP_MAX_SIZE));
+                (Integer) values.get(GROUP_INITIAL_REBALANCE_DELAY_MS),
+                minSession,
+                maxSession,
+                (Integer) values.get(GROUP_MAX_SIZE),
+                heartbeat,
+                session);
     }
 
     private static String suggestion(String key) {

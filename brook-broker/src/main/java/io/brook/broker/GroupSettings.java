@@ -7,6 +7,13 @@ package io.brook.broker;
  * @param minSessionTimeoutMs the smallest session timeout a member may ask for
  * @param maxSessionTimeoutMs the largest session timeout a member may ask for
  * @param maxSize the most members a group may have
+ * @param consumerHeartbeatIntervalMs how often members of consumer-protocol groups heartbeat
+ * @param consumerSessionTimeoutMs how long a consumer-protocol member may go without a heartbeat
  */
 public record GroupSettings(
-        int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize) {}
+        int initialRebalanceDelayMs,
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        int maxSize,
+        int consumerHeartbeatIntervalMs,
+        int consumerSessionTimeoutMs) {}

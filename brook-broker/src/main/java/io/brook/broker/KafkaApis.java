@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
@@ -100,6 +102,9 @@ final class KafkaApis implements RequestHandler {
             case SYNC_GROUP -> groups.sync((SyncGroupRequestData) body, version).thenApply(r -> r);
             case OFFSET_COMMIT ->
                 groups.commitOffsets((OffsetCommitRequestData) body, version).thenApply(r -> r);
+            case CONSUMER_GROUP_HEARTBEAT ->
+                groups.consumerGroupHeartbeat(request, (ConsumerGroupHeartbeatRequestData) body, version)
+                        .thenApply(r -> r);
             default -> CompletableFuture.completedFuture(handleNow(request, body, version));
         };
     }
@@ -131,6 +136,7 @@ final class KafkaApis implements RequestHandler {
             case LIST_GROUPS -> groups.listGroups((ListGroupsRequestData) body, version);
             case DESCRIBE_GROUPS -> groups.describeGroups((DescribeGroupsRequestData) body, version);
             case DELETE_GROUPS -> groups.deleteGroups((DeleteGroupsRequestData) body);
+            case CONSUMER_GROUP_DESCRIBE -> groups.consumerGroupDescribe((ConsumerGroupDescribeRequestData) body);
             default ->
                 throw new org.apache.kafka.common.errors.UnsupportedVersionException(
                         "Brook does not serve " + request.header().apiKey());

@@ -83,10 +83,14 @@ class ProtocolTest {
                     .isEqualTo((short) 9);
             assertThat(response.apiKeys().find(ApiKeys.OFFSET_COMMIT.id).minVersion())
                     .isEqualTo((short) 2);
-            // Not served yet, so not advertised: transactions and the KIP-848 consumer protocol.
+            assertThat(response.apiKeys()
+                            .find(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id)
+                            .maxVersion())
+                    .isEqualTo((short) 1);
+            // Not served yet, so not advertised: transactions and share groups.
             assertThat(response.apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id))
                     .isNull();
-            assertThat(response.apiKeys().find(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id))
+            assertThat(response.apiKeys().find(ApiKeys.SHARE_GROUP_HEARTBEAT.id))
                     .isNull();
         }
     }

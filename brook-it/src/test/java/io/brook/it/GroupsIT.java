@@ -40,6 +40,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Consumer groups of the classic protocol with the pinned Java client: members share partitions, take over a
@@ -48,21 +50,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GroupsIT {
     @RegisterExtension
-    static final BrookBrokerExtension BROKER =
-            BrookBrokerExtension.withConfig(Map.of("group.initial.rebalance.delay.ms", "0"));
+    static final BrookBrokerExtension BROKER = BrookBrokerExtension.withConfig(Map.of(
+            "group.initial.rebalance.delay.ms", "0",
+            "group.consumer.heartbeat.interval.ms", "300",
+            "group.consumer.session.timeout.ms", "6000"));
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @Test
-    void threeConsumersShareSixPartitionsTakeOverFromALeaverAndCommitEverything(BrookCluster cluster) throws Exception {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void threeConsumersShareSixPartitionsTakeOverFromALeaverAndCommitEverything(String protocol, BrookCluster cluster)
+            throws Exception {
         // Given: a 6-partition topic with 3000 keyed records and a group of 3 consumers
-        String topic = "groups-share";
-        String group = "share-group";
+        String topic = "groups-share-" + protocol;
+        String group = "share-group-" + protocol;
         createTopic(cluster, topic, 6);
         Set<String> produced = new HashSet<>(produce(cluster, topic, 0, 3000));
         List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            KafkaConsumer<String, String> consumer = groupConsumer(cluster, group, Map.of());
+            KafkaConsumer<String, String> consumer =
+                    groupConsumer(cluster, group, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol));
             consumer.subscribe(List.of(topic));
             consumers.add(consumer);
         }
@@ -326,8 +333,11 @@ class GroupsIT {
             BrookCluster cluster, String group, Map<String, Object> overrides) {
         Map<String, Object> settings = new HashMap<>(overrides);
         settings.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        if (!"consumer".equals(settings.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG))) {
+            // The consumer protocol takes both from the broker (group.consumer.*) and refuses them here.
+            settings.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        }
         return KafkaClients.consumer(cluster.bootstrapServers(), settings);
     }
 

@@ -29,19 +29,31 @@ public final class GroupCoordinator {
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final OffsetStore offsets = new OffsetStore();
     private final GroupLog log;
+    private final ConsumerGroupManager consumerGroups;
+    /** Guards creating, converting and deleting groups, so one id is never a classic and a consumer group at once. */
+    private final Object registry = new Object();
 
     private GroupCoordinator(
-            GroupSettings settings, ScheduledExecutorService timer, LongSupplier nanoTime, GroupLog log) {
+            GroupSettings settings,
+            ScheduledExecutorService timer,
+            LongSupplier nanoTime,
+            GroupLog log,
+            io.brook.broker.topic.TopicManager topics) {
         this.settings = settings;
         this.timer = timer;
         this.nanoTime = nanoTime;
         this.log = log;
+        this.consumerGroups = new ConsumerGroupManager(settings, topics, timer, nanoTime, log);
     }
 
     /** A coordinator with the offsets and groups stored in {@code log} (replayed now). */
     public static GroupCoordinator load(
-            GroupSettings settings, ScheduledExecutorService timer, LongSupplier nanoTime, GroupLog log) {
-        GroupCoordinator coordinator = new GroupCoordinator(settings, timer, nanoTime, log);
+            GroupSettings settings,
+            ScheduledExecutorService timer,
+            LongSupplier nanoTime,
+            GroupLog log,
+            io.brook.broker.topic.TopicManager topics) {
+        GroupCoordinator coordinator = new GroupCoordinator(settings, timer, nanoTime, log, topics);
         coordinator.replay();
         return coordinator;
     }
@@ -49,6 +61,7 @@ public final class GroupCoordinator {
     private void replay() {
         long started = System.nanoTime();
         Map<String, GroupRecords.StoredGroup> stored = new java.util.HashMap<>();
+        Map<String, ConsumerGroup> storedConsumerGroups = new java.util.HashMap<>();
         long[] entries = {0};
         log.replay((key, value) -> {
             entries[0]++;
@@ -59,15 +72,28 @@ public final class GroupCoordinator {
                 } else {
                     offsets.commit(decoded.group(), Map.of(decoded.partition(), GroupRecords.readOffset(value)));
                 }
+            } else if (decoded.type() == GroupRecords.CONSUMER_GROUP_KEY) {
+                if (value == null) {
+                    storedConsumerGroups.remove(decoded.group());
+                } else {
+                    storedConsumerGroups.put(
+                            decoded.group(),
+                            GroupRecords.readConsumerGroup(decoded.group(), settings.maxSize(), value));
+                    stored.remove(decoded.group()); // the classic group it was converted from
+                }
             } else if (value == null) {
                 stored.remove(decoded.group());
             } else {
                 stored.put(decoded.group(), GroupRecords.readGroup(value));
+                storedConsumerGroups.remove(decoded.group());
             }
         });
+        storedConsumerGroups.values().forEach(consumerGroups::restore);
         stored.forEach((groupId, group) -> getOrCreate(groupId).restore(group));
         for (String groupId : offsets.groups()) {
-            getOrCreate(groupId); // a group with offsets only (members that assign partitions themselves)
+            if (!consumerGroups.groups.containsKey(groupId)) {
+                getOrCreate(groupId); // a group with offsets only (members that assign partitions themselves)
+            }
         }
         LOGGER.info(
                 "loaded {} groups and the offsets of {} from {} stored entries in {} ms",
@@ -78,6 +104,20 @@ public final class GroupCoordinator {
     }
 
     private ClassicGroup getOrCreate(String groupId) {
+        ClassicGroup existing = groups.get(groupId);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (registry) {
+            if (consumerGroups.groups.containsKey(groupId)) {
+                throw new org.apache.kafka.common.errors.InconsistentGroupProtocolException(
+                        "group " + groupId + " uses the consumer protocol (group.protocol=consumer)");
+            }
+            return createClassic(groupId);
+        }
+    }
+
+    private ClassicGroup createClassic(String groupId) {
         return groups.computeIfAbsent(
                 groupId,
                 id -> new ClassicGroup(
@@ -95,7 +135,85 @@ public final class GroupCoordinator {
 
     public CompletableFuture<JoinGroupResponseData> join(
             JoinGroupRequestData request, short version, String clientId, String clientHost) {
-        return getOrCreate(request.groupId()).join(request, version, clientId, clientHost);
+        ClassicGroup group;
+        try {
+            group = getOrCreate(request.groupId());
+        } catch (org.apache.kafka.common.errors.InconsistentGroupProtocolException e) {
+            return CompletableFuture.completedFuture(new JoinGroupResponseData()
+                    .setErrorCode(Errors.INCONSISTENT_GROUP_PROTOCOL.code())
+                    .setGenerationId(-1)
+                    .setProtocolName(null)
+                    .setLeader("")
+                    .setMemberId(request.memberId()));
+        }
+        return group.join(request, version, clientId, clientHost);
+    }
+
+    /**
+     * A heartbeat of the consumer protocol. The first join (epoch 0) creates the group, or converts an empty classic
+     * group of the same id (its offsets stay); a non-empty classic group cannot be joined this way.
+     */
+    public CompletableFuture<org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData> consumerHeartbeat(
+            org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData request,
+            String clientId,
+            String clientHost) {
+        String groupId = request.groupId();
+        ConsumerGroup group;
+        synchronized (registry) {
+            ClassicGroup classic = groups.get(groupId);
+            if (classic != null) {
+                synchronized (classic) {
+                    if (request.memberEpoch() != 0 || !classic.isEmpty()) {
+                        return consumerError(
+                                Errors.GROUP_ID_NOT_FOUND,
+                                "Group " + groupId + " is a classic group (group.protocol=classic) with members.");
+                    }
+                    classic.markDead();
+                    groups.remove(groupId, classic);
+                }
+                log.append(List.of(new GroupLog.Entry(GroupRecords.groupKey(groupId), null)));
+            }
+            group = consumerGroups.groups.get(groupId);
+            if (group == null) {
+                if (request.memberEpoch() != 0) {
+                    return consumerError(Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " does not exist.");
+                }
+                group = new ConsumerGroup(groupId, settings.maxSize());
+                consumerGroups.groups.put(groupId, group);
+            }
+        }
+        return consumerGroups.heartbeat(group, request, clientId, clientHost);
+    }
+
+    private static CompletableFuture<org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData> consumerError(
+            Errors error, String message) {
+        return CompletableFuture.completedFuture(
+                new org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData()
+                        .setErrorCode(error.code())
+                        .setErrorMessage(message)
+                        .setMemberEpoch(-1));
+    }
+
+    /** ConsumerGroupDescribe of one group. */
+    public org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(
+            String groupId) {
+        try {
+            return consumerGroups.describe(groupId);
+        } catch (org.apache.kafka.common.errors.ApiException e) {
+            return new org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup()
+                    .setGroupId(groupId)
+                    .setErrorCode(Errors.forException(e).code())
+                    .setErrorMessage(e.getMessage());
+        }
+    }
+
+    public boolean isConsumerGroup(String groupId) {
+        return consumerGroups.groups.containsKey(groupId);
+    }
+
+    /** Topics the members of a group subscribe to (consumer protocol), for OffsetDelete. */
+    public java.util.Set<String> consumerGroupSubscriptions(String groupId) {
+        return consumerGroups.subscribedTopics(groupId);
     }
 
     public CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData request) {
@@ -128,6 +246,10 @@ public final class GroupCoordinator {
             String instanceId,
             int generation,
             Map<TopicPartition, CommittedOffset> commits) {
+        ConsumerGroup consumerGroup = consumerGroups.groups.get(groupId);
+        if (consumerGroup != null) {
+            return commitConsumerGroupOffsets(consumerGroup, memberId, generation, commits);
+        }
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
             if (generation >= 0) {
@@ -162,6 +284,39 @@ public final class GroupCoordinator {
         });
     }
 
+    /**
+     * A commit to a consumer-protocol group: by a member at its current epoch (or the previous one, while a
+     * rebalance moves it on), or by a tool (no member, epoch -1) while the group is empty.
+     */
+    private CompletableFuture<Errors> commitConsumerGroupOffsets(
+            ConsumerGroup group, String memberId, int epoch, Map<TopicPartition, CommittedOffset> commits) {
+        CompletableFuture<Void> durable;
+        synchronized (group) {
+            Errors error = Errors.NONE;
+            if (epoch < 0 && (memberId == null || memberId.isEmpty())) {
+                if (!group.members.isEmpty()) {
+                    error = Errors.UNKNOWN_MEMBER_ID;
+                }
+            } else {
+                ConsumerGroup.Member member = group.members.get(memberId);
+                if (member == null) {
+                    error = Errors.UNKNOWN_MEMBER_ID;
+                } else if (epoch != member.memberEpoch && epoch != member.previousMemberEpoch) {
+                    error = Errors.STALE_MEMBER_EPOCH;
+                }
+            }
+            if (error != Errors.NONE || commits.isEmpty()) {
+                return CompletableFuture.completedFuture(error);
+            }
+            List<GroupLog.Entry> entries = new ArrayList<>();
+            commits.forEach((partition, offset) -> entries.add(new GroupLog.Entry(
+                    GroupRecords.offsetKey(group.groupId, partition), GroupRecords.offsetValue(offset))));
+            durable = log.append(entries);
+            offsets.commit(group.groupId, commits);
+        }
+        return durable.handle((ignored, failure) -> failure == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
+    }
+
     public CommittedOffset committed(String groupId, TopicPartition partition) {
         return offsets.get(groupId, partition);
     }
@@ -174,7 +329,25 @@ public final class GroupCoordinator {
         return group(groupId).map(ClassicGroup::summary);
     }
 
-    /** Every group with its state. */
+    /** A group as ListGroups shows it. */
+    public record ListedGroup(String groupId, String protocolType, String state, String type) {}
+
+    /** Every group of both protocols with its state and type. */
+    public List<ListedGroup> listAll() {
+        List<ListedGroup> listed = new ArrayList<>();
+        for (GroupSummary summary : list()) {
+            listed.add(new ListedGroup(
+                    summary.groupId(), summary.protocolType(), summary.state().displayName(), "classic"));
+        }
+        for (ConsumerGroup group : consumerGroups.groups.values()) {
+            synchronized (group) {
+                listed.add(new ListedGroup(group.groupId, "consumer", group.state(), "consumer"));
+            }
+        }
+        return listed;
+    }
+
+    /** Every classic group with its state. */
     public List<GroupSummary> list() {
         List<GroupSummary> summaries = new ArrayList<>();
         groups.values().forEach(group -> summaries.add(group.summary()));
@@ -183,6 +356,10 @@ public final class GroupCoordinator {
 
     /** Deletes an empty group and its offsets, durably. */
     public Errors delete(String groupId) {
+        ConsumerGroup consumerGroup = consumerGroups.groups.get(groupId);
+        if (consumerGroup != null) {
+            return deleteConsumerGroup(consumerGroup);
+        }
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
             return Errors.GROUP_ID_NOT_FOUND;
@@ -206,6 +383,27 @@ public final class GroupCoordinator {
         return awaitStored(groupId, durable);
     }
 
+    private Errors deleteConsumerGroup(ConsumerGroup group) {
+        CompletableFuture<Void> durable;
+        synchronized (registry) {
+            synchronized (group) {
+                if (!group.members.isEmpty()) {
+                    return Errors.NON_EMPTY_GROUP;
+                }
+                List<GroupLog.Entry> tombstones = new ArrayList<>();
+                offsets.all(group.groupId)
+                        .keySet()
+                        .forEach(partition -> tombstones.add(
+                                new GroupLog.Entry(GroupRecords.offsetKey(group.groupId, partition), null)));
+                tombstones.add(new GroupLog.Entry(GroupRecords.consumerGroupKey(group.groupId), null));
+                durable = log.append(tombstones);
+                consumerGroups.groups.remove(group.groupId, group);
+                offsets.deleteGroup(group.groupId);
+            }
+        }
+        return awaitStored(group.groupId, durable);
+    }
+
     /**
      * Deletes committed offsets of a group; a partition of a topic that a member of the group subscribes to is
      * refused with GROUP_SUBSCRIBED_TO_TOPIC.
@@ -214,7 +412,7 @@ public final class GroupCoordinator {
         if (subscribedTopics.contains(partition.topic())) {
             return Errors.GROUP_SUBSCRIBED_TO_TOPIC;
         }
-        ClassicGroup group = groups.get(groupId);
+        Object group = groups.containsKey(groupId) ? groups.get(groupId) : consumerGroups.groups.get(groupId);
         if (group == null) {
             return Errors.GROUP_ID_NOT_FOUND;
         }
@@ -241,7 +439,7 @@ public final class GroupCoordinator {
     }
 
     public boolean exists(String groupId) {
-        return groups.containsKey(groupId);
+        return groups.containsKey(groupId) || consumerGroups.groups.containsKey(groupId);
     }
 
     /** The protocol metadata of every member of a group (for the consumer protocol: its subscription). */

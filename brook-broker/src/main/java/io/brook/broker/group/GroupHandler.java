@@ -18,6 +18,10 @@ import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -99,6 +103,76 @@ public final class GroupHandler {
             case 2 -> "Brook does not support share groups";
             default -> "unknown coordinator key type " + keyType;
         };
+    }
+
+    // ----------------------------------------------------------------------------------- consumer protocol (KIP-848)
+
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            Request request, ConsumerGroupHeartbeatRequestData body, short version) {
+        String invalid = invalidHeartbeat(body, version);
+        if (invalid != null) {
+            return CompletableFuture.completedFuture(new ConsumerGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage(invalid)
+                    .setMemberEpoch(-1));
+        }
+        if (body.serverAssignor() != null && !Assignors.NAMES.contains(body.serverAssignor())) {
+            return CompletableFuture.completedFuture(new ConsumerGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.UNSUPPORTED_ASSIGNOR.code())
+                    .setErrorMessage("Brook's assignors are " + Assignors.NAMES + "; the member asked for '"
+                            + body.serverAssignor() + "'")
+                    .setMemberEpoch(-1));
+        }
+        return coordinator.consumerHeartbeat(body, request.header().clientId(), clientHost(request));
+    }
+
+    /** Why a heartbeat is malformed (Kafka's rules), or null. */
+    private static String invalidHeartbeat(ConsumerGroupHeartbeatRequestData body, short version) {
+        int epoch = body.memberEpoch();
+        if (body.memberId().isBlank() && (version >= 1 || epoch > 0 || epoch == ConsumerGroup.LEAVE_EPOCH)) {
+            return "MemberId can't be empty.";
+        }
+        if (body.groupId().isBlank()) {
+            return "GroupId can't be empty.";
+        }
+        if (body.instanceId() != null && body.instanceId().isBlank()) {
+            return "InstanceId can't be empty.";
+        }
+        if (body.rackId() != null && body.rackId().isBlank()) {
+            return "RackId can't be empty.";
+        }
+        if (epoch == 0) {
+            if (body.rebalanceTimeoutMs() == -1) {
+                return "RebalanceTimeoutMs must be provided in first request.";
+            }
+            if (body.topicPartitions() == null || !body.topicPartitions().isEmpty()) {
+                return "TopicPartitions must be empty when (re-)joining.";
+            }
+            if (body.subscribedTopicNames() == null && body.subscribedTopicRegex() == null) {
+                return "SubscribedTopicNames or SubscribedTopicRegex must be set in first request.";
+            }
+        } else if (epoch == ConsumerGroup.STATIC_LEAVE_EPOCH && body.instanceId() == null) {
+            return "InstanceId can't be null for a static leave (epoch -2).";
+        } else if (epoch < ConsumerGroup.STATIC_LEAVE_EPOCH) {
+            return "MemberEpoch is invalid: " + epoch;
+        }
+        return null;
+    }
+
+    public ConsumerGroupDescribeResponseData consumerGroupDescribe(ConsumerGroupDescribeRequestData body) {
+        ConsumerGroupDescribeResponseData response = new ConsumerGroupDescribeResponseData();
+        for (String groupId : body.groupIds()) {
+            if (groupId.isEmpty()) {
+                response.groups()
+                        .add(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                                .setGroupId(groupId)
+                                .setErrorCode(Errors.INVALID_GROUP_ID.code())
+                                .setErrorMessage("Group id can't be empty."));
+            } else {
+                response.groups().add(coordinator.describeConsumerGroup(groupId));
+            }
+        }
+        return response;
     }
 
     // ---------------------------------------------------------------------------------------- classic membership
@@ -360,6 +434,9 @@ public final class GroupHandler {
 
     /** Topics the members of a consumer group subscribe to, read from their join metadata. */
     private Set<String> subscribedTopics(String groupId) {
+        if (coordinator.isConsumerGroup(groupId)) {
+            return coordinator.consumerGroupSubscriptions(groupId);
+        }
         Set<String> topics = new HashSet<>();
         boolean consumerGroup = coordinator
                 .describe(groupId)
@@ -390,20 +467,19 @@ public final class GroupHandler {
                 .map(type -> type.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
         ListGroupsResponseData response = new ListGroupsResponseData();
-        for (GroupSummary group : coordinator.list()) {
-            String state = group.state().displayName();
-            if ((!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT)))
-                    || (!types.isEmpty() && !types.contains("classic"))) {
+        for (GroupCoordinator.ListedGroup group : coordinator.listAll()) {
+            if ((!states.isEmpty() && !states.contains(group.state().toLowerCase(Locale.ROOT)))
+                    || (!types.isEmpty() && !types.contains(group.type()))) {
                 continue;
             }
             ListGroupsResponseData.ListedGroup listed = new ListGroupsResponseData.ListedGroup()
                     .setGroupId(group.groupId())
                     .setProtocolType(group.protocolType());
             if (version >= 4) {
-                listed.setGroupState(state);
+                listed.setGroupState(group.state());
             }
             if (version >= 5) {
-                listed.setGroupType("classic");
+                listed.setGroupType(group.type());
             }
             response.groups().add(listed);
         }
@@ -416,7 +492,18 @@ public final class GroupHandler {
             DescribeGroupsResponseData.DescribedGroup described =
                     new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId);
             Optional<GroupSummary> summary = coordinator.describe(groupId);
-            if (summary.isEmpty()) {
+            if (coordinator.isConsumerGroup(groupId)) {
+                // Admin asks ConsumerGroupDescribe first and comes here only for classic groups.
+                described
+                        .setGroupState(GroupState.DEAD.displayName())
+                        .setProtocolType("")
+                        .setProtocolData("");
+                if (version >= 6) {
+                    described
+                            .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                            .setErrorMessage("Group " + groupId + " is not a classic group.");
+                }
+            } else if (summary.isEmpty()) {
                 described
                         .setGroupState(GroupState.DEAD.displayName())
                         .setProtocolType("")

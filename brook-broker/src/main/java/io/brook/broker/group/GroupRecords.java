@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 final class GroupRecords {
     static final short OFFSET_KEY = 1;
     static final short GROUP_KEY = 2;
+    static final short CONSUMER_GROUP_KEY = 3;
     private static final short VALUE_VERSION = 0;
 
     private GroupRecords() {}
@@ -51,6 +52,102 @@ final class GroupRecords {
         writer.putShort(GROUP_KEY);
         writer.putString(group);
         return writer.bytes();
+    }
+
+    static byte[] consumerGroupKey(String group) {
+        Writer writer = new Writer();
+        writer.putShort(CONSUMER_GROUP_KEY);
+        writer.putString(group);
+        return writer.bytes();
+    }
+
+    /** A consumer-protocol group: epochs, members with their reconciliation state, and the target assignment. */
+    static byte[] consumerGroupValue(ConsumerGroup group) {
+        Writer writer = new Writer();
+        writer.putShort(VALUE_VERSION);
+        writer.putInt(group.groupEpoch);
+        writer.putInt(group.assignmentEpoch);
+        writer.putLong(group.metadataHash);
+        writer.putInt(group.members.size());
+        for (ConsumerGroup.Member member : group.members.values()) {
+            writer.putString(member.memberId);
+            writer.putString(member.instanceId);
+            writer.putString(member.rackId);
+            writer.putString(member.clientId);
+            writer.putString(member.clientHost);
+            writer.putInt(member.rebalanceTimeoutMs);
+            writer.putInt(member.subscribedTopicNames.size());
+            member.subscribedTopicNames.forEach(writer::putString);
+            writer.putString(member.subscribedTopicRegex);
+            writer.putString(member.serverAssignor);
+            writer.putInt(member.memberEpoch);
+            writer.putInt(member.previousMemberEpoch);
+            writer.putShort((short) member.state.ordinal());
+            putPartitions(writer, member.assigned);
+            putPartitions(writer, member.pendingRevocation);
+            putPartitions(writer, group.targetAssignment.getOrDefault(member.memberId, java.util.Map.of()));
+        }
+        return writer.bytes();
+    }
+
+    private static void putPartitions(
+            Writer writer, java.util.Map<org.apache.kafka.common.Uuid, java.util.Set<Integer>> partitions) {
+        writer.putInt(partitions.size());
+        partitions.forEach((topic, set) -> {
+            writer.putLong(topic.getMostSignificantBits());
+            writer.putLong(topic.getLeastSignificantBits());
+            writer.putInt(set.size());
+            set.forEach(writer::putInt);
+        });
+    }
+
+    private static java.util.Map<org.apache.kafka.common.Uuid, java.util.Set<Integer>> readPartitions(
+            ByteBuffer buffer) {
+        java.util.Map<org.apache.kafka.common.Uuid, java.util.Set<Integer>> partitions = new java.util.TreeMap<>();
+        int topics = buffer.getInt();
+        for (int t = 0; t < topics; t++) {
+            org.apache.kafka.common.Uuid topic = new org.apache.kafka.common.Uuid(buffer.getLong(), buffer.getLong());
+            int count = buffer.getInt();
+            java.util.Set<Integer> set = new java.util.TreeSet<>();
+            for (int i = 0; i < count; i++) {
+                set.add(buffer.getInt());
+            }
+            partitions.put(topic, set);
+        }
+        return partitions;
+    }
+
+    static ConsumerGroup readConsumerGroup(String groupId, int maxSize, ByteBuffer buffer) {
+        checkVersion(buffer.getShort());
+        ConsumerGroup group = new ConsumerGroup(groupId, maxSize);
+        group.groupEpoch = buffer.getInt();
+        group.assignmentEpoch = buffer.getInt();
+        group.metadataHash = buffer.getLong();
+        int count = buffer.getInt();
+        for (int i = 0; i < count; i++) {
+            ConsumerGroup.Member member = new ConsumerGroup.Member(readString(buffer));
+            member.instanceId = readString(buffer);
+            member.rackId = readString(buffer);
+            member.clientId = readString(buffer);
+            member.clientHost = readString(buffer);
+            member.rebalanceTimeoutMs = buffer.getInt();
+            int names = buffer.getInt();
+            List<String> subscribed = new ArrayList<>(names);
+            for (int n = 0; n < names; n++) {
+                subscribed.add(readString(buffer));
+            }
+            member.subscribedTopicNames = List.copyOf(subscribed);
+            member.subscribedTopicRegex = readString(buffer);
+            member.serverAssignor = readString(buffer);
+            member.memberEpoch = buffer.getInt();
+            member.previousMemberEpoch = buffer.getInt();
+            member.state = ConsumerGroup.MemberState.values()[buffer.getShort()];
+            member.assigned = readPartitions(buffer);
+            member.pendingRevocation = readPartitions(buffer);
+            group.targetAssignment.put(member.memberId, readPartitions(buffer));
+            group.members.put(member.memberId, member);
+        }
+        return group;
     }
 
     static byte[] offsetValue(CommittedOffset offset) {
@@ -92,7 +189,7 @@ final class GroupRecords {
         String group = readString(buffer);
         return switch (type) {
             case OFFSET_KEY -> new Key(type, group, new TopicPartition(readString(buffer), buffer.getInt()));
-            case GROUP_KEY -> new Key(type, group, null);
+            case GROUP_KEY, CONSUMER_GROUP_KEY -> new Key(type, group, null);
             default -> throw new IllegalArgumentException("unknown offsets-log key type " + type);
         };
     }

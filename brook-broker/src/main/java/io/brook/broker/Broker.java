@@ -95,7 +95,8 @@ public final class Broker implements AutoCloseable {
             // Offsets and groups live in a private log that is never deleted by time or size (compaction will trim it).
             GroupLog groupLog = GroupLog.open(
                     logs, topics.configs().logConfig(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
-            GroupCoordinator groups = GroupCoordinator.load(config.groups(), timer, System::nanoTime, groupLog, topics);
+            GroupCoordinator groups = GroupCoordinator.load(config.groups(), timer, time, groupLog, topics);
+            groups.startOffsetExpiry();
             KafkaApis handler = new KafkaApis(
                     apis,
                     new MetadataHandler(context),

@@ -70,6 +70,8 @@ public record BrokerConfig(
     public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -234,7 +236,22 @@ public record BrokerConfig(
                     45000,
                     Range.atLeast(100),
                     Importance.LOW,
-                    "How long a member of a consumer-protocol group may go without a heartbeat before it is removed.");
+                    "How long a member of a consumer-protocol group may go without a heartbeat before it is removed.")
+            .define(
+                    OFFSETS_RETENTION_MINUTES,
+                    Type.INT,
+                    10080,
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "How long the committed offsets of a group without members are kept after the group became empty"
+                            + " (or after the commit, whichever is later); then they and the group are deleted.")
+            .define(
+                    OFFSETS_RETENTION_CHECK_INTERVAL_MS,
+                    Type.LONG,
+                    600000L,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "How often expired offsets are looked for.");
 
     public BrokerConfig {
         requireNonNull(host, "host is null");
@@ -317,7 +334,9 @@ public record BrokerConfig(
                 maxSession,
                 (Integer) values.get(GROUP_MAX_SIZE),
                 heartbeat,
-                session);
+                session,
+                ((Integer) values.get(OFFSETS_RETENTION_MINUTES)) * 60_000L,
+                (Long) values.get(OFFSETS_RETENTION_CHECK_INTERVAL_MS));
     }
 
     private static String suggestion(String key) {

@@ -9,6 +9,8 @@ package io.brook.broker;
  * @param maxSize the most members a group may have
  * @param consumerHeartbeatIntervalMs how often members of consumer-protocol groups heartbeat
  * @param consumerSessionTimeoutMs how long a consumer-protocol member may go without a heartbeat
+ * @param offsetsRetentionMs how long the committed offsets of a group without members are kept
+ * @param offsetsRetentionCheckIntervalMs how often expired offsets are looked for
  */
 public record GroupSettings(
         int initialRebalanceDelayMs,
@@ -16,4 +18,6 @@ public record GroupSettings(
         int maxSessionTimeoutMs,
         int maxSize,
         int consumerHeartbeatIntervalMs,
-        int consumerSessionTimeoutMs) {}
+        int consumerSessionTimeoutMs,
+        long offsetsRetentionMs,
+        long offsetsRetentionCheckIntervalMs) {}

@@ -60,7 +60,9 @@ class BrokerConfigTest {
                 Map.entry("group.max.session.timeout.ms", "60000"),
                 Map.entry("group.max.size", "10"),
                 Map.entry("group.consumer.heartbeat.interval.ms", "500"),
-                Map.entry("group.consumer.session.timeout.ms", "6000")));
+                Map.entry("group.consumer.session.timeout.ms", "6000"),
+                Map.entry("offsets.retention.minutes", "2"),
+                Map.entry("offsets.retention.check.interval.ms", "1000")));
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.kafkaPort()).isEqualTo(19092);
         assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x"));
@@ -80,8 +82,8 @@ class BrokerConfigTest {
         assertThat(config.flushPolicy()).isEqualTo(FlushPolicy.INTERVAL);
         assertThat(config.flushIntervalMs()).isEqualTo(50L);
         assertThat(config.backgroundFlushBytes()).isEqualTo(65536L);
-        assertThat(config.groups()).isEqualTo(new GroupSettings(0, 1000, 60000, 10, 500, 6000));
-        assertThat(BrokerConfig.DEFINITION.names()).hasSize(25);
+        assertThat(config.groups()).isEqualTo(new GroupSettings(0, 1000, 60000, 10, 500, 6000, 120_000L, 1000L));
+        assertThat(BrokerConfig.DEFINITION.names()).hasSize(27);
     }
 
     @Test

@@ -26,6 +26,11 @@ public final class GroupCoordinator {
     private final GroupSettings settings;
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
+    private final io.brook.log.Time time;
+    /** When each group last had members (or the broker started): its offsets expire a retention after that. */
+    private final Map<String, Long> lastActiveMs = new ConcurrentHashMap<>();
+
+    private final long startedMs;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final OffsetStore offsets = new OffsetStore();
     private final GroupLog log;
@@ -36,24 +41,26 @@ public final class GroupCoordinator {
     private GroupCoordinator(
             GroupSettings settings,
             ScheduledExecutorService timer,
-            LongSupplier nanoTime,
+            io.brook.log.Time time,
             GroupLog log,
             io.brook.broker.topic.TopicManager topics) {
         this.settings = settings;
         this.timer = timer;
-        this.nanoTime = nanoTime;
+        this.time = time;
+        this.nanoTime = time::nanoseconds;
+        this.startedMs = time.milliseconds();
         this.log = log;
-        this.consumerGroups = new ConsumerGroupManager(settings, topics, timer, nanoTime, log);
+        this.consumerGroups = new ConsumerGroupManager(settings, topics, timer, this.nanoTime, log);
     }
 
     /** A coordinator with the offsets and groups stored in {@code log} (replayed now). */
     public static GroupCoordinator load(
             GroupSettings settings,
             ScheduledExecutorService timer,
-            LongSupplier nanoTime,
+            io.brook.log.Time time,
             GroupLog log,
             io.brook.broker.topic.TopicManager topics) {
-        GroupCoordinator coordinator = new GroupCoordinator(settings, timer, nanoTime, log, topics);
+        GroupCoordinator coordinator = new GroupCoordinator(settings, timer, time, log, topics);
         coordinator.replay();
         return coordinator;
     }
@@ -205,6 +212,82 @@ public final class GroupCoordinator {
                     .setErrorCode(Errors.forException(e).code())
                     .setErrorMessage(e.getMessage());
         }
+    }
+
+    /** Looks for expired offsets every offsets.retention.check.interval.ms. */
+    public void startOffsetExpiry() {
+        long interval = settings.offsetsRetentionCheckIntervalMs();
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        expireOffsets(time.milliseconds());
+                    } catch (RuntimeException e) {
+                        LOGGER.error("offset expiry failed", e);
+                    }
+                },
+                interval,
+                interval,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Deletes the offsets of groups without members once offsets.retention.minutes have passed since the group last
+     * had members and since the commit; a group left with neither members nor offsets is deleted too.
+     *
+     * @return how many offsets expired
+     */
+    int expireOffsets(long nowMs) {
+        int expired = 0;
+        for (String groupId : new ArrayList<>(offsets.groups())) {
+            ClassicGroup classic = groups.get(groupId);
+            ConsumerGroup consumer = consumerGroups.groups.get(groupId);
+            Object lock = classic != null ? classic : consumer != null ? consumer : registry;
+            synchronized (registry) {
+                synchronized (lock) {
+                    boolean active = (classic != null && !classic.isEmpty())
+                            || (consumer != null && !consumer.members.isEmpty());
+                    if (active) {
+                        lastActiveMs.put(groupId, nowMs);
+                        continue;
+                    }
+                    long since = lastActiveMs.getOrDefault(groupId, startedMs);
+                    List<TopicPartition> gone = new ArrayList<>();
+                    offsets.all(groupId).forEach((partition, offset) -> {
+                        if (nowMs - Math.max(offset.commitTimestampMs(), since) >= settings.offsetsRetentionMs()) {
+                            gone.add(partition);
+                        }
+                    });
+                    if (gone.isEmpty()) {
+                        continue;
+                    }
+                    List<GroupLog.Entry> tombstones = new ArrayList<>();
+                    gone.forEach(partition -> {
+                        tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null));
+                        offsets.delete(groupId, partition);
+                    });
+                    expired += gone.size();
+                    if (!offsets.hasOffsets(groupId)) {
+                        if (classic != null) {
+                            classic.markDead();
+                            groups.remove(groupId, classic);
+                            tombstones.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
+                        }
+                        if (consumer != null) {
+                            consumerGroups.groups.remove(groupId, consumer);
+                            tombstones.add(new GroupLog.Entry(GroupRecords.consumerGroupKey(groupId), null));
+                        }
+                        offsets.deleteGroup(groupId);
+                        lastActiveMs.remove(groupId);
+                    }
+                    log.append(tombstones);
+                    LOGGER.info(
+                            "Group {}: {} committed offsets expired (no members for offsets.retention.minutes)",
+                            groupId,
+                            gone.size());
+                }
+            }
+        }
+        return expired;
     }
 
     public boolean isConsumerGroup(String groupId) {

@@ -38,9 +38,9 @@ final class OffsetStore {
     }
 
     void delete(String groupId, TopicPartition partition) {
-        Map<TopicPartition, CommittedOffset> group = offsets.get(groupId);
-        if (group != null) {
+        offsets.computeIfPresent(groupId, (id, group) -> {
             group.remove(partition);
-        }
+            return group.isEmpty() ? null : group;
+        });
     }
 }

@@ -177,6 +177,9 @@ public final class BrokerBenchmark {
         Stream.of(produceRuns, List.of(fixedRateRun), consumeRuns, endToEndRuns)
                 .flatMap(List::stream)
                 .forEach(run -> figures.addAll(run.figures()));
+        figures.add(new Figure(GROUP_READ + "_rps", Unit.RECORDS_PER_SECOND));
+        figures.add(new Figure(GROUP_READ + "_join_ms", Unit.MILLISECONDS));
+        figures.add(new Figure(FAILOVER + "_ms", Unit.MILLISECONDS));
         figures.add(new Figure("shutdown_ms", Unit.MILLISECONDS));
         return List.copyOf(figures);
     }
@@ -250,6 +253,8 @@ public final class BrokerBenchmark {
             for (Run.EndToEnd run : endToEndRuns) {
                 runOne(result, broker, admin, tools, run, succeeded);
             }
+            runGroupRead(result, broker, admin, tools);
+            runFailover(result, broker, admin);
         }
     }
 
@@ -351,6 +356,47 @@ public final class BrokerBenchmark {
         }
     }
 
+    private static final String GROUP_READ = "group_read_100b";
+    private static final String FAILOVER = "group_failover";
+
+    /** Three ConsumerPerformance members of one group read a 6-partition topic together. */
+    private void runGroupRead(SystemResult result, LaunchedBroker broker, Admin admin, KafkaTools tools)
+            throws InterruptedException {
+        String system = result.system();
+        long records = settings.records100b() / 2;
+        progress.printf(Locale.ROOT, "[%s] %s ... ", system, GROUP_READ);
+        progress.flush();
+        try {
+            String topic = "bench-group-read";
+            createTopic(admin, topic, GroupRuns.PARTITIONS);
+            GroupRuns.fillEvenly(broker.bootstrap(), topic, records, 100);
+            Map<String, Double> values =
+                    GroupRuns.groupRead(tools, system + "-" + GROUP_READ, broker.bootstrap(), topic, records);
+            values.forEach((key, value) -> result.put(GROUP_READ + "_" + key, value));
+            progress.println(describe(values));
+        } catch (RunFailedException | ExecutionException | TimeoutException e) {
+            progress.println("FAILED: " + e.getMessage());
+            result.error(GROUP_READ, e.getMessage());
+        }
+    }
+
+    /** The time from a group member's SIGKILL until the others read its partitions. */
+    private void runFailover(SystemResult result, LaunchedBroker broker, Admin admin) throws InterruptedException {
+        String system = result.system();
+        progress.printf(Locale.ROOT, "[%s] %s ... ", system, FAILOVER);
+        progress.flush();
+        try {
+            String topic = "bench-failover";
+            createTopic(admin, topic, GroupRuns.PARTITIONS);
+            Map<String, Double> values = GroupRuns.failover(paths, system + "-" + FAILOVER, broker.bootstrap(), topic);
+            values.forEach((key, value) -> result.put(FAILOVER + "_" + key, value));
+            progress.println(describe(values));
+        } catch (RunFailedException | ExecutionException | TimeoutException | IOException e) {
+            progress.println("FAILED: " + e.getMessage());
+            result.error(FAILOVER, e.getMessage());
+        }
+    }
+
     /** What {@code parser} makes of the tool's stdout; when it makes nothing, an error with the tool's own words. */
     private static Map<String, Double> parse(KafkaTools.Result output, KafkaTools tools, OutputParser parser)
             throws RunFailedException {
@@ -424,6 +470,13 @@ public final class BrokerBenchmark {
         notes.add("consume_*: ConsumerPerformance reading the records of produce_*_acks1_p6; rps and MB/s are its"
                 + " fetch.nMsg.sec and fetch.MB.sec (group join excluded), join_ms its rebalance.time.ms. The tool"
                 + " always subscribes with a consumer group (it has no option to assign partitions).");
+        notes.add(GROUP_READ + ": " + GroupRuns.MEMBERS + " ConsumerPerformance processes in one group (classic"
+                + " protocol, started together) read " + (settings.records100b() / 2) + " records of 100 B spread"
+                + " evenly over " + GroupRuns.PARTITIONS + " partitions; rps = records / (last member's end - first"
+                + " member's start), join_ms = the slowest member's rebalance time. " + FAILOVER + ": 3 members"
+                + " (session.timeout.ms=" + FailoverMember.SESSION_TIMEOUT_MS + ", heartbeat.interval.ms=1000) share a"
+                + " topic written at ~300 records/s; one is killed with SIGKILL; the time until the others have read"
+                + " from each of its partitions (mostly the session timeout).");
         notes.add(
                 "e2e_*: EndToEndLatency, one record at a time: send, wait for the ack, fetch it (fetch.max.wait.ms=0).");
         notes.add("Broker and tool share the " + Runtime.getRuntime().availableProcessors() + " cores; the systems ran"

@@ -107,6 +107,12 @@ final class ChildProcess implements AutoCloseable {
         return -1;
     }
 
+    /** SIGKILL: the process gets no chance to clean up (what a crash looks like to its peers). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     int exitValue() {
         return process.exitValue();
     }

@@ -50,6 +50,21 @@ final class ToolOutputs {
      * ConsumerPerformance: rps and mbps of the fetch phase (after the consumer joined its group; the tool's
      * fetch.nMsg.sec and fetch.MB.sec) and the time the group join took (rebalance.time.ms).
      */
+    /** The ten fields of ConsumerPerformance's result line (start.time, end.time, ... fetch.nMsg.sec). */
+    static String[] consumerPerformanceFields(String stdout) throws RunFailedException {
+        List<String> lines = stdout.lines().map(String::strip).toList();
+        int header = lines.indexOf(CONSUMER_HEADER);
+        if (header < 0 || header + 1 >= lines.size()) {
+            throw new RunFailedException("ConsumerPerformance printed no result line");
+        }
+        String[] fields = lines.get(header + 1).split(", ");
+        if (fields.length != 10) {
+            throw new RunFailedException("ConsumerPerformance result line has " + fields.length
+                    + " fields, expected 10: " + lines.get(header + 1));
+        }
+        return fields;
+    }
+
     static Map<String, Double> consumerPerformance(String stdout, long expectedRecords) throws RunFailedException {
         List<String> lines = stdout.lines().map(String::strip).toList();
         for (String line : lines) {

@@ -471,9 +471,10 @@ public final class BrokerBenchmark {
                 + " fetch.nMsg.sec and fetch.MB.sec (group join excluded), join_ms its rebalance.time.ms. The tool"
                 + " always subscribes with a consumer group (it has no option to assign partitions).");
         notes.add(GROUP_READ + ": " + GroupRuns.MEMBERS + " ConsumerPerformance processes in one group (classic"
-                + " protocol, started together) read " + (settings.records100b() / 2) + " records of 100 B spread"
-                + " evenly over " + GroupRuns.PARTITIONS + " partitions; rps = records / (last member's end - first"
-                + " member's start), join_ms = the slowest member's rebalance time. " + FAILOVER + ": 3 members"
+                + " protocol, started together) each read a quarter of " + (settings.records100b() / 2) + " records of"
+                + " 100 B spread evenly over " + GroupRuns.PARTITIONS + " partitions; rps = records read / (last"
+                + " member's end - first member's start), join_ms = the slowest member's rebalance time. " + FAILOVER
+                + ": 3 members"
                 + " (session.timeout.ms=" + FailoverMember.SESSION_TIMEOUT_MS + ", heartbeat.interval.ms=1000) share a"
                 + " topic written at ~300 records/s; one is killed with SIGKILL; the time until the others have read"
                 + " from each of its partitions (mostly the session timeout).");

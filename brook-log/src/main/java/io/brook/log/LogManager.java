@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,14 +24,21 @@ import org.slf4j.LoggerFactory;
  * At start-up the {@value #CLEAN_SHUTDOWN_FILE} marker says whether logs may be trusted without a scan (it is removed
  * at once, so a later crash is detected); the recovery points in {@value #RECOVERY_POINT_FILE} say where scanning
  * starts otherwise. It runs the flusher (group commit), the interval flush, checkpoints and retention in background
- * threads. {@link #close} flushes everything and writes the marker; it is idempotent.
+ * threads, and the {@link LogCleaner} for compacted logs in its own thread, keeping each log's first dirty offset in
+ * {@value #CLEANER_OFFSET_FILE}. {@link #close} stops the cleaner, flushes everything and writes the marker; it is
+ * idempotent.
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(LogManager.class);
     public static final String CLEAN_SHUTDOWN_FILE = ".brook-clean-shutdown";
     public static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_FILE = "log-start-offset-checkpoint";
+    public static final String CLEANER_OFFSET_FILE = "cleaner-offset-checkpoint";
+    /** How long the cleaner waits between passes over the compacted logs (Kafka's log.cleaner.backoff.ms). */
+    public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
+
     private static final long CHECKPOINT_INTERVAL_MS = 10_000;
+    private static final long CLEANER_STOP_TIMEOUT_MS = 30_000;
 
     private final Path dataDir;
     private final Storage storage;
@@ -38,6 +47,9 @@ public final class LogManager implements AutoCloseable {
     private final boolean cleanShutdown;
     private final Map<String, Long> recoveryPoints;
     private final Map<String, Long> logStartOffsets;
+    /** Each compacted log's first dirty offset; guarded by {@link #checkpointLock}. */
+    private final Map<String, Long> cleanerOffsets;
+
     private final ConcurrentHashMap<String, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Flusher flusher = new Flusher();
     /** Set by {@link #startBackgroundTasks}; until then no background flushes. */
@@ -45,6 +57,13 @@ public final class LogManager implements AutoCloseable {
 
     private final ScheduledExecutorService scheduler;
     private final Object checkpointLock = new Object();
+    private final LogCleaner cleaner;
+    /** One cleaning pass at a time, whether from the cleaner thread or {@link #cleanNow}. */
+    private final Object cleanerLock = new Object();
+    /** Logs whose cleaning failed unexpectedly: not tried again until restart, as Kafka does. */
+    private final Set<String> uncleanable = ConcurrentHashMap.newKeySet();
+
+    private ScheduledExecutorService cleanerThread;
     private boolean closed;
 
     private LogManager(
@@ -54,7 +73,8 @@ public final class LogManager implements AutoCloseable {
             FlushPolicy flushPolicy,
             boolean cleanShutdown,
             Map<String, Long> recoveryPoints,
-            Map<String, Long> logStartOffsets) {
+            Map<String, Long> logStartOffsets,
+            Map<String, Long> cleanerOffsets) {
         this.dataDir = dataDir;
         this.storage = storage;
         this.time = time;
@@ -62,6 +82,8 @@ public final class LogManager implements AutoCloseable {
         this.cleanShutdown = cleanShutdown;
         this.recoveryPoints = recoveryPoints;
         this.logStartOffsets = logStartOffsets;
+        this.cleanerOffsets = cleanerOffsets;
+        this.cleaner = new LogCleaner(time, LogCleaner.DEFAULT_MAX_KEYS);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "brook-log-maintenance");
             thread.setDaemon(true);
@@ -98,19 +120,47 @@ public final class LogManager implements AutoCloseable {
         boolean clean = storage.exists(marker);
         Map<String, Long> recoveryPoints = readCheckpoint(storage, dataDir.resolve(RECOVERY_POINT_FILE));
         Map<String, Long> logStartOffsets = readCheckpoint(storage, dataDir.resolve(LOG_START_OFFSET_FILE));
+        Map<String, Long> cleanerOffsets = readCheckpoint(storage, dataDir.resolve(CLEANER_OFFSET_FILE));
         if (clean) {
             storage.deleteIfExists(marker);
             storage.fsyncDirectory(dataDir);
         }
         LOGGER.info("[data dir {}] opening after {} shutdown", dataDir, clean ? "a clean" : "an unclean (or first)");
-        return new LogManager(dataDir, storage, time, flushPolicy, clean, recoveryPoints, logStartOffsets);
+        return new LogManager(
+                dataDir, storage, time, flushPolicy, clean, recoveryPoints, logStartOffsets, cleanerOffsets);
     }
 
     /**
-     * Starts checkpoints, retention every {@code retentionCheckIntervalMs}, the interval flush if configured, and
-     * (per-ack policy) background flushes of logs with more than {@code backgroundFlushBytes} unflushed.
+     * Starts checkpoints, retention every {@code retentionCheckIntervalMs}, the interval flush if configured,
+     * (per-ack policy) background flushes of logs with more than {@code backgroundFlushBytes} unflushed, and the
+     * cleaner every {@value #DEFAULT_CLEANER_BACKOFF_MS} ms.
      */
     public void startBackgroundTasks(long retentionCheckIntervalMs, long flushIntervalMs, long backgroundFlushBytes) {
+        startBackgroundTasks(
+                retentionCheckIntervalMs, flushIntervalMs, backgroundFlushBytes, DEFAULT_CLEANER_BACKOFF_MS);
+    }
+
+    /**
+     * Starts the background work as {@link #startBackgroundTasks(long, long, long)} does, with a pass of the cleaner
+     * over the compacted logs every {@code cleanerBackoffMs} (in the daemon thread {@code brook-log-cleaner}).
+     */
+    public void startBackgroundTasks(
+            long retentionCheckIntervalMs, long flushIntervalMs, long backgroundFlushBytes, long cleanerBackoffMs) {
+        if (cleanerBackoffMs < 1) {
+            throw new IllegalArgumentException("cleanerBackoffMs must be >= 1, was " + cleanerBackoffMs);
+        }
+        synchronized (this) {
+            if (closed || cleanerThread != null) {
+                throw new IllegalStateException("background tasks of " + dataDir + " were already started or closed");
+            }
+            cleanerThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "brook-log-cleaner");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        cleanerThread.scheduleWithFixedDelay(
+                this::runCleanerOnce, cleanerBackoffMs, cleanerBackoffMs, TimeUnit.MILLISECONDS);
         this.backgroundFlushBytes = backgroundFlushBytes;
         scheduler.scheduleWithFixedDelay(
                 this::checkpointQuietly, CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -162,6 +212,18 @@ public final class LogManager implements AutoCloseable {
             if (isNew) {
                 storage.fsyncDirectory(dataDir);
             }
+            synchronized (checkpointLock) {
+                Long firstDirty = cleanerOffsets.get(name);
+                if (firstDirty != null && firstDirty > log.logEndOffset()) {
+                    // Recovery cut the log below it: the offsets after the new end will hold new, uncleaned records.
+                    LOGGER.info(
+                            "[log {}] first dirty offset {} is past the log end {}; the whole log counts as dirty",
+                            name,
+                            firstDirty,
+                            log.logEndOffset());
+                    cleanerOffsets.remove(name);
+                }
+            }
             logs.put(name, log);
             return log;
         }
@@ -182,6 +244,10 @@ public final class LogManager implements AutoCloseable {
         if (log != null) {
             log.close();
         }
+        // A pass under way over the closed log gives up at its next batch and deletes its copy; later passes skip it.
+        synchronized (cleanerLock) {
+            uncleanable.remove(name);
+        }
         if (storage.exists(directory)) {
             for (Path file : storage.list(directory)) {
                 storage.deleteIfExists(file);
@@ -192,6 +258,66 @@ public final class LogManager implements AutoCloseable {
         synchronized (checkpointLock) {
             recoveryPoints.remove(name);
             logStartOffsets.remove(name);
+            if (cleanerOffsets.remove(name) != null) {
+                writeCheckpoint(dataDir.resolve(CLEANER_OFFSET_FILE), cleanerOffsets);
+            }
+        }
+    }
+
+    /**
+     * Runs one cleaner pass over {@code log} now, if its configuration has compact and its dirty ratio calls for it,
+     * and checkpoints where it ended. Waits for a pass under way.
+     *
+     * @throws java.util.concurrent.CancellationException if the log is closed, or this manager closes, during the pass
+     *     (the log is left as it was)
+     */
+    public CleanResult cleanNow(PartitionLog log) throws IOException {
+        requireNonNull(log, "log is null");
+        synchronized (cleanerLock) {
+            long firstDirty;
+            synchronized (checkpointLock) {
+                firstDirty = cleanerOffsets.getOrDefault(log.name(), 0L);
+            }
+            CleanResult result = cleaner.clean(log, firstDirty);
+            if (result.cleaned()) {
+                synchronized (checkpointLock) {
+                    cleanerOffsets.put(log.name(), result.firstDirtyOffset());
+                    writeCheckpoint(dataDir.resolve(CLEANER_OFFSET_FILE), cleanerOffsets);
+                }
+            }
+            return result;
+        }
+    }
+
+    /** The checkpointed first dirty offset of a log, or -1 if it has none (then the whole log is dirty). */
+    public long firstDirtyOffset(PartitionLog log) {
+        synchronized (checkpointLock) {
+            return cleanerOffsets.getOrDefault(log.name(), -1L);
+        }
+    }
+
+    /**
+     * One pass of the cleaner over every compacted log (what the cleaner thread runs every backoff). A log whose pass
+     * fails unexpectedly is logged and left alone until restart.
+     */
+    public void runCleanerOnce() {
+        for (PartitionLog log : logs.values()) {
+            if (!log.config().cleanupPolicyCompact() || uncleanable.contains(log.name())) {
+                continue;
+            }
+            try {
+                cleanNow(log);
+            } catch (CancellationException e) {
+                LOGGER.debug("[log {}] cleaning stopped: {}", log.name(), e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                if (log.isClosed()) {
+                    LOGGER.debug("[log {}] cleaning stopped: the log was closed", log.name());
+                } else {
+                    uncleanable.add(log.name());
+                    LOGGER.error(
+                            "[log {}] cleaning failed; the log will not be cleaned again until restart", log.name(), e);
+                }
+            }
         }
     }
 
@@ -293,6 +419,29 @@ public final class LogManager implements AutoCloseable {
         return values;
     }
 
+    /**
+     * Makes a pass under way give up at its next batch and waits for the thread, without interrupting it (an
+     * interrupt would close the segment files it reads).
+     */
+    private void stopCleaner() {
+        cleaner.stop();
+        ScheduledExecutorService thread;
+        synchronized (this) {
+            thread = cleanerThread;
+        }
+        if (thread == null) {
+            return;
+        }
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(CLEANER_STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                LOGGER.warn("[data dir {}] the cleaner did not stop within {} ms", dataDir, CLEANER_STOP_TIMEOUT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public List<PartitionLog> logs() {
         return new ArrayList<>(logs.values());
     }
@@ -309,6 +458,7 @@ public final class LogManager implements AutoCloseable {
             }
             closed = true;
         }
+        stopCleaner();
         scheduler.shutdownNow();
         flusher.close();
         IOException failure = null;

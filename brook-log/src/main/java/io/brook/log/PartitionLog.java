@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: appends, truncation and retention are serialised by one lock (one writer at a time); reads take no
  * lock and see the segments through a concurrent map and volatile fields; {@link #flush} fsyncs outside the append
- * lock so writers are never blocked behind a disk flush. {@link #close} is idempotent.
+ * lock so writers are never blocked behind a disk flush. Whatever removes or replaces closed segments (retention,
+ * DeleteRecords, the {@link LogCleaner}'s swap, close) also holds a maintenance lock, which appends, reads and flushes
+ * never take. {@link #close} is idempotent.
  */
 public final class PartitionLog implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(PartitionLog.class);
@@ -32,6 +36,9 @@ public final class PartitionLog implements AutoCloseable {
     private final ProducerStateManager producers = new ProducerStateManager();
     private final Object appendLock = new Object();
     private final Object flushLock = new Object();
+    /** Taken before the flush and append locks by everything that removes or replaces closed segments. */
+    private final Object maintenanceLock = new Object();
+
     private final List<Segment> rolledUnflushed = new ArrayList<>();
     private volatile LogConfig config;
     private volatile Segment active;
@@ -45,7 +52,9 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long lastFlushMs;
     private volatile long recoveryPoint;
     private final List<Segment> pendingDeletion = new ArrayList<>();
-    private boolean closed;
+    private volatile SwapObserver swapObserver = stage -> {};
+    /** Written under the append lock; volatile so that the cleaner can check it per batch without taking the lock. */
+    private volatile boolean closed;
 
     private PartitionLog(Storage storage, Path directory, String name, LogConfig config, Time time) {
         this.storage = storage;
@@ -82,12 +91,12 @@ public final class PartitionLog implements AutoCloseable {
 
     private void load(boolean cleanShutdown, long recoveryPoint, long startOffset) throws IOException {
         storage.createDirectories(directory);
+        // First what the cleaner left half done, so that only whole segments remain.
+        Set<Long> swapped = finishInterruptedCleaning();
         List<Long> baseOffsets = new ArrayList<>();
         for (Path path : storage.list(directory)) {
             String fileName = path.getFileName().toString();
-            if (fileName.endsWith(".tmp")) {
-                storage.deleteIfExists(path);
-            } else if (fileName.endsWith(Segment.LOG_SUFFIX)) {
+            if (fileName.endsWith(Segment.LOG_SUFFIX)) {
                 baseOffsets.add(parseBaseOffset(fileName));
             }
         }
@@ -106,7 +115,9 @@ public final class PartitionLog implements AutoCloseable {
             }
             // A segment is trusted when the whole of it lies before the recovery point (it was fsynced with its
             // indexes before the point was written), or after a clean shutdown.
-            boolean trusted = cleanShutdown || (!last && baseOffsets.get(i + 1) <= recoveryPoint);
+            // A cleaned segment whose swap was finished just now has no indexes yet.
+            boolean trusted = !swapped.contains(baseOffset)
+                    && (cleanShutdown || (!last && baseOffsets.get(i + 1) <= recoveryPoint));
             Segment segment = Segment.open(
                     storage, directory, baseOffset, config.segmentIndexBytes(), now, trusted, last || !trusted);
             segments.put(baseOffset, segment);
@@ -177,6 +188,76 @@ public final class PartitionLog implements AutoCloseable {
                 logStartOffset,
                 logEndOffset,
                 recoveredFrom < 0 ? "" : ", recovered from segment " + recoveredFrom);
+    }
+
+    /**
+     * Deletes what an interrupted clean left behind that was never committed ({@code .cleaned} copies) or was already
+     * replaced ({@code .deleted} files), and finishes each committed swap: a {@code .log.swap} file replaces every
+     * segment whose base offset lies in its offset range, so those are deleted (durably) before it takes the {@code
+     * .log} name. Temporary files of atomic writes are deleted too.
+     *
+     * @return the base offsets of the segments whose swap was finished here; their indexes must be rebuilt
+     */
+    private Set<Long> finishInterruptedCleaning() throws IOException {
+        List<Path> swaps = new ArrayList<>();
+        for (Path path : storage.list(directory)) {
+            String fileName = path.getFileName().toString();
+            if (fileName.endsWith(".tmp")
+                    || fileName.endsWith(Segment.CLEANED_SUFFIX)
+                    || fileName.endsWith(Segment.DELETED_SUFFIX)) {
+                storage.deleteIfExists(path);
+            } else if (fileName.endsWith(Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
+                swaps.add(path);
+            }
+        }
+        Set<Long> swapped = new TreeSet<>();
+        for (Path swap : swaps) {
+            long base = parseBaseOffset(swap.getFileName().toString());
+            // The copy was fsynced before it was named .swap, so its batches are whole.
+            long last = Math.max(base, lastOffsetIn(swap, base));
+            for (Path path : storage.list(directory)) {
+                String fileName = path.getFileName().toString();
+                if (Segment.isSegmentFile(fileName)) {
+                    long segmentBase = parseBaseOffset(fileName);
+                    if (segmentBase >= base && segmentBase <= last) {
+                        storage.deleteIfExists(path);
+                    }
+                }
+            }
+            // Should the power fail after the rename, the replaced segments must not come back beside their copy.
+            storage.fsyncDirectory(directory);
+            storage.rename(swap, directory.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)));
+            storage.fsyncDirectory(directory);
+            swapped.add(base);
+            LOGGER.info(
+                    "[log {}] finished the interrupted swap of cleaned segment {} (offsets {}-{})",
+                    name,
+                    base,
+                    base,
+                    last);
+        }
+        return swapped;
+    }
+
+    /** The last offset of the whole batches in a segment file that is not open, or {@code baseOffset - 1}. */
+    private long lastOffsetIn(Path path, long baseOffset) throws IOException {
+        long last = baseOffset - 1;
+        try (LogFile file = storage.open(path)) {
+            long size = file.size();
+            long position = 0;
+            ByteBuffer header = ByteBuffer.allocate(RecordBatches.HEADER_SIZE);
+            while (size - position >= RecordBatches.HEADER_SIZE) {
+                header.clear();
+                file.read(header, position);
+                int batchSize = RecordBatches.totalSize(header, 0);
+                if (batchSize < RecordBatches.HEADER_SIZE || batchSize > size - position) {
+                    break;
+                }
+                last = RecordBatches.lastOffset(header, 0);
+                position += batchSize;
+            }
+        }
+        return last;
     }
 
     private static long parseBaseOffset(String fileName) {
@@ -611,23 +692,26 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException if {@code offset} is beyond the high watermark
      */
     public long deleteRecordsBefore(long offset) {
-        synchronized (appendLock) {
-            long end = logEndOffset;
-            if (offset > end || offset < 0) {
-                throw new OffsetOutOfRangeException("cannot delete records of " + name + " before offset " + offset
-                        + "; the log has offsets " + logStartOffset + "-" + end);
+        synchronized (maintenanceLock) {
+            synchronized (appendLock) {
+                long end = logEndOffset;
+                if (offset > end || offset < 0) {
+                    throw new OffsetOutOfRangeException("cannot delete records of " + name + " before offset " + offset
+                            + "; the log has offsets " + logStartOffset + "-" + end);
+                }
+                if (offset > logStartOffset) {
+                    logStartOffset = offset;
+                }
+                deleteSegmentsBelow(logStartOffset);
+                return logStartOffset;
             }
-            if (offset > logStartOffset) {
-                logStartOffset = offset;
-            }
-            deleteSegmentsBelow(logStartOffset);
-            return logStartOffset;
         }
     }
 
     /**
      * Deletes closed segments by time (newest timestamp older than retention.ms) and by size (oldest first while the
-     * log exceeds retention.bytes). The active segment is never deleted. Never blocks readers.
+     * log exceeds retention.bytes), when cleanup.policy has delete. The active segment is never deleted. Also deletes
+     * the files of segments removed or replaced since the previous pass. Never blocks readers.
      *
      * @return the number of segments deleted
      */
@@ -635,28 +719,38 @@ public final class PartitionLog implements AutoCloseable {
         LogConfig currentConfig = config;
         long now = time.milliseconds();
         int deleted = 0;
-        synchronized (appendLock) {
-            deletePendingFiles();
-            long size = sizeInBytes();
-            for (Segment segment : new ArrayList<>(segments.values())) {
-                if (segment == active) {
-                    break;
+        synchronized (maintenanceLock) {
+            synchronized (appendLock) {
+                deletePendingFiles();
+                if (currentConfig.cleanupPolicyDelete()) {
+                    deleted = deleteByTimeAndSize(currentConfig, now);
                 }
-                boolean expired = currentConfig.retentionMs() >= 0
-                        && segment.maxTimestamp() >= 0
-                        && now - segment.maxTimestamp() > currentConfig.retentionMs();
-                boolean oversize =
-                        currentConfig.retentionBytes() >= 0 && size - segment.size() >= currentConfig.retentionBytes();
-                if (!expired && !oversize) {
-                    break;
-                }
-                size -= segment.size();
-                long newStart = segments.higherKey(segment.baseOffset());
-                logStartOffset = Math.max(logStartOffset, newStart);
-                deleteSegment(segment, expired ? "retention.ms" : "retention.bytes");
-                deleted++;
+                deleteSegmentsBelow(logStartOffset);
             }
-            deleteSegmentsBelow(logStartOffset);
+        }
+        return deleted;
+    }
+
+    private int deleteByTimeAndSize(LogConfig currentConfig, long now) {
+        int deleted = 0;
+        long size = sizeInBytes();
+        for (Segment segment : new ArrayList<>(segments.values())) {
+            if (segment == active) {
+                break;
+            }
+            boolean expired = currentConfig.retentionMs() >= 0
+                    && segment.maxTimestamp() >= 0
+                    && now - segment.maxTimestamp() > currentConfig.retentionMs();
+            boolean oversize =
+                    currentConfig.retentionBytes() >= 0 && size - segment.size() >= currentConfig.retentionBytes();
+            if (!expired && !oversize) {
+                break;
+            }
+            size -= segment.size();
+            long newStart = segments.higherKey(segment.baseOffset());
+            logStartOffset = Math.max(logStartOffset, newStart);
+            deleteSegment(segment, expired ? "retention.ms" : "retention.bytes");
+            deleted++;
         }
         return deleted;
     }
@@ -701,6 +795,12 @@ public final class PartitionLog implements AutoCloseable {
     /** Flushes, writes the producer snapshot at the log end and closes every file. Idempotent. */
     @Override
     public void close() throws IOException {
+        synchronized (maintenanceLock) {
+            closeFiles();
+        }
+    }
+
+    private void closeFiles() throws IOException {
         synchronized (flushLock) {
             synchronized (appendLock) {
                 if (closed) {
@@ -747,5 +847,129 @@ public final class PartitionLog implements AutoCloseable {
 
     int producerCount() {
         return producers.producerCount();
+    }
+
+    // The cleaner's view of the log.
+
+    /** The stages of {@link #replaceSegments}, reported to a {@link SwapObserver}. */
+    enum SwapStage {
+        /** The cleaned copy is written and fsynced under its {@code .cleaned} name; nothing is committed yet. */
+        CLEANED_WRITTEN,
+        /** The copy is renamed to {@code .swap} durably: from here on a restart finishes the swap. */
+        SWAP_COMMITTED,
+        /** The replaced segments' files are renamed to {@code .deleted} durably; the copy is not yet {@code .log}. */
+        OLD_FILES_RENAMED
+    }
+
+    /** Told of each stage of a swap as it is reached (tests stop the process there). */
+    @FunctionalInterface
+    interface SwapObserver {
+        void reached(SwapStage stage) throws IOException;
+    }
+
+    void swapObserver(SwapObserver observer) {
+        this.swapObserver = requireNonNull(observer, "observer is null");
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The closed segments (every one but the active one) in offset order, as they are now. */
+    List<Segment> closedSegments() {
+        Segment current = active;
+        return new ArrayList<>(segments.headMap(current.baseOffset()).values());
+    }
+
+    /** Per idempotent producer, the last offset of its last batch. */
+    Map<Long, Long> lastOffsetsOfProducers() {
+        synchronized (appendLock) {
+            return producers.lastOffsets();
+        }
+    }
+
+    /** Where the cleaner writes the cleaned copy of the segments that start at {@code baseOffset}. */
+    Path cleanedPath(long baseOffset) {
+        return directory.resolve(Segment.fileName(baseOffset, Segment.LOG_SUFFIX + Segment.CLEANED_SUFFIX));
+    }
+
+    /**
+     * Replaces {@code sources}, consecutive closed segments, by the cleaned copy at {@link #cleanedPath} of the first
+     * one's base offset, which holds the same offsets (with fewer records) and was written and fsynced by the cleaner.
+     * On disk: the copy is renamed to {@code .swap} and the directory fsynced (the commit point; a restart finishes
+     * the swap from here), the sources' files are renamed to {@code .deleted} and the directory fsynced, the copy takes
+     * the {@code .log} name, and its indexes are built and fsynced. In memory the new segment then takes the sources'
+     * place in one step; the sources' files stay open for reads under way and are deleted at the next retention pass.
+     * Appends, reads and flushes go on meanwhile; retention, DeleteRecords and close wait.
+     *
+     * @return the new segment, or null (the copy deleted) when a source is no longer in the log because retention or
+     *     DeleteRecords removed it or the log was closed
+     */
+    Segment replaceSegments(List<Segment> sources) throws IOException {
+        Segment first = sources.get(0);
+        long base = first.baseOffset();
+        long nextOffset = sources.get(sources.size() - 1).nextOffset();
+        Path cleaned = cleanedPath(base);
+        Path swap = directory.resolve(Segment.fileName(base, Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX));
+        synchronized (maintenanceLock) {
+            if (!allInLog(sources)) {
+                storage.deleteIfExists(cleaned);
+                return null;
+            }
+            swapObserver.reached(SwapStage.CLEANED_WRITTEN);
+            storage.rename(cleaned, swap);
+            storage.fsyncDirectory(directory);
+            swapObserver.reached(SwapStage.SWAP_COMMITTED);
+            for (Segment source : sources) {
+                source.renameForDeletion();
+            }
+            storage.fsyncDirectory(directory);
+            swapObserver.reached(SwapStage.OLD_FILES_RENAMED);
+            storage.rename(swap, directory.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)));
+            LogConfig currentConfig = config;
+            Segment replacement = Segment.open(
+                    storage, directory, base, currentConfig.segmentIndexBytes(), time.milliseconds(), false, true);
+            int truncated = replacement.recover(currentConfig.indexIntervalBytes());
+            if (truncated > 0 || replacement.nextOffset() != nextOffset) {
+                throw new IllegalStateException("[log " + name + "] cleaned segment " + base + " ends at offset "
+                        + replacement.lastOffset() + " after cutting " + truncated + " bytes; the segments it replaces"
+                        + " end at " + (nextOffset - 1));
+            }
+            replacement.onRolled();
+            replacement.flush();
+            storage.fsyncDirectory(directory);
+            synchronized (flushLock) {
+                synchronized (appendLock) {
+                    // Put before remove: a reader always finds every offset in one of the two.
+                    segments.put(base, replacement);
+                    for (Segment source : sources.subList(1, sources.size())) {
+                        segments.remove(source.baseOffset());
+                    }
+                    synchronized (rolledUnflushed) {
+                        rolledUnflushed.removeAll(sources);
+                    }
+                    pendingDeletion.addAll(sources);
+                }
+            }
+            return replacement;
+        }
+    }
+
+    private boolean allInLog(List<Segment> sources) {
+        synchronized (appendLock) {
+            if (closed) {
+                return false;
+            }
+            for (Segment source : sources) {
+                if (source == active || segments.get(source.baseOffset()) != source) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

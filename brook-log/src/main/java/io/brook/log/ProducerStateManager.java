@@ -120,6 +120,17 @@ final class ProducerStateManager {
         producers.values().removeIf(entry -> entry.batches.isEmpty());
     }
 
+    /** Per producer id, the last offset of its last batch. */
+    Map<Long, Long> lastOffsets() {
+        Map<Long, Long> result = new HashMap<>();
+        producers.forEach((producerId, entry) -> {
+            if (!entry.batches.isEmpty()) {
+                result.put(producerId, entry.batches.getLast().lastOffset());
+            }
+        });
+        return result;
+    }
+
     int producerCount() {
         return producers.size();
     }

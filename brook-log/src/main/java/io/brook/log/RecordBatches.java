@@ -140,6 +140,43 @@ public final class RecordBatches {
         return totalSize;
     }
 
+    /**
+     * A batch with no records that covers offsets {@code baseOffset..lastOffset}: what the cleaner leaves where every
+     * record of a range was removed, so that offsets stay contiguous from batch to batch (and, with a producer id, so
+     * that the producer's sequence state survives a replay). Uncompressed, not transactional; the timestamp type comes
+     * from {@code timestampTypeAttributes}.
+     */
+    static ByteBuffer emptyBatch(
+            long baseOffset,
+            long lastOffset,
+            long timestamp,
+            short timestampTypeAttributes,
+            int partitionLeaderEpoch,
+            long producerId,
+            short producerEpoch,
+            int baseSequence) {
+        long delta = lastOffset - baseOffset;
+        if (delta < 0 || delta > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "an empty batch cannot cover offsets " + baseOffset + "-" + lastOffset + ": " + (delta + 1));
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER_SIZE);
+        buffer.putLong(BASE_OFFSET, baseOffset);
+        buffer.putInt(LENGTH, HEADER_SIZE - LOG_OVERHEAD);
+        buffer.putInt(PARTITION_LEADER_EPOCH, partitionLeaderEpoch);
+        buffer.put(MAGIC, CURRENT_MAGIC);
+        buffer.putShort(ATTRIBUTES, (short) (timestampTypeAttributes & TIMESTAMP_TYPE_MASK));
+        buffer.putInt(LAST_OFFSET_DELTA, (int) delta);
+        buffer.putLong(BASE_TIMESTAMP, timestamp);
+        buffer.putLong(MAX_TIMESTAMP, timestamp);
+        buffer.putLong(PRODUCER_ID, producerId);
+        buffer.putShort(PRODUCER_EPOCH, producerEpoch);
+        buffer.putInt(BASE_SEQUENCE, baseSequence);
+        buffer.putInt(RECORD_COUNT, 0);
+        buffer.putInt(CRC, (int) computeCrc(buffer, 0, HEADER_SIZE));
+        return buffer;
+    }
+
     /** Sets the base offset: outside the CRC, so no checksum changes. */
     public static void setBaseOffset(ByteBuffer buffer, int batchStart, long baseOffset) {
         buffer.putLong(batchStart + BASE_OFFSET, baseOffset);

@@ -17,6 +17,14 @@ final class Segment implements AutoCloseable {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    /** A cleaned copy being written; deleted at start-up. */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** A cleaned copy that replaces the segments it covers: the cleaner's commit point, finished at start-up. */
+    static final String SWAP_SUFFIX = ".swap";
+    /** A replaced segment's file, renamed away while readers may still hold it; deleted at start-up. */
+    static final String DELETED_SUFFIX = ".deleted";
+
+    private static final String[] FILE_SUFFIXES = {INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX};
 
     private final Storage storage;
     private final Path directory;
@@ -30,6 +38,8 @@ final class Segment implements AutoCloseable {
     private volatile long lastOffset;
     private int bytesSinceLastIndexEntry;
     private boolean nameDurable;
+    /** Set once the files were renamed to {@value #DELETED_SUFFIX} names (the segment was replaced by a cleaned one). */
+    private volatile boolean renamedForDeletion;
 
     private Segment(Storage storage, Path directory, long baseOffset, int maxIndexBytes, long createdMs, boolean isNew)
             throws IOException {
@@ -222,7 +232,8 @@ final class Segment implements AutoCloseable {
             if (log.read(header, position) < RecordBatches.HEADER_SIZE) {
                 return -1;
             }
-            if (RecordBatches.maxTimestamp(header, 0) >= timestamp) {
+            // An empty batch (a range the cleaner emptied) has no record to point at.
+            if (RecordBatches.maxTimestamp(header, 0) >= timestamp && RecordBatches.recordCount(header, 0) > 0) {
                 return position;
             }
             position += RecordBatches.totalSize(header, 0);
@@ -416,7 +427,41 @@ final class Segment implements AutoCloseable {
 
     void deleteFiles() throws IOException {
         close();
-        deleteFiles(storage, directory, baseOffset);
+        if (renamedForDeletion) {
+            for (String suffix : FILE_SUFFIXES) {
+                storage.deleteIfExists(directory.resolve(fileName(baseOffset, suffix + DELETED_SUFFIX)));
+            }
+        } else {
+            deleteFiles(storage, directory, baseOffset);
+        }
+    }
+
+    /**
+     * Renames this segment's files to {@value #DELETED_SUFFIX} names, keeping them open: a cleaned segment can then
+     * take the names while reads of this one finish. {@link #deleteFiles()} deletes the renamed files. The caller makes
+     * the renames durable.
+     */
+    void renameForDeletion() throws IOException {
+        if (renamedForDeletion) {
+            throw new IllegalStateException("segment " + baseOffset + " in " + directory + " was already replaced");
+        }
+        for (String suffix : FILE_SUFFIXES) {
+            Path path = directory.resolve(fileName(baseOffset, suffix));
+            if (storage.exists(path)) {
+                storage.rename(path, directory.resolve(fileName(baseOffset, suffix + DELETED_SUFFIX)));
+            }
+        }
+        renamedForDeletion = true;
+    }
+
+    /** Whether {@code fileName} is a segment's log or index file (not a snapshot or a temporary file). */
+    static boolean isSegmentFile(String fileName) {
+        for (String suffix : FILE_SUFFIXES) {
+            if (fileName.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes the files of a segment that is not open, without reading them. */

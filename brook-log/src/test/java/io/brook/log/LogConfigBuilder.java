@@ -11,6 +11,11 @@ final class LogConfigBuilder {
     private int segmentIndexBytes = 10 * 1024 * 1024;
     private boolean logAppendTime;
     private FlushPolicy flushPolicy = FlushPolicy.PER_ACK;
+    private boolean cleanupPolicyCompact;
+    private boolean cleanupPolicyDelete = true;
+    private long deleteRetentionMs = LogConfig.DEFAULT_DELETE_RETENTION_MS;
+    private double minCleanableDirtyRatio = LogConfig.DEFAULT_MIN_CLEANABLE_DIRTY_RATIO;
+    private long minCompactionLagMs = LogConfig.DEFAULT_MIN_COMPACTION_LAG_MS;
 
     LogConfigBuilder segmentBytes(long value) {
         this.segmentBytes = value;
@@ -57,6 +62,28 @@ final class LogConfigBuilder {
         return this;
     }
 
+    /** cleanup.policy: {@code compact}, {@code delete} or both. */
+    LogConfigBuilder cleanupPolicy(boolean compact, boolean delete) {
+        this.cleanupPolicyCompact = compact;
+        this.cleanupPolicyDelete = delete;
+        return this;
+    }
+
+    LogConfigBuilder deleteRetentionMs(long value) {
+        this.deleteRetentionMs = value;
+        return this;
+    }
+
+    LogConfigBuilder minCleanableDirtyRatio(double value) {
+        this.minCleanableDirtyRatio = value;
+        return this;
+    }
+
+    LogConfigBuilder minCompactionLagMs(long value) {
+        this.minCompactionLagMs = value;
+        return this;
+    }
+
     LogConfig build() {
         return new LogConfig(
                 segmentBytes,
@@ -67,6 +94,11 @@ final class LogConfigBuilder {
                 indexIntervalBytes,
                 segmentIndexBytes,
                 logAppendTime,
-                flushPolicy);
+                flushPolicy,
+                cleanupPolicyCompact,
+                cleanupPolicyDelete,
+                deleteRetentionMs,
+                minCleanableDirtyRatio,
+                minCompactionLagMs);
     }
 }

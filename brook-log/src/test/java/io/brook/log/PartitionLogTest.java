@@ -445,6 +445,47 @@ class PartitionLogTest {
     }
 
     @Test
+    void retentionDeletesNothingByTimeOrSizeWhenThePolicyIsCompactOnly() throws IOException {
+        // Given
+        PartitionLog log = open(new LogConfigBuilder()
+                .segmentBytes(1024)
+                .retentionMs(1_000)
+                .retentionBytes(300)
+                .cleanupPolicy(true, false)
+                .build());
+        appendBatches(log, 10, 1, 180); // 250-byte batches: segments 0, 4, 8
+        time.advance(10_000);
+
+        // When
+        int deleted = log.applyRetention();
+
+        // Then
+        assertThat(deleted).isZero();
+        assertThat(segmentBaseOffsets()).containsExactly(0L, 4L, 8L);
+        assertThat(log.logStartOffset()).isZero();
+        assertThat(readAll(log)).hasSize(10);
+    }
+
+    @Test
+    void retentionDeletesByTimeWhenThePolicyIsCompactAndDelete() throws IOException {
+        // Given
+        PartitionLog log = open(new LogConfigBuilder()
+                .segmentBytes(1024)
+                .retentionMs(1_000)
+                .cleanupPolicy(true, true)
+                .build());
+        appendBatches(log, 10, 1, 180); // 250-byte batches: segments 0, 4, 8
+        time.advance(10_000);
+
+        // When
+        int deleted = log.applyRetention();
+
+        // Then
+        assertThat(deleted).isEqualTo(2);
+        assertThat(log.logStartOffset()).isEqualTo(8);
+    }
+
+    @Test
     void retentionByBytesDeletesTheOldestSegmentsWhileTheRestStillReachesTheLimit() throws IOException {
         // Given
         PartitionLog log = open(

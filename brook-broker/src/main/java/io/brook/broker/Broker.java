@@ -92,9 +92,12 @@ public final class Broker implements AutoCloseable {
             BrokerContext context = new BrokerContext(config, clusterId, boundPort::get, topics, logs, time);
             PartitionWatchers watchers = new PartitionWatchers();
             BrokerApis apis = new BrokerApis();
-            // Offsets and groups live in a private log that is never deleted by time or size (compaction will trim it).
+            // Offsets and groups live in a private compacted log: the latest record per group and partition is kept.
             GroupLog groupLog = GroupLog.open(
-                    logs, topics.configs().logConfig(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+                    logs,
+                    topics.configs()
+                            .logConfig(
+                                    Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(100 << 20))));
             GroupCoordinator groups = GroupCoordinator.load(config.groups(), timer, time, groupLog, topics);
             groups.startOffsetExpiry();
             KafkaApis handler = new KafkaApis(
@@ -119,7 +122,10 @@ public final class Broker implements AutoCloseable {
             resources.add(server);
             boundPort.set(server.port());
             logs.startBackgroundTasks(
-                    config.retentionCheckIntervalMs(), config.flushIntervalMs(), config.backgroundFlushBytes());
+                    config.retentionCheckIntervalMs(),
+                    config.flushIntervalMs(),
+                    config.backgroundFlushBytes(),
+                    config.cleanerBackoffMs());
             LOGGER.info(
                     "Brook broker {} of cluster {} started in {} ms on {}:{} (data in {}, flush policy {})",
                     config.nodeId(),

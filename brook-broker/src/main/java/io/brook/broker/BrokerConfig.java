@@ -42,6 +42,7 @@ public record BrokerConfig(
         FlushPolicy flushPolicy,
         long flushIntervalMs,
         long backgroundFlushBytes,
+        long cleanerBackoffMs,
         GroupSettings groups,
         Map<String, String> originals) {
 
@@ -64,6 +65,7 @@ public record BrokerConfig(
     public static final String FLUSH_POLICY = "brook.flush.policy";
     public static final String FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String BACKGROUND_FLUSH_BYTES = "brook.flush.background.bytes";
+    public static final String CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -196,6 +198,14 @@ public record BrokerConfig(
                     "With " + FLUSH_POLICY + "=per-ack: a partition with this many bytes of acks=0/1 appends not yet"
                             + " fsynced is flushed in the background, so dirty data stays bounded.")
             .define(
+                    CLEANER_BACKOFF_MS,
+                    Type.LONG,
+                    15000L,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "How long the log cleaner waits between passes over the compacted topics"
+                            + " (cleanup.policy=compact).")
+            .define(
                     GROUP_INITIAL_REBALANCE_DELAY_MS,
                     Type.INT,
                     3000,
@@ -307,6 +317,7 @@ public record BrokerConfig(
                 FlushPolicy.fromName((String) values.get(FLUSH_POLICY)),
                 (Long) values.get(FLUSH_INTERVAL_MS),
                 (Long) values.get(BACKGROUND_FLUSH_BYTES),
+                (Long) values.get(CLEANER_BACKOFF_MS),
                 groupSettings(values),
                 properties);
     }

@@ -55,6 +55,7 @@ class BrokerConfigTest {
                 Map.entry("brook.flush.policy", "interval"),
                 Map.entry("log.flush.interval.ms", "50"),
                 Map.entry("brook.flush.background.bytes", "65536"),
+                Map.entry("log.cleaner.backoff.ms", "250"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("group.min.session.timeout.ms", "1000"),
                 Map.entry("group.max.session.timeout.ms", "60000"),
@@ -82,8 +83,9 @@ class BrokerConfigTest {
         assertThat(config.flushPolicy()).isEqualTo(FlushPolicy.INTERVAL);
         assertThat(config.flushIntervalMs()).isEqualTo(50L);
         assertThat(config.backgroundFlushBytes()).isEqualTo(65536L);
+        assertThat(config.cleanerBackoffMs()).isEqualTo(250L);
         assertThat(config.groups()).isEqualTo(new GroupSettings(0, 1000, 60000, 10, 500, 6000, 120_000L, 1000L));
-        assertThat(BrokerConfig.DEFINITION.names()).hasSize(27);
+        assertThat(BrokerConfig.DEFINITION.names()).hasSize(28);
     }
 
     @Test

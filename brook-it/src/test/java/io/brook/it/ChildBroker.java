@@ -23,18 +23,25 @@ final class ChildBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final Path logDir;
+    private final java.util.Map<String, String> settings;
     private Process process;
     private int port;
     private int incarnation;
 
-    private ChildBroker(Path dataDir, Path logDir) {
+    private ChildBroker(Path dataDir, Path logDir, java.util.Map<String, String> settings) {
         this.dataDir = dataDir;
         this.logDir = logDir;
+        this.settings = new java.util.TreeMap<>(settings);
     }
 
     /** Starts a broker on a free port and waits until it accepts connections. */
     static ChildBroker start(Path dataDir, Path logDir) throws IOException {
-        ChildBroker broker = new ChildBroker(dataDir, logDir);
+        return start(dataDir, logDir, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with extra broker settings (every incarnation gets them). */
+    static ChildBroker start(Path dataDir, Path logDir, java.util.Map<String, String> settings) throws IOException {
+        ChildBroker broker = new ChildBroker(dataDir, logDir, settings);
         broker.launch(0);
         return broker;
     }
@@ -68,6 +75,7 @@ final class ChildBroker implements AutoCloseable {
         Path log = logDir.resolve("broker-" + incarnation + ".log");
         List<String> arguments = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--port"));
         arguments.add(Integer.toString(requestedPort));
+        settings.forEach((key, value) -> arguments.add(key + "=" + value));
         process = new ProcessBuilder(
                         ExternalProcess.javaCommand(List.of("-Xmx512m"), BrokerMain.class.getName(), arguments))
                 .redirectErrorStream(true)

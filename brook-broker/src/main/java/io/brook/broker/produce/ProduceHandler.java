@@ -88,6 +88,14 @@ public final class ProduceHandler {
                     if (records == null) {
                         throw new io.brook.log.CorruptRecordException("produce request has null records");
                     }
+                    if (log.config().cleanupPolicyCompact() && hasRecordWithoutKey(records)) {
+                        // Compaction keeps the latest record per key; a record without one could never be kept.
+                        partitionResponse
+                                .setErrorCode(Errors.INVALID_RECORD.code())
+                                .setErrorMessage("Compacted topic cannot accept message without key in topic partition "
+                                        + log.name() + ".");
+                        continue;
+                    }
                     AppendResult result = log.append(records.buffer());
                     partitionResponse
                             .setBaseOffset(result.firstOffset())
@@ -138,6 +146,23 @@ public final class ProduceHandler {
             return response.setProducerId(producerIds.nextProducerId()).setProducerEpoch((short) 0);
         } catch (IOException e) {
             return response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
+    }
+
+    private static boolean hasRecordWithoutKey(MemoryRecords records) {
+        try {
+            for (org.apache.kafka.common.record.internal.RecordBatch batch :
+                    MemoryRecords.readableRecords(records.buffer().duplicate()).batches()) {
+                for (org.apache.kafka.common.record.internal.Record record : batch) {
+                    if (!record.hasKey()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            // A batch that cannot be decoded is refused by the append with a clear CORRUPT_MESSAGE.
+            return false;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.brook.broker.topic;
 import io.brook.broker.BrokerConfig;
 import io.brook.log.LogConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,7 +65,8 @@ public final class TopicConfigs {
                         "delete",
                         ValidList.in("delete", "compact"),
                         Importance.MEDIUM,
-                        "delete: drop old segments by retention; compact: keep the latest record per key.")
+                        "delete: drop old segments by retention.ms and retention.bytes; compact: keep the latest record"
+                                + " per key (records need keys); both: compact,delete.")
                 .define(
                         COMPRESSION_TYPE,
                         Type.STRING,
@@ -106,14 +108,14 @@ public final class TopicConfigs {
                         0.5,
                         Range.between(0, 1),
                         Importance.LOW,
-                        "Compaction trigger.")
+                        "Compaction starts when this share of the log's closed segments has not been cleaned yet.")
                 .define(
                         MIN_COMPACTION_LAG_MS,
                         Type.LONG,
                         0L,
                         Range.atLeast(0),
                         Importance.LOW,
-                        "Minimum age before compaction.")
+                        "How old a record must be before compaction may remove the records it replaces.")
                 .define(
                         MIN_INSYNC_REPLICAS,
                         Type.INT,
@@ -207,6 +209,16 @@ public final class TopicConfigs {
                 (Integer) values.get(INDEX_INTERVAL_BYTES),
                 (Integer) values.get(SEGMENT_INDEX_BYTES),
                 "LogAppendTime".equals(values.get(TIMESTAMP_TYPE)),
-                broker.flushPolicy());
+                broker.flushPolicy(),
+                cleanupPolicy(values).contains("compact"),
+                cleanupPolicy(values).contains("delete"),
+                (Long) values.get(DELETE_RETENTION_MS),
+                (Double) values.get(MIN_CLEANABLE_DIRTY_RATIO),
+                (Long) values.get(MIN_COMPACTION_LAG_MS));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> cleanupPolicy(Map<String, Object> values) {
+        return (List<String>) values.get(CLEANUP_POLICY);
     }
 }

@@ -66,21 +66,12 @@ final class ToolOutputs {
     }
 
     static Map<String, Double> consumerPerformance(String stdout, long expectedRecords) throws RunFailedException {
-        List<String> lines = stdout.lines().map(String::strip).toList();
-        for (String line : lines) {
+        for (String line : stdout.lines().map(String::strip).toList()) {
             if (line.startsWith("WARNING: Exiting before consuming")) {
                 throw new RunFailedException(line);
             }
         }
-        int header = lines.indexOf(CONSUMER_HEADER);
-        if (header < 0 || header + 1 >= lines.size()) {
-            throw new RunFailedException("ConsumerPerformance printed no result line");
-        }
-        String[] fields = lines.get(header + 1).split(", ");
-        if (fields.length != 10) {
-            throw new RunFailedException("ConsumerPerformance result line has " + fields.length
-                    + " fields, expected 10: " + lines.get(header + 1));
-        }
+        String[] fields = consumerPerformanceFields(stdout);
         try {
             long consumed = Long.parseLong(fields[4]);
             if (consumed < expectedRecords) {
@@ -92,7 +83,8 @@ final class ToolOutputs {
             values.put("join_ms", Double.parseDouble(fields[6]));
             return values;
         } catch (NumberFormatException e) {
-            throw new RunFailedException("ConsumerPerformance result line is not numeric: " + lines.get(header + 1), e);
+            throw new RunFailedException(
+                    "ConsumerPerformance result line is not numeric: " + String.join(", ", fields), e);
         }
     }
 

@@ -157,18 +157,21 @@ class GroupsIT {
         }
     }
 
-    @Test
-    void aStaticMemberThatRestartsWithinItsSessionRejoinsWithoutARebalance(BrookCluster cluster) throws Exception {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void aStaticMemberThatRestartsWithinItsSessionRejoinsWithoutARebalance(String protocol, BrookCluster cluster)
+            throws Exception {
         // Given: a static member (group.instance.id) that owns all partitions of a topic
-        String topic = "groups-static";
-        String group = "static-group";
+        String topic = "groups-static-" + protocol;
+        String group = "static-group-" + protocol;
         createTopic(cluster, topic, 3);
         produce(cluster, topic, 0, 30);
-        Map<String, Object> staticMember = Map.of(
-                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-                "instance-a",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-                30_000);
+        Map<String, Object> staticMember = new HashMap<>();
+        staticMember.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-a");
+        staticMember.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+        if (protocol.equals("classic")) {
+            staticMember.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000);
+        }
         int generation;
         Set<TopicPartition> assignment;
         try (KafkaConsumer<String, String> first = groupConsumer(cluster, group, staticMember)) {

@@ -139,8 +139,9 @@ final class ConsumerGroupManager {
         String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
         boolean isNew = !group.members.containsKey(memberId);
         ConsumerGroup.Member member = group.memberFor(memberId, request.memberEpoch(), request.instanceId(), owned);
-        boolean subscriptionChanged =
-                isNew && request.memberEpoch() == 0 && member.memberEpoch == 0 && member.assigned.isEmpty();
+        // A static member taking over its old place inherits its target assignment: no new epoch for that alone.
+        boolean tookOver = isNew && request.instanceId() != null && group.targetAssignment.containsKey(memberId);
+        boolean subscriptionChanged = isNew && !tookOver;
         member.clientId = clientId;
         member.clientHost = clientHost;
         if (request.rackId() != null) {

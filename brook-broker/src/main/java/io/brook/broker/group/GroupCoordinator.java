@@ -290,6 +290,24 @@ public final class GroupCoordinator {
         return expired;
     }
 
+    /**
+     * Whether a member may fetch a consumer-protocol group's offsets: a tool (no member id, epoch below 0) always may; a
+     * member must exist and be at its current epoch.
+     */
+    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        ConsumerGroup group = consumerGroups.groups.get(groupId);
+        if (group == null || memberId == null || (memberId.isEmpty() && memberEpoch < 0)) {
+            return Errors.NONE;
+        }
+        synchronized (group) {
+            ConsumerGroup.Member member = group.members.get(memberId);
+            if (member == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            return member.memberEpoch == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        }
+    }
+
     public boolean isConsumerGroup(String groupId) {
         return consumerGroups.groups.containsKey(groupId);
     }

@@ -334,7 +334,18 @@ public final class GroupHandler {
             return response;
         }
         for (OffsetFetchRequestData.OffsetFetchRequestGroup group : body.groups()) {
-            response.groups().add(fetchGroup(group.groupId(), group.topics(), version));
+            // v9+: a member of a consumer-protocol group fetches as itself, at its current epoch.
+            Errors error = version >= 9
+                    ? coordinator.validateOffsetFetch(group.groupId(), group.memberId(), group.memberEpoch())
+                    : Errors.NONE;
+            if (error != Errors.NONE) {
+                response.groups()
+                        .add(new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                                .setGroupId(group.groupId())
+                                .setErrorCode(error.code()));
+            } else {
+                response.groups().add(fetchGroup(group.groupId(), group.topics(), version));
+            }
         }
         return response;
     }

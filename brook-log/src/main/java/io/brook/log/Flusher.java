@@ -36,6 +36,10 @@ public final class Flusher implements AutoCloseable {
     private final ExecutorService threads;
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong flushNanos = new AtomicLong();
+    /** The slowest fsync and how many took over 50 ms: the tail that acks=all latency percentiles see. */
+    private final AtomicLong slowestFlushNanos = new AtomicLong();
+
+    private final AtomicLong slowFlushes = new AtomicLong();
     private final AtomicLong completedWaiters = new AtomicLong();
     private boolean closed;
 
@@ -105,7 +109,12 @@ public final class Flusher implements AutoCloseable {
         try {
             flushed = log.flush();
             flushes.incrementAndGet();
-            flushNanos.addAndGet(System.nanoTime() - started);
+            long took = System.nanoTime() - started;
+            flushNanos.addAndGet(took);
+            slowestFlushNanos.accumulateAndGet(took, Math::max);
+            if (took > 50_000_000L) {
+                slowFlushes.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             LOGGER.error("[log {}] fsync failed; failing the appends waiting for it", log.name(), e);
             flushed = -1;
@@ -164,10 +173,12 @@ public final class Flusher implements AutoCloseable {
             waiting.clear();
         }
         LOGGER.info(
-                "flusher: {} fsyncs for {} waiting appends, {} us per fsync",
+                "flusher: {} fsyncs for {} waiting appends, {} us per fsync, slowest {} ms, {} over 50 ms",
                 flushes.get(),
                 completedWaiters.get(),
-                flushes.get() == 0 ? 0 : flushNanos.get() / flushes.get() / 1000);
+                flushes.get() == 0 ? 0 : flushNanos.get() / flushes.get() / 1000,
+                slowestFlushNanos.get() / 1_000_000,
+                slowFlushes.get());
         LogStorageException shutdown = new LogStorageException("the broker is shutting down");
         remaining.forEach(future -> future.completeExceptionally(shutdown));
     }

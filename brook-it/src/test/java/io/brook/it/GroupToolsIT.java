@@ -121,13 +121,66 @@ class GroupToolsIT {
         assertThat(brook("group", "list", "-b", bootstrap).stdout()).doesNotContain(GROUP);
     }
 
-    /** Partition number to the cells at the given columns, for rows of {@value #TOPIC}. */
+    @Test
+    void bothToolsDescribeAConsumerProtocolGroupWithItsMemberAndLag(BrookCluster cluster) throws Exception {
+        // Given: a group of the consumer protocol (KIP-848) with one live member that committed 4 of 10 records
+        String bootstrap = cluster.bootstrapServers();
+        String topic = "tools-kip848";
+        String group = "tools-kip848-group";
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, "k", "v" + i));
+            }
+            producer.flush();
+        }
+        TopicPartition partition = new TopicPartition(topic, 0);
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        settings.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        try (KafkaConsumer<String, String> member = KafkaClients.consumer(bootstrap, settings)) {
+            member.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (member.assignment().isEmpty() && System.nanoTime() < deadline) {
+                member.poll(Duration.ofMillis(100));
+            }
+            assertThat(member.assignment()).containsExactly(partition);
+            member.commitSync(Map.of(partition, new OffsetAndMetadata(4)));
+
+            // When
+            ExternalProcess.Result brookDescribe = brook("group", "describe", group, "-b", bootstrap);
+            ExternalProcess.Result kafkaDescribe =
+                    kafkaGroups("--bootstrap-server", bootstrap, "--describe", "--group", group);
+
+            // Then: both show the member owning the partition, at offset 4 of 10, lag 6
+            assertThat(brookDescribe.exitCode()).as(brookDescribe.describe()).isZero();
+            assertThat(kafkaDescribe.exitCode()).as(kafkaDescribe.describe()).isZero();
+            String memberId = member.groupMetadata().memberId();
+            assertThat(brookDescribe.stdout()).contains("Stable, 1 member").contains(memberId);
+            assertThat(kafkaDescribe.stdout()).contains(memberId);
+            Map<String, List<String>> expected = Map.of("0", List.of("4", "10", "6"));
+            assertThat(rows(brookDescribe.stdout(), topic, 1, 2, 3, 4))
+                    .as(brookDescribe.describe())
+                    .isEqualTo(expected);
+            assertThat(rows(kafkaDescribe.stdout(), topic, 2, 3, 4, 5))
+                    .as(kafkaDescribe.describe())
+                    .isEqualTo(expected);
+        }
+    }
+
+    /** Partition number to the cells at the given columns, for rows of {@value #TOPIC} (or the topic given). */
     private static Map<String, List<String>> rows(String output, int partitionColumn, int... columns) {
+        return rows(output, TOPIC, partitionColumn, columns);
+    }
+
+    private static Map<String, List<String>> rows(String output, String topic, int partitionColumn, int... columns) {
         Map<String, List<String>> rows = new HashMap<>();
         for (String line : output.lines().toList()) {
             String[] cells = line.trim().split("\\s+");
             int topicColumn = partitionColumn - 1;
-            if (cells.length > partitionColumn && cells[topicColumn].equals(TOPIC)) {
+            if (cells.length > partitionColumn && cells[topicColumn].equals(topic)) {
                 List<String> values = new ArrayList<>();
                 for (int column : columns) {
                     values.add(cells[column]);

@@ -58,10 +58,13 @@ class GroupToolsIT {
         ExternalProcess.Result brookDescribe = brook("group", "describe", GROUP, "-b", bootstrap);
         ExternalProcess.Result kafkaDescribe =
                 kafkaGroups("--bootstrap-server", bootstrap, "--describe", "--group", GROUP);
+        ExternalProcess.Result kafkaList = kafkaGroups("--bootstrap-server", bootstrap, "--list");
 
         // Then: the same committed offsets, end offsets and lags
         assertThat(brookList.exitCode()).as(brookList.describe()).isZero();
         assertThat(brookList.stdout()).contains(GROUP);
+        assertThat(kafkaList.exitCode()).as(kafkaList.describe()).isZero();
+        assertThat(kafkaList.stdout().lines().map(String::strip)).contains(GROUP);
         assertThat(brookDescribe.exitCode()).as(brookDescribe.describe()).isZero();
         assertThat(kafkaDescribe.exitCode()).as(kafkaDescribe.describe()).isZero();
         Map<String, List<String>> expected = Map.of("0", List.of("3", "10", "7"), "1", List.of("2", "6", "4"));

@@ -1,0 +1,122 @@
+package io.brook.engine.batch;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A batch of rows as columns (the unit operators pass on), optionally with a selection vector: the ascending positions
+ * of the rows still in the batch after a filter, so filtering copies nothing. {@link #compact} gathers the selected
+ * rows into new columns when an operator wants them dense. Immutable.
+ */
+public final class Batch {
+    private final Schema schema;
+    private final Column[] columns;
+    private final int size;
+    private final int[] selection;
+
+    private Batch(Schema schema, Column[] columns, int size, int[] selection) {
+        this.schema = schema;
+        this.columns = columns;
+        this.size = size;
+        this.selection = selection;
+    }
+
+    /** A batch of these columns, which must match the schema's types and have one size. */
+    public static Batch of(Schema schema, Column... columns) {
+        requireNonNull(schema, "schema is null");
+        if (columns.length != schema.size()) {
+            throw new IllegalArgumentException(
+                    "schema " + schema.names() + " has " + schema.size() + " columns; got " + columns.length);
+        }
+        int size = columns.length == 0 ? 0 : columns[0].size();
+        for (int i = 0; i < columns.length; i++) {
+            Field field = schema.field(i);
+            if (columns[i].type() != field.type()) {
+                throw new IllegalArgumentException("column '" + field.name() + "' is " + field.type() + " in the schema"
+                        + " but the column holds " + columns[i].type());
+            }
+            if (columns[i].size() != size) {
+                throw new IllegalArgumentException("column '" + field.name() + "' has " + columns[i].size()
+                        + " positions; the first column has " + size);
+            }
+            if (!field.nullable() && columns[i].mayHaveNulls() && hasNull(columns[i])) {
+                throw new IllegalArgumentException("column '" + field.name() + "' is not nullable but holds a null");
+            }
+        }
+        return new Batch(schema, columns.clone(), size, null);
+    }
+
+    private static boolean hasNull(Column column) {
+        for (int i = 0; i < column.size(); i++) {
+            if (column.isNull(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The number of rows in the batch (selected rows when there is a selection). */
+    public int rowCount() {
+        return selection == null ? size : selection.length;
+    }
+
+    /** The column position of row {@code row} (they differ when there is a selection). */
+    public int position(int row) {
+        return selection == null ? row : selection[row];
+    }
+
+    public boolean hasSelection() {
+        return selection != null;
+    }
+
+    /** The column at an index; with a selection, read it through {@link #position}. */
+    public Column column(int index) {
+        return columns[index];
+    }
+
+    /**
+     * The rows at these positions of the columns (ascending, within the columns), e.g. those a filter keeps. With a
+     * selection already, the positions must be among it.
+     */
+    public Batch select(int[] positions) {
+        for (int i = 0; i < positions.length; i++) {
+            if (positions[i] < 0 || positions[i] >= size || (i > 0 && positions[i] <= positions[i - 1])) {
+                throw new IllegalArgumentException(
+                        "selected positions must ascend within 0.." + (size - 1) + ": " + Arrays.toString(positions));
+            }
+        }
+        return new Batch(schema, columns, size, positions.clone());
+    }
+
+    /** This batch with its selected rows gathered into new columns and no selection; itself when it has none. */
+    public Batch compact() {
+        if (selection == null) {
+            return this;
+        }
+        Column[] gathered = new Column[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            gathered[i] = columns[i].gather(selection, 0, selection.length);
+        }
+        return new Batch(schema, gathered, selection.length, null);
+    }
+
+    /** The rows as lists of Java values, for tests, sinks and the console; not for operators. */
+    public List<List<Object>> rows() {
+        List<List<Object>> rows = new ArrayList<>(rowCount());
+        for (int row = 0; row < rowCount(); row++) {
+            List<Object> values = new ArrayList<>(columns.length);
+            for (Column column : columns) {
+                values.add(column.value(position(row)));
+            }
+            rows.add(values);
+        }
+        return rows;
+    }
+}

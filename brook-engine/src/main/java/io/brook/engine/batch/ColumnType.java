@@ -1,0 +1,25 @@
+package io.brook.engine.batch;
+
+/**
+ * The types a column can hold, and how each is stored. TIMESTAMP is microseconds since the epoch in UTC, as Spark
+ * keeps it; DATE is days since the epoch.
+ */
+public enum ColumnType {
+    BOOLEAN,
+    INT,
+    BIGINT,
+    DOUBLE,
+    VARCHAR,
+    DATE,
+    TIMESTAMP;
+
+    /** Whether values of this type are kept in a {@link LongColumn}. */
+    public boolean storedAsLong() {
+        return this == BIGINT || this == TIMESTAMP;
+    }
+
+    /** Whether values of this type are kept in an {@link IntColumn}. */
+    public boolean storedAsInt() {
+        return this == INT || this == DATE;
+    }
+}

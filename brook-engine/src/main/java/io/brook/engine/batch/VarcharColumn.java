@@ -1,0 +1,149 @@
+package io.brook.engine.batch;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A column of VARCHAR values as UTF-8 bytes: value {@code i} is {@code bytes[offsets[i]]} up to
+ * {@code bytes[offsets[i + 1]]}. Strings are decoded only when asked for; operators compare bytes.
+ */
+public final class VarcharColumn implements Column {
+    private final byte[] bytes;
+    private final int[] offsets;
+    private final int arrayOffset;
+    private final int size;
+    private final Nulls nulls;
+
+    VarcharColumn(byte[] bytes, int[] offsets, int arrayOffset, int size, Nulls nulls) {
+        this.bytes = bytes;
+        this.offsets = offsets;
+        this.arrayOffset = arrayOffset;
+        this.size = size;
+        this.nulls = nulls;
+    }
+
+    /** A column of these strings; a null element is a null value. */
+    public static VarcharColumn of(String... values) {
+        Builder builder = builder(values.length);
+        for (String value : values) {
+            if (value == null) {
+                builder.appendNull();
+            } else {
+                builder.append(value);
+            }
+        }
+        return builder.build();
+    }
+
+    @Override
+    public ColumnType type() {
+        return ColumnType.VARCHAR;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public boolean isNull(int position) {
+        return nulls != null && nulls.isNull(arrayOffset + position);
+    }
+
+    @Override
+    public boolean mayHaveNulls() {
+        return nulls != null;
+    }
+
+    /** The number of UTF-8 bytes of the value at a position. */
+    public int byteLength(int position) {
+        return offsets[arrayOffset + position + 1] - offsets[arrayOffset + position];
+    }
+
+    /** Whether the value at a position is exactly these UTF-8 bytes. */
+    public boolean equalsBytes(int position, byte[] utf8) {
+        int start = offsets[arrayOffset + position];
+        int end = offsets[arrayOffset + position + 1];
+        return Arrays.equals(bytes, start, end, utf8, 0, utf8.length);
+    }
+
+    public String getString(int position) {
+        int start = offsets[arrayOffset + position];
+        return new String(bytes, start, offsets[arrayOffset + position + 1] - start, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public VarcharColumn region(int offset, int length) {
+        Column.checkRegion(size, offset, length);
+        return new VarcharColumn(bytes, offsets, arrayOffset + offset, length, nulls);
+    }
+
+    @Override
+    public VarcharColumn gather(int[] positions, int offset, int length) {
+        int total = 0;
+        for (int i = 0; i < length; i++) {
+            total += byteLength(positions[offset + i]);
+        }
+        byte[] gathered = new byte[total];
+        int[] gatheredOffsets = new int[length + 1];
+        int at = 0;
+        for (int i = 0; i < length; i++) {
+            int position = arrayOffset + positions[offset + i];
+            int start = offsets[position];
+            int valueLength = offsets[position + 1] - start;
+            System.arraycopy(bytes, start, gathered, at, valueLength);
+            at += valueLength;
+            gatheredOffsets[i + 1] = at;
+        }
+        Nulls gatheredNulls = nulls == null ? null : nulls.gather(arrayOffset, positions, offset, length);
+        return new VarcharColumn(gathered, gatheredOffsets, 0, length, gatheredNulls);
+    }
+
+    @Override
+    public Object value(int position) {
+        return isNull(position) ? null : getString(position);
+    }
+
+    public static Builder builder(int expectedSize) {
+        return new Builder(expectedSize);
+    }
+
+    /** Appends values one by one; {@link #build} hands the arrays over without a copy. */
+    public static final class Builder {
+        private byte[] bytes;
+        private int[] offsets;
+        private int size;
+        private final Nulls.Builder nulls = new Nulls.Builder();
+
+        private Builder(int expectedSize) {
+            this.bytes = new byte[Math.max(64, expectedSize * 8)];
+            this.offsets = new int[Math.max(8, expectedSize) + 1];
+        }
+
+        public Builder append(String value) {
+            return appendUtf8(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Builder appendUtf8(byte[] utf8) {
+            int end = offsets[size];
+            if (end + utf8.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, end + utf8.length));
+            }
+            System.arraycopy(utf8, 0, bytes, end, utf8.length);
+            if (size + 1 == offsets.length) {
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            offsets[++size] = end + utf8.length;
+            return this;
+        }
+
+        public Builder appendNull() {
+            nulls.set(size);
+            return appendUtf8(new byte[0]);
+        }
+
+        public VarcharColumn build() {
+            return new VarcharColumn(bytes, offsets, 0, size, nulls.build());
+        }
+    }
+}

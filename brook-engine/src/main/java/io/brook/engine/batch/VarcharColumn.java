@@ -67,6 +67,17 @@ public final class VarcharColumn implements Column {
         return Arrays.equals(bytes, start, end, utf8, 0, utf8.length);
     }
 
+    /** Compares the value at a position with one of another column, byte by byte (unsigned), as SQL orders UTF-8. */
+    public int compareBytes(int position, VarcharColumn other, int otherPosition) {
+        return Arrays.compareUnsigned(
+                bytes,
+                offsets[arrayOffset + position],
+                offsets[arrayOffset + position + 1],
+                other.bytes,
+                other.offsets[other.arrayOffset + otherPosition],
+                other.offsets[other.arrayOffset + otherPosition + 1]);
+    }
+
     public String getString(int position) {
         int start = offsets[arrayOffset + position];
         return new String(bytes, start, offsets[arrayOffset + position + 1] - start, StandardCharsets.UTF_8);

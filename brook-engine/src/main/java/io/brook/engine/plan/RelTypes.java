@@ -48,13 +48,20 @@ public final class RelTypes {
         List<Field> fields = new ArrayList<>();
         for (RelDataTypeField field : rowType.getFieldList()) {
             fields.add(new Field(
-                    field.getName(), columnType(field), field.getType().isNullable()));
+                    field.getName(),
+                    columnType(field.getName(), field.getType()),
+                    field.getType().isNullable()));
         }
         return new Schema(fields);
     }
 
-    private static ColumnType columnType(RelDataTypeField field) {
-        SqlTypeName name = field.getType().getSqlTypeName();
+    /**
+     * The column type that holds values of a Calcite type.
+     *
+     * @param column names the column (or expression) in the message when batches cannot hold the type
+     */
+    public static ColumnType columnType(String column, RelDataType type) {
+        SqlTypeName name = type.getSqlTypeName();
         return switch (name) {
             case BOOLEAN -> ColumnType.BOOLEAN;
             case TINYINT, SMALLINT, INTEGER -> ColumnType.INT;
@@ -64,8 +71,8 @@ public final class RelTypes {
             case DATE -> ColumnType.DATE;
             case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ColumnType.TIMESTAMP;
             default ->
-                throw new IllegalArgumentException("column '" + field.getName() + "' has type " + field.getType()
-                        + ", which Brook cannot hold yet");
+                throw new IllegalArgumentException(
+                        "column '" + column + "' has type " + type + ", which Brook cannot hold yet");
         };
     }
 }

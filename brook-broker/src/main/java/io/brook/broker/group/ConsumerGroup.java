@@ -82,6 +82,8 @@ final class ConsumerGroup {
 
     final Map<String, Member> members = new LinkedHashMap<>();
     Map<String, Map<Uuid, Set<Integer>>> targetAssignment = new HashMap<>();
+    /** Subscription regexes compiled once: every heartbeat resolves every member's subscription. */
+    private final Map<String, Pattern> patterns = new HashMap<>();
 
     ConsumerGroup(String groupId, int maxSize) {
         this.groupId = groupId;
@@ -230,7 +232,7 @@ final class ConsumerGroup {
     Set<String> subscribedTopics(Member member, Set<String> topicNames) {
         Set<String> topics = new TreeSet<>(member.subscribedTopicNames);
         if (member.subscribedTopicRegex != null && !member.subscribedTopicRegex.isEmpty()) {
-            Pattern pattern = compileRegex(member.subscribedTopicRegex);
+            Pattern pattern = patterns.computeIfAbsent(member.subscribedTopicRegex, ConsumerGroup::compileRegex);
             for (String name : topicNames) {
                 if (pattern.matcher(name).matches()) {
                     topics.add(name);

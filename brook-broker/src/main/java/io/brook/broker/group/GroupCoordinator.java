@@ -1,15 +1,22 @@
 package io.brook.broker.group;
 
 import io.brook.broker.GroupSettings;
+import io.brook.broker.topic.TopicManager;
+import io.brook.log.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -26,7 +33,7 @@ public final class GroupCoordinator {
     private final GroupSettings settings;
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
-    private final io.brook.log.Time time;
+    private final Time time;
     /** When each group last had members (or the broker started): its offsets expire a retention after that. */
     private final Map<String, Long> lastActiveMs = new ConcurrentHashMap<>();
 
@@ -39,11 +46,7 @@ public final class GroupCoordinator {
     private final Object registry = new Object();
 
     private GroupCoordinator(
-            GroupSettings settings,
-            ScheduledExecutorService timer,
-            io.brook.log.Time time,
-            GroupLog log,
-            io.brook.broker.topic.TopicManager topics) {
+            GroupSettings settings, ScheduledExecutorService timer, Time time, GroupLog log, TopicManager topics) {
         this.settings = settings;
         this.timer = timer;
         this.time = time;
@@ -55,11 +58,7 @@ public final class GroupCoordinator {
 
     /** A coordinator with the offsets and groups stored in {@code log} (replayed now). */
     public static GroupCoordinator load(
-            GroupSettings settings,
-            ScheduledExecutorService timer,
-            io.brook.log.Time time,
-            GroupLog log,
-            io.brook.broker.topic.TopicManager topics) {
+            GroupSettings settings, ScheduledExecutorService timer, Time time, GroupLog log, TopicManager topics) {
         GroupCoordinator coordinator = new GroupCoordinator(settings, timer, time, log, topics);
         coordinator.replay();
         return coordinator;
@@ -107,7 +106,7 @@ public final class GroupCoordinator {
                 stored.size(),
                 offsets.groups().size(),
                 entries[0],
-                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private ClassicGroup getOrCreate(String groupId) {
@@ -160,10 +159,8 @@ public final class GroupCoordinator {
      * A heartbeat of the consumer protocol. The first join (epoch 0) creates the group, or converts an empty classic
      * group of the same id (its offsets stay); a non-empty classic group cannot be joined this way.
      */
-    public CompletableFuture<org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData> consumerHeartbeat(
-            org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData request,
-            String clientId,
-            String clientHost) {
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerHeartbeat(
+            ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost) {
         String groupId = request.groupId();
         ConsumerGroup group;
         synchronized (registry) {
@@ -192,22 +189,19 @@ public final class GroupCoordinator {
         return consumerGroups.heartbeat(group, request, clientId, clientHost);
     }
 
-    private static CompletableFuture<org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData> consumerError(
-            Errors error, String message) {
-        return CompletableFuture.completedFuture(
-                new org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData()
-                        .setErrorCode(error.code())
-                        .setErrorMessage(message)
-                        .setMemberEpoch(-1));
+    private static CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerError(Errors error, String message) {
+        return CompletableFuture.completedFuture(new ConsumerGroupHeartbeatResponseData()
+                .setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setMemberEpoch(-1));
     }
 
     /** ConsumerGroupDescribe of one group. */
-    public org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(
-            String groupId) {
+    public ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String groupId) {
         try {
             return consumerGroups.describe(groupId);
         } catch (org.apache.kafka.common.errors.ApiException e) {
-            return new org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup()
+            return new ConsumerGroupDescribeResponseData.DescribedGroup()
                     .setGroupId(groupId)
                     .setErrorCode(Errors.forException(e).code())
                     .setErrorMessage(e.getMessage());
@@ -227,7 +221,7 @@ public final class GroupCoordinator {
                 },
                 interval,
                 interval,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -260,11 +254,8 @@ public final class GroupCoordinator {
                     if (gone.isEmpty()) {
                         continue;
                     }
-                    List<GroupLog.Entry> tombstones = new ArrayList<>();
-                    gone.forEach(partition -> {
-                        tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null));
-                        offsets.delete(groupId, partition);
-                    });
+                    List<GroupLog.Entry> tombstones = offsetTombstones(groupId, gone);
+                    gone.forEach(partition -> offsets.delete(groupId, partition));
                     expired += gone.size();
                     if (!offsets.hasOffsets(groupId)) {
                         if (classic != null) {
@@ -313,7 +304,7 @@ public final class GroupCoordinator {
     }
 
     /** Topics the members of a group subscribe to (consumer protocol), for OffsetDelete. */
-    public java.util.Set<String> consumerGroupSubscriptions(String groupId) {
+    public Set<String> consumerGroupSubscriptions(String groupId) {
         return consumerGroups.subscribedTopics(groupId);
     }
 
@@ -365,11 +356,8 @@ public final class GroupCoordinator {
             if (error != Errors.NONE || commits.isEmpty()) {
                 return CompletableFuture.completedFuture(error);
             }
-            List<GroupLog.Entry> entries = new ArrayList<>();
-            commits.forEach((partition, offset) -> entries.add(
-                    new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), GroupRecords.offsetValue(offset))));
             try {
-                durable = log.append(entries);
+                durable = log.append(offsetEntries(groupId, commits));
             } catch (RuntimeException e) {
                 LOGGER.error("Group {}: cannot store committed offsets", groupId, e);
                 return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
@@ -409,10 +397,7 @@ public final class GroupCoordinator {
             if (error != Errors.NONE || commits.isEmpty()) {
                 return CompletableFuture.completedFuture(error);
             }
-            List<GroupLog.Entry> entries = new ArrayList<>();
-            commits.forEach((partition, offset) -> entries.add(new GroupLog.Entry(
-                    GroupRecords.offsetKey(group.groupId, partition), GroupRecords.offsetValue(offset))));
-            durable = log.append(entries);
+            durable = log.append(offsetEntries(group.groupId, commits));
             offsets.commit(group.groupId, commits);
         }
         return durable.handle((ignored, failure) -> failure == null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE);
@@ -470,11 +455,8 @@ public final class GroupCoordinator {
             if (!group.isEmpty()) {
                 return Errors.NON_EMPTY_GROUP;
             }
-            List<GroupLog.Entry> tombstones = new ArrayList<>();
-            offsets.all(groupId)
-                    .keySet()
-                    .forEach(partition ->
-                            tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null)));
+            List<GroupLog.Entry> tombstones =
+                    offsetTombstones(groupId, offsets.all(groupId).keySet());
             tombstones.add(new GroupLog.Entry(GroupRecords.groupKey(groupId), null));
             durable = log.append(tombstones);
             group.markDead();
@@ -491,11 +473,8 @@ public final class GroupCoordinator {
                 if (!group.members.isEmpty()) {
                     return Errors.NON_EMPTY_GROUP;
                 }
-                List<GroupLog.Entry> tombstones = new ArrayList<>();
-                offsets.all(group.groupId)
-                        .keySet()
-                        .forEach(partition -> tombstones.add(
-                                new GroupLog.Entry(GroupRecords.offsetKey(group.groupId, partition), null)));
+                List<GroupLog.Entry> tombstones = offsetTombstones(
+                        group.groupId, offsets.all(group.groupId).keySet());
                 tombstones.add(new GroupLog.Entry(GroupRecords.consumerGroupKey(group.groupId), null));
                 durable = log.append(tombstones);
                 consumerGroups.groups.remove(group.groupId, group);
@@ -509,7 +488,7 @@ public final class GroupCoordinator {
      * Deletes committed offsets of a group; a partition of a topic that a member of the group subscribes to is
      * refused with GROUP_SUBSCRIBED_TO_TOPIC.
      */
-    public Errors deleteOffsets(String groupId, TopicPartition partition, java.util.Set<String> subscribedTopics) {
+    public Errors deleteOffsets(String groupId, TopicPartition partition, Set<String> subscribedTopics) {
         if (subscribedTopics.contains(partition.topic())) {
             return Errors.GROUP_SUBSCRIBED_TO_TOPIC;
         }
@@ -522,7 +501,7 @@ public final class GroupCoordinator {
             if (offsets.get(groupId, partition) == null) {
                 return Errors.NONE;
             }
-            durable = log.append(List.of(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null)));
+            durable = log.append(offsetTombstones(groupId, List.of(partition)));
             offsets.delete(groupId, partition);
         }
         return awaitStored(groupId, durable);
@@ -546,5 +525,21 @@ public final class GroupCoordinator {
     /** The protocol metadata of every member of a group (for the consumer protocol: its subscription). */
     public List<byte[]> memberMetadata(String groupId) {
         return group(groupId).map(ClassicGroup::memberMetadata).orElse(List.of());
+    }
+
+    private static List<GroupLog.Entry> offsetEntries(String groupId, Map<TopicPartition, CommittedOffset> commits) {
+        List<GroupLog.Entry> entries = new ArrayList<>(commits.size());
+        commits.forEach((partition, offset) -> entries.add(
+                new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), GroupRecords.offsetValue(offset))));
+        return entries;
+    }
+
+    /** Log entries deleting these committed offsets; a mutable list, so the caller can add the group's own. */
+    private static List<GroupLog.Entry> offsetTombstones(
+            String groupId, java.util.Collection<TopicPartition> partitions) {
+        List<GroupLog.Entry> tombstones = new ArrayList<>(partitions.size() + 1);
+        partitions.forEach(
+                partition -> tombstones.add(new GroupLog.Entry(GroupRecords.offsetKey(groupId, partition), null)));
+        return tombstones;
     }
 }

@@ -196,16 +196,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Turns a reserved slot into a close: responses before it are still written, later ones dropped. */
     private void closeAt(PendingResponse slot) {
-        Runnable finish = () -> {
+        onEventLoop(() -> {
             slot.closeAfter = true;
             slot.done = true;
             drain();
-        };
-        if (context.channel().eventLoop().inEventLoop()) {
-            finish.run();
-        } else {
-            context.channel().eventLoop().execute(finish);
-        }
+        });
     }
 
     private void closeAfterPending() {
@@ -235,15 +230,19 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Called from any thread when a response is ready. */
     private void complete(PendingResponse slot, List<Object> response) {
-        Runnable finish = () -> {
+        onEventLoop(() -> {
             slot.response = response;
             slot.done = true;
             drain();
-        };
+        });
+    }
+
+    /** Response slots are only touched on the channel's event loop: run there, at once if already on it. */
+    private void onEventLoop(Runnable task) {
         if (context.channel().eventLoop().inEventLoop()) {
-            finish.run();
+            task.run();
         } else {
-            context.channel().eventLoop().execute(finish);
+            context.channel().eventLoop().execute(task);
         }
     }
 

@@ -68,7 +68,45 @@ final class Arithmetic {
 
     /** A cast between INT, BIGINT and DOUBLE (DOUBLE to an integer truncates towards zero, as Java and Spark do). */
     static Evaluator cast(ColumnType result, Evaluator operand) {
-        Evaluator zero = batch -> LongColumn.of(ColumnType.BIGINT, new long[batch.rowCount()]);
-        return of(SqlKind.PLUS, result, operand, zero);
+        return batch -> {
+            Column in = operand.evaluate(batch);
+            int size = in.size();
+            switch (result) {
+                case DOUBLE -> {
+                    DoubleColumn.Builder out = DoubleColumn.builder(result, size);
+                    for (int i = 0; i < size; i++) {
+                        if (in.isNull(i)) {
+                            out.appendNull();
+                        } else {
+                            out.append(ColumnTypes.doubleAt(in, i));
+                        }
+                    }
+                    return out.build();
+                }
+                case BIGINT -> {
+                    LongColumn.Builder out = LongColumn.builder(result, size);
+                    for (int i = 0; i < size; i++) {
+                        if (in.isNull(i)) {
+                            out.appendNull();
+                        } else {
+                            out.append(ColumnTypes.longAt(in, i));
+                        }
+                    }
+                    return out.build();
+                }
+                case INT -> {
+                    IntColumn.Builder out = IntColumn.builder(result, size);
+                    for (int i = 0; i < size; i++) {
+                        if (in.isNull(i)) {
+                            out.appendNull();
+                        } else {
+                            out.append((int) ColumnTypes.longAt(in, i));
+                        }
+                    }
+                    return out.build();
+                }
+                default -> throw new UnsupportedOperationException("Brook cannot cast to " + result);
+            }
+        };
     }
 }

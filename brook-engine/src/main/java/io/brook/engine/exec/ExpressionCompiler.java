@@ -4,6 +4,7 @@ import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Columns;
 import io.brook.engine.batch.DoubleColumn;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
@@ -57,7 +58,7 @@ public final class ExpressionCompiler {
     private static Evaluator literal(RexLiteral literal) {
         ColumnType type = ColumnTypes.of(literal.getType());
         if (literal.isNull()) {
-            return batch -> constantNull(type, batch.rowCount());
+            return batch -> Columns.allNull(type, batch.rowCount());
         }
         return switch (type) {
             case BOOLEAN -> {
@@ -102,46 +103,6 @@ public final class ExpressionCompiler {
                     }
                     return builder.build();
                 };
-            }
-        };
-    }
-
-    private static Column constantNull(ColumnType type, int size) {
-        return switch (type) {
-            case BOOLEAN -> {
-                BooleanColumn.Builder builder = BooleanColumn.builder(type, size);
-                for (int i = 0; i < size; i++) {
-                    builder.appendNull();
-                }
-                yield builder.build();
-            }
-            case INT, DATE -> {
-                IntColumn.Builder builder = IntColumn.builder(type, size);
-                for (int i = 0; i < size; i++) {
-                    builder.appendNull();
-                }
-                yield builder.build();
-            }
-            case BIGINT, TIMESTAMP -> {
-                LongColumn.Builder builder = LongColumn.builder(type, size);
-                for (int i = 0; i < size; i++) {
-                    builder.appendNull();
-                }
-                yield builder.build();
-            }
-            case DOUBLE -> {
-                DoubleColumn.Builder builder = DoubleColumn.builder(type, size);
-                for (int i = 0; i < size; i++) {
-                    builder.appendNull();
-                }
-                yield builder.build();
-            }
-            case VARCHAR -> {
-                VarcharColumn.Builder builder = VarcharColumn.builder(size);
-                for (int i = 0; i < size; i++) {
-                    builder.appendNull();
-                }
-                yield builder.build();
             }
         };
     }

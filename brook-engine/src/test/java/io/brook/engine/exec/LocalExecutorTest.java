@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.tools.Frameworks;
 import org.apache.calcite.tools.RelBuilder;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,11 @@ class LocalExecutorTest {
         root.add("clicks", new BatchTable(CLICKS));
         return RelBuilder.create(
                 Frameworks.newConfigBuilder().defaultSchema(root).build());
+    }
+
+    private static org.apache.calcite.rel.type.RelDataType nullable(
+            org.apache.calcite.rel.type.RelDataTypeFactory types, SqlTypeName name) {
+        return types.createTypeWithNullability(types.createSqlType(name), true);
     }
 
     private static List<List<Object>> run(RelNode plan) {
@@ -95,6 +101,27 @@ class LocalExecutorTest {
                         Arrays.asList("cid", null, true, null),
                         Arrays.asList("dee", 2L, false, false),
                         Arrays.asList("eve", 13L, false, true));
+    }
+
+    @Test
+    void castsBetweenNumbersAndNullLiteralsKeepNulls() {
+        RelBuilder b = builder();
+        org.apache.calcite.rel.type.RelDataTypeFactory types = b.getTypeFactory();
+        org.apache.calcite.rex.RexBuilder rex = b.getRexBuilder();
+        RelNode plan = b.scan("clicks")
+                .project(
+                        b.alias(rex.makeCast(nullable(types, SqlTypeName.BIGINT), b.field("ratio")), "whole"),
+                        b.alias(rex.makeCast(nullable(types, SqlTypeName.DOUBLE), b.field("clicks")), "real"),
+                        b.alias(rex.makeNullLiteral(nullable(types, SqlTypeName.VARCHAR)), "nothing"))
+                .build();
+
+        assertThat(run(plan))
+                .containsExactly(
+                        Arrays.asList(0L, 3.0, null),
+                        Arrays.asList(0L, 7.0, null),
+                        Arrays.asList(0L, null, null),
+                        Arrays.asList(0L, 1.0, null),
+                        Arrays.asList(0L, 12.0, null));
     }
 
     @Test

@@ -1,0 +1,22 @@
+package io.brook.engine.batch;
+
+import java.util.Arrays;
+
+/** Columns built whole rather than appended value by value. */
+public final class Columns {
+    private Columns() {}
+
+    /** A column of {@code size} nulls of a type (a NULL literal, say). */
+    public static Column allNull(ColumnType type, int size) {
+        long[] bits = new long[Nulls.words(size)];
+        Arrays.fill(bits, -1L);
+        Nulls nulls = Nulls.of(bits);
+        return switch (type) {
+            case BOOLEAN -> new BooleanColumn(type, new boolean[size], 0, size, nulls);
+            case INT, DATE -> new IntColumn(type, new int[size], 0, size, nulls);
+            case BIGINT, TIMESTAMP -> new LongColumn(type, new long[size], 0, size, nulls);
+            case DOUBLE -> new DoubleColumn(type, new double[size], 0, size, nulls);
+            case VARCHAR -> new VarcharColumn(new byte[0], new int[size + 1], 0, size, nulls);
+        };
+    }
+}

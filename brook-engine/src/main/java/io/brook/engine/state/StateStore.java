@@ -24,7 +24,10 @@ public interface StateStore extends AutoCloseable {
     /** Removes {@code key}; removing an absent key does nothing. */
     void remove(byte[] key);
 
-    /** Calls {@code action} for every current entry, uncommitted changes included, in no particular order. */
+    /**
+     * Calls {@code action} for every current entry, uncommitted changes included, in no particular order. The action
+     * must not change this store: collect what to change and change it afterwards.
+     */
     void forEach(BiConsumer<byte[], byte[]> action);
 
     /** Durably writes version {@code version() + 1} and returns it; the store is then done. */

@@ -29,7 +29,7 @@ public final class StateStores {
         try {
             return switch (config.kind()) {
                 case MEMORY -> new InMemoryStateStoreProvider(directory, config);
-                case ROCKSDB -> throw new UnsupportedOperationException("the RocksDB state store is not built yet");
+                case ROCKSDB -> new RocksDbStateStoreProvider(directory, config);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open state store " + directory + ": " + e, e);

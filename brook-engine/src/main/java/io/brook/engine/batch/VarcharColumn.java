@@ -78,6 +78,17 @@ public final class VarcharColumn implements Column {
                 other.offsets[other.arrayOffset + otherPosition + 1]);
     }
 
+    /** Copies the UTF-8 bytes of the value at a position into {@code target} at {@code targetOffset}. */
+    public void copyUtf8(int position, byte[] target, int targetOffset) {
+        int start = offsets[arrayOffset + position];
+        System.arraycopy(bytes, start, target, targetOffset, offsets[arrayOffset + position + 1] - start);
+    }
+
+    void appendTo(int position, Builder builder) {
+        int start = offsets[arrayOffset + position];
+        builder.appendUtf8(bytes, start, offsets[arrayOffset + position + 1] - start);
+    }
+
     public String getString(int position) {
         int start = offsets[arrayOffset + position];
         return new String(bytes, start, offsets[arrayOffset + position + 1] - start, StandardCharsets.UTF_8);
@@ -136,21 +147,26 @@ public final class VarcharColumn implements Column {
         }
 
         public Builder appendUtf8(byte[] utf8) {
+            return appendUtf8(utf8, 0, utf8.length);
+        }
+
+        /** Appends {@code length} UTF-8 bytes of {@code source} from {@code offset}. */
+        public Builder appendUtf8(byte[] source, int offset, int length) {
             int end = offsets[size];
-            if (end + utf8.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, end + utf8.length));
+            if (end + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, end + length));
             }
-            System.arraycopy(utf8, 0, bytes, end, utf8.length);
+            System.arraycopy(source, offset, bytes, end, length);
             if (size + 1 == offsets.length) {
                 offsets = Arrays.copyOf(offsets, offsets.length * 2);
             }
-            offsets[++size] = end + utf8.length;
+            offsets[++size] = end + length;
             return this;
         }
 
         public Builder appendNull() {
             nulls.set(size);
-            return appendUtf8(new byte[0]);
+            return appendUtf8(bytes, 0, 0);
         }
 
         public VarcharColumn build() {

@@ -1,0 +1,250 @@
+package io.brook.engine.api;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnBuilder;
+import io.brook.engine.batch.Schema;
+import io.brook.engine.connector.MemorySink;
+import io.brook.engine.connector.Offset;
+import io.brook.engine.connector.ReadLimit;
+import io.brook.engine.connector.Source;
+import io.brook.engine.connector.StaticSource;
+import io.brook.engine.exec.BatchContext;
+import io.brook.engine.exec.PhysicalPlanner;
+import io.brook.engine.exec.Pipeline;
+import io.brook.engine.plan.PlanContext;
+import io.brook.engine.plan.SourceTable;
+import io.brook.engine.stream.StreamingQueryListener;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableScan;
+
+/**
+ * A Brook session, the entry point of the Dataset API (Spark's {@code SparkSession}): {@link #read()} for bounded
+ * Datasets, {@link #readStream()} for streams, {@link #createDataFrame} from rows, {@link #table} for the tables of
+ * memory sinks. Thread-safe. {@link #close} stops the session's streaming queries.
+ */
+public final class Brook implements AutoCloseable {
+    private final PlanContext context = new PlanContext();
+    private final Map<String, String> config;
+    private final Map<String, MemorySink> memoryTables = new ConcurrentHashMap<>();
+    private final List<StreamingQuery> queries = new CopyOnWriteArrayList<>();
+    private final List<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
+
+    private Brook(Map<String, String> config) {
+        this.config = Map.copyOf(config);
+    }
+
+    /** A session with default settings. */
+    public static Brook local() {
+        return builder().getOrCreate();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings for a new session, as Spark's {@code SparkSession.builder()}. */
+    public static final class Builder {
+        private final Map<String, String> config = new LinkedHashMap<>();
+
+        public Builder appName(String name) {
+            return config("brook.app.name", name);
+        }
+
+        public Builder master(String master) {
+            return config("brook.master", master);
+        }
+
+        public Builder config(String key, String value) {
+            config.put(key, value);
+            return this;
+        }
+
+        public Brook getOrCreate() {
+            return new Brook(config);
+        }
+    }
+
+    public String conf(String key, String defaultValue) {
+        return config.getOrDefault(key, defaultValue);
+    }
+
+    /** The state store for streaming queries: {@code brook.state.store} = memory (default) or rocksdb. */
+    io.brook.engine.state.StateStoreConfig stateStoreConfig() {
+        String kind = conf("brook.state.store", "memory").strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (kind) {
+            case "memory" ->
+                io.brook.engine.state.StateStoreConfig.of(io.brook.engine.state.StateStoreConfig.Kind.MEMORY);
+            case "rocksdb" ->
+                io.brook.engine.state.StateStoreConfig.of(io.brook.engine.state.StateStoreConfig.Kind.ROCKSDB);
+            default ->
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION, "brook.state.store must be memory or rocksdb; got '" + kind + "'");
+        };
+    }
+
+    PlanContext context() {
+        return context;
+    }
+
+    public DataStreamReader readStream() {
+        return new DataStreamReader(this);
+    }
+
+    /** A bounded Dataset of these rows, with this schema. */
+    public Dataset<Row> createDataFrame(List<Row> rows, Schema schema) {
+        Batch batch = toBatch(rows, schema);
+        return fromSource(new StaticSource(schema, List.of(batch), "LocalRelation"), false, "local");
+    }
+
+    static Batch toBatch(List<Row> rows, Schema schema) {
+        ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
+        for (int c = 0; c < builders.length; c++) {
+            builders[c] = new ColumnBuilder(schema.field(c).type(), rows.size());
+        }
+        for (Row row : rows) {
+            if (row.size() != schema.size()) {
+                throw new BrookException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "row " + row + " has " + row.size() + " values; the schema " + schema.names() + " has "
+                                + schema.size());
+            }
+            for (int c = 0; c < builders.length; c++) {
+                try {
+                    builders[c].appendObject(row.get(c));
+                } catch (ClassCastException e) {
+                    throw new BrookException(
+                            ErrorCode.TYPE_MISMATCH,
+                            "value " + row.get(c) + " of column '"
+                                    + schema.field(c).name() + "' is not a "
+                                    + schema.field(c).type(),
+                            e);
+                }
+            }
+        }
+        Column[] columns = new Column[builders.length];
+        for (int c = 0; c < columns.length; c++) {
+            columns[c] = builders[c].build();
+        }
+        return Batch.of(schema, columns);
+    }
+
+    /** The current content of a memory sink's table (the sink's {@code queryName}), as a bounded Dataset. */
+    public Dataset<Row> table(String name) {
+        MemorySink sink = memoryTables.get(name);
+        if (sink == null) {
+            throw new BrookException(
+                    ErrorCode.UNRESOLVED_COLUMN,
+                    "no table '" + name + "'" + io.brook.engine.plan.Names.didYouMean(name, memoryTables.keySet())
+                            + "; tables come from memory sinks named with queryName(...)");
+        }
+        Schema schema = sink.schema();
+        if (schema == null) {
+            throw new BrookException(
+                    ErrorCode.QUERY_FAILED, "table '" + name + "' has no batch yet; call processAllAvailable() first");
+        }
+        return fromSource(new StaticSource(schema, sink.snapshot(), sink.description()), false, "memory");
+    }
+
+    void registerMemoryTable(MemorySink sink) {
+        memoryTables.put(sink.name(), sink);
+    }
+
+    Dataset<Row> fromSource(Source source, boolean streaming, String prefix) {
+        return new Dataset<>(this, context.scan(prefix, new SourceTable(source, streaming)));
+    }
+
+    /** Runs a bounded plan to its result. */
+    List<Batch> runBounded(RelNode plan, String action) {
+        if (Dataset.isStreaming(plan)) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_IN_STREAMING,
+                    action + " is not supported on a streaming Dataset; start it with writeStream()...start()");
+        }
+        Pipeline pipeline = PhysicalPlanner.bounded(plan);
+        for (Map.Entry<String, SourceTable> scan : scans(plan).entrySet()) {
+            Source source = scan.getValue().source();
+            Offset start = source.initialOffset();
+            for (Batch batch : source.read(start, source.latestOffset(start, ReadLimit.ALL))) {
+                pipeline.push(scan.getKey(), batch);
+            }
+        }
+        return pipeline.finish(BatchContext.bounded());
+    }
+
+    /** The tables a plan scans, by name, in the order a depth-first walk meets them. */
+    static Map<String, SourceTable> scans(RelNode plan) {
+        Map<String, SourceTable> scans = new LinkedHashMap<>();
+        collectScans(plan, scans);
+        return scans;
+    }
+
+    private static void collectScans(RelNode rel, Map<String, SourceTable> scans) {
+        if (rel instanceof TableScan scan) {
+            List<String> name = scan.getTable().getQualifiedName();
+            scans.put(name.get(name.size() - 1), scan.getTable().unwrap(SourceTable.class));
+        }
+        for (RelNode input : rel.getInputs()) {
+            collectScans(input, scans);
+        }
+    }
+
+    /** The session's queries still running. */
+    public List<StreamingQuery> activeQueries() {
+        List<StreamingQuery> active = new ArrayList<>();
+        for (StreamingQuery query : queries) {
+            if (query.isActive()) {
+                active.add(query);
+            }
+        }
+        return active;
+    }
+
+    void started(StreamingQuery query) {
+        queries.add(query);
+    }
+
+    public void addListener(StreamingQueryListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(StreamingQueryListener listener) {
+        listeners.remove(listener);
+    }
+
+    List<StreamingQueryListener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    private static final PrintStream STDOUT =
+            new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+
+    static PrintStream stdout() {
+        return STDOUT;
+    }
+
+    /** Stops the session's queries. */
+    @Override
+    public void close() {
+        for (StreamingQuery query : queries) {
+            try {
+                query.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

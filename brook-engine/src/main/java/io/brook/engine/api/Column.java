@@ -1,0 +1,360 @@
+package io.brook.engine.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * A column expression of the Dataset API, as in Spark: unresolved until a Dataset operation uses it, then turned into
+ * a Calcite row expression over that Dataset's columns ({@code col("price").multiply(2).as("doubled")}), or, for
+ * aggregate functions, into an aggregate call. Immutable.
+ */
+public final class Column {
+    /** A resolved expression and the name its column gets when nothing else names it. */
+    record Named(RexNode expression, String name) {}
+
+    private final Function<ColumnContext, Named> expression;
+    private final Function<ColumnContext, RelBuilder.AggCall> aggregate;
+    private final String aggregateName;
+    private final List<Column[]> caseBranches;
+
+    private Column(
+            Function<ColumnContext, Named> expression,
+            Function<ColumnContext, RelBuilder.AggCall> aggregate,
+            String aggregateName,
+            List<Column[]> caseBranches) {
+        this.expression = expression;
+        this.aggregate = aggregate;
+        this.aggregateName = aggregateName;
+        this.caseBranches = caseBranches;
+    }
+
+    static Column of(Function<ColumnContext, Named> expression) {
+        return new Column(requireNonNull(expression, "expression is null"), null, null, null);
+    }
+
+    static Column named(String name, Function<ColumnContext, RexNode> expression) {
+        return of(context -> new Named(expression.apply(context), name));
+    }
+
+    static Column aggregate(String name, Function<ColumnContext, RelBuilder.AggCall> aggregate) {
+        return new Column(null, requireNonNull(aggregate, "aggregate is null"), name, null);
+    }
+
+    /** Whether this is an aggregate function (for {@code agg} and a global {@code select}). */
+    boolean isAggregate() {
+        return aggregate != null;
+    }
+
+    Named resolve(ColumnContext context) {
+        if (aggregate != null) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "aggregate function " + aggregateName
+                            + " is not allowed here; aggregates go in groupBy(...).agg(...)"
+                            + " or a select of aggregates only");
+        }
+        return expression.apply(context);
+    }
+
+    RexNode rex(ColumnContext context) {
+        return resolve(context).expression();
+    }
+
+    RelBuilder.AggCall aggCall(ColumnContext context) {
+        if (aggregate == null) {
+            Named named = resolve(context);
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "'" + named.name() + "' is not an aggregate function; agg(...) takes count, sum, avg, min, max,"
+                            + " countDistinct");
+        }
+        return aggregate.apply(context);
+    }
+
+    String aggregateName() {
+        return aggregateName;
+    }
+
+    /** This column under another name. */
+    public Column as(String alias) {
+        requireNonNull(alias, "alias is null");
+        if (aggregate != null) {
+            return new Column(null, context -> aggregate.apply(context).as(alias), alias, null);
+        }
+        return of(context -> new Named(expression.apply(context).expression(), alias));
+    }
+
+    public Column alias(String alias) {
+        return as(alias);
+    }
+
+    public Column name(String alias) {
+        return as(alias);
+    }
+
+    // Arithmetic
+
+    public Column plus(Object other) {
+        return binary("+", SqlStdOperatorTable.PLUS, other);
+    }
+
+    public Column minus(Object other) {
+        return binary("-", SqlStdOperatorTable.MINUS, other);
+    }
+
+    public Column multiply(Object other) {
+        return binary("*", SqlStdOperatorTable.MULTIPLY, other);
+    }
+
+    /** Division as Spark does it: always DOUBLE, and null when dividing by zero. */
+    public Column divide(Object other) {
+        Column right = functions.toColumn(other);
+        return of(context -> {
+            Named a = resolve(context);
+            Named b = right.resolve(context);
+            RelBuilder builder = context.builder();
+            RexNode quotient = builder.call(
+                    SqlStdOperatorTable.DIVIDE, toDouble(builder, a.expression()), toDouble(builder, b.expression()));
+            return new Named(quotient, "(" + a.name() + " / " + b.name() + ")");
+        });
+    }
+
+    public Column mod(Object other) {
+        return binary("%", SqlStdOperatorTable.MOD, other);
+    }
+
+    static RexNode toDouble(RelBuilder builder, RexNode value) {
+        RelDataTypeFactory types = builder.getTypeFactory();
+        RelDataType target = types.createTypeWithNullability(
+                types.createSqlType(SqlTypeName.DOUBLE), value.getType().isNullable());
+        return builder.getRexBuilder().makeCast(target, value);
+    }
+
+    // Comparisons and logic
+
+    public Column equalTo(Object other) {
+        return binary("=", SqlStdOperatorTable.EQUALS, other);
+    }
+
+    public Column notEqual(Object other) {
+        return binary("!=", SqlStdOperatorTable.NOT_EQUALS, other);
+    }
+
+    public Column gt(Object other) {
+        return binary(">", SqlStdOperatorTable.GREATER_THAN, other);
+    }
+
+    public Column geq(Object other) {
+        return binary(">=", SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, other);
+    }
+
+    public Column lt(Object other) {
+        return binary("<", SqlStdOperatorTable.LESS_THAN, other);
+    }
+
+    public Column leq(Object other) {
+        return binary("<=", SqlStdOperatorTable.LESS_THAN_OR_EQUAL, other);
+    }
+
+    public Column and(Column other) {
+        return binary("AND", SqlStdOperatorTable.AND, other);
+    }
+
+    public Column or(Column other) {
+        return binary("OR", SqlStdOperatorTable.OR, other);
+    }
+
+    public Column isNull() {
+        return unary("(%s IS NULL)", SqlStdOperatorTable.IS_NULL);
+    }
+
+    public Column isNotNull() {
+        return unary("(%s IS NOT NULL)", SqlStdOperatorTable.IS_NOT_NULL);
+    }
+
+    public Column between(Object lower, Object upper) {
+        return geq(lower).and(leq(upper));
+    }
+
+    /** Whether the value is one of these (SQL IN). */
+    public Column isin(Object... values) {
+        List<Column> list = new ArrayList<>();
+        for (Object value : values) {
+            list.add(functions.toColumn(value));
+        }
+        return of(context -> {
+            Named value = resolve(context);
+            List<RexNode> operands = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Column each : list) {
+                Named named = each.resolve(context);
+                operands.add(named.expression());
+                names.add(named.name());
+            }
+            return new Named(
+                    context.builder().in(value.expression(), operands),
+                    "(" + value.name() + " IN (" + String.join(", ", names) + "))");
+        });
+    }
+
+    /** SQL LIKE with {@code %} and {@code _}. */
+    public Column like(String pattern) {
+        return binary("LIKE", SqlStdOperatorTable.LIKE, pattern);
+    }
+
+    public Column contains(Object other) {
+        Column right = functions.toColumn(other);
+        return of(context -> {
+            Named a = resolve(context);
+            Named b = right.resolve(context);
+            RelBuilder builder = context.builder();
+            RexNode position = builder.call(SqlStdOperatorTable.POSITION, b.expression(), a.expression());
+            return new Named(
+                    builder.call(SqlStdOperatorTable.GREATER_THAN, position, builder.literal(0)),
+                    "contains(" + a.name() + ", " + b.name() + ")");
+        });
+    }
+
+    public Column startsWith(String prefix) {
+        return like(prefix.replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+
+    public Column substr(int position, int length) {
+        return functions.substring(this, position, length);
+    }
+
+    /** Converts to a type named as in Spark: int, bigint/long, double, string, boolean, date, timestamp. */
+    public Column cast(String type) {
+        SqlTypeName target = typeName(type);
+        return of(context -> {
+            Named value = resolve(context);
+            RelBuilder builder = context.builder();
+            RelDataTypeFactory types = builder.getTypeFactory();
+            RelDataType sqlType =
+                    target == SqlTypeName.TIMESTAMP ? types.createSqlType(target, 6) : types.createSqlType(target);
+            boolean nullable = value.expression().getType().isNullable()
+                    || value.expression().getType().getSqlTypeName() == SqlTypeName.VARCHAR
+                    || value.expression().getType().getSqlTypeName() == SqlTypeName.CHAR;
+            RexNode cast = builder.getRexBuilder()
+                    .makeCast(types.createTypeWithNullability(sqlType, nullable), value.expression(), true, false);
+            return new Named(cast, "CAST(" + value.name() + " AS " + target + ")");
+        });
+    }
+
+    static SqlTypeName typeName(String type) {
+        return switch (type.toLowerCase(Locale.ROOT).strip()) {
+            case "int", "integer" -> SqlTypeName.INTEGER;
+            case "bigint", "long" -> SqlTypeName.BIGINT;
+            case "double", "float" -> SqlTypeName.DOUBLE;
+            case "string", "varchar" -> SqlTypeName.VARCHAR;
+            case "boolean" -> SqlTypeName.BOOLEAN;
+            case "date" -> SqlTypeName.DATE;
+            case "timestamp" -> SqlTypeName.TIMESTAMP;
+            default ->
+                throw new BrookException(
+                        ErrorCode.INVALID_EXPRESSION,
+                        "unknown type '" + type + "'; use int, bigint, double, string, boolean, date or timestamp");
+        };
+    }
+
+    // Sorting
+
+    public Column desc() {
+        return of(context -> {
+            Named value = resolve(context);
+            RelBuilder builder = context.builder();
+            return new Named(builder.nullsLast(builder.desc(value.expression())), value.name() + " DESC NULLS LAST");
+        });
+    }
+
+    /** Ascending with nulls first, Spark's default order. */
+    public Column asc() {
+        return of(context -> {
+            Named value = resolve(context);
+            return new Named(context.builder().nullsFirst(value.expression()), value.name() + " ASC NULLS FIRST");
+        });
+    }
+
+    // CASE WHEN
+
+    /** Another branch of a {@link functions#when} chain. */
+    public Column when(Column condition, Object value) {
+        if (caseBranches == null) {
+            throw new BrookException(
+                    ErrorCode.INVALID_EXPRESSION, "when(...) follows functions.when(...) or another when(...)");
+        }
+        List<Column[]> branches = new ArrayList<>(caseBranches);
+        branches.add(new Column[] {condition, functions.toColumn(value)});
+        return caseOf(branches, null);
+    }
+
+    /** The value of a {@link functions#when} chain when no branch matches (null without it). */
+    public Column otherwise(Object value) {
+        if (caseBranches == null) {
+            throw new BrookException(
+                    ErrorCode.INVALID_EXPRESSION, "otherwise(...) follows functions.when(...) or when(...)");
+        }
+        return caseOf(caseBranches, functions.toColumn(value));
+    }
+
+    static Column caseOf(List<Column[]> branches, Column otherwise) {
+        List<Column[]> copy = List.copyOf(branches);
+        Function<ColumnContext, Named> expression = context -> {
+            RelBuilder builder = context.builder();
+            RexBuilder rex = builder.getRexBuilder();
+            List<RexNode> operands = new ArrayList<>();
+            StringBuilder name = new StringBuilder("CASE");
+            for (Column[] branch : copy) {
+                Named condition = branch[0].resolve(context);
+                Named value = branch[1].resolve(context);
+                operands.add(condition.expression());
+                operands.add(value.expression());
+                name.append(" WHEN ").append(condition.name()).append(" THEN ").append(value.name());
+            }
+            if (otherwise != null) {
+                Named value = otherwise.resolve(context);
+                operands.add(value.expression());
+                name.append(" ELSE ").append(value.name());
+            } else {
+                operands.add(rex.makeNullLiteral(operands.get(1).getType()));
+            }
+            return new Named(
+                    builder.call(SqlStdOperatorTable.CASE, operands),
+                    name.append(" END").toString());
+        };
+        return new Column(expression, null, null, otherwise == null ? copy : null);
+    }
+
+    private Column binary(String symbol, SqlOperator operator, Object other) {
+        Column right = functions.toColumn(other);
+        return of(context -> {
+            Named a = resolve(context);
+            Named b = right.resolve(context);
+            return new Named(
+                    context.builder().call(operator, a.expression(), b.expression()),
+                    "(" + a.name() + " " + symbol + " " + b.name() + ")");
+        });
+    }
+
+    private Column unary(String format, SqlOperator operator) {
+        return of(context -> {
+            Named a = resolve(context);
+            return new Named(
+                    context.builder().call(operator, a.expression()), String.format(Locale.ROOT, format, a.name()));
+        });
+    }
+}

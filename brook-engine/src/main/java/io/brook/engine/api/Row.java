@@ -1,0 +1,144 @@
+package io.brook.engine.api;
+
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Schema;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One row of a Dataset's result, as Spark's {@code Row}: values by position or name. TIMESTAMP values are
+ * {@link Instant}s, DATE values {@link LocalDate}s, VARCHAR values Strings. Equality compares the values only, so a
+ * test can compare with {@code Row.of(...)}.
+ */
+public final class Row {
+    private final Schema schema;
+    private final List<Object> values;
+
+    private Row(Schema schema, List<Object> values) {
+        this.schema = schema;
+        this.values = values;
+    }
+
+    /** A row of these values without a schema (for expectations in tests, and {@code createDataFrame}). */
+    public static Row of(Object... values) {
+        return new Row(null, Collections.unmodifiableList(new ArrayList<>(Arrays.asList(values))));
+    }
+
+    static List<Row> fromBatch(Batch batch) {
+        Schema schema = batch.schema();
+        List<Row> rows = new ArrayList<>(batch.rowCount());
+        for (int row = 0; row < batch.rowCount(); row++) {
+            int position = batch.position(row);
+            Object[] values = new Object[schema.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = javaValue(batch.column(i), position);
+            }
+            rows.add(new Row(schema, Collections.unmodifiableList(Arrays.asList(values))));
+        }
+        return rows;
+    }
+
+    static Object javaValue(Column column, int position) {
+        Object value = column.value(position);
+        if (value == null) {
+            return null;
+        }
+        if (column.type() == ColumnType.TIMESTAMP) {
+            long micros = (Long) value;
+            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        }
+        if (column.type() == ColumnType.DATE) {
+            return LocalDate.ofEpochDay((Integer) value);
+        }
+        return value;
+    }
+
+    public int size() {
+        return values.size();
+    }
+
+    public int length() {
+        return values.size();
+    }
+
+    /** The schema of the Dataset this row came from; null for rows made with {@link #of}. */
+    public Schema schema() {
+        return schema;
+    }
+
+    public Object get(int index) {
+        return values.get(index);
+    }
+
+    public boolean isNullAt(int index) {
+        return values.get(index) == null;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T getAs(String name) {
+        if (schema == null) {
+            throw new IllegalStateException("this row has no schema; read it by position");
+        }
+        return (T) values.get(schema.indexOf(name));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T getAs(int index) {
+        return (T) values.get(index);
+    }
+
+    public String getString(int index) {
+        return (String) values.get(index);
+    }
+
+    public long getLong(int index) {
+        return ((Number) values.get(index)).longValue();
+    }
+
+    public int getInt(int index) {
+        return ((Number) values.get(index)).intValue();
+    }
+
+    public double getDouble(int index) {
+        return ((Number) values.get(index)).doubleValue();
+    }
+
+    public boolean getBoolean(int index) {
+        return (Boolean) values.get(index);
+    }
+
+    public Instant getTimestamp(int index) {
+        return (Instant) values.get(index);
+    }
+
+    public List<Object> values() {
+        return values;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Row row && values.equals(row.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(values);
+    }
+
+    /** As Spark prints a row: {@code [a,1,null]}. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            text.append(i == 0 ? "" : ",").append(values.get(i));
+        }
+        return text.append(']').toString();
+    }
+}

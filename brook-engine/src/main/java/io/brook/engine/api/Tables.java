@@ -1,0 +1,61 @@
+package io.brook.engine.api;
+
+import io.brook.engine.batch.Field;
+import io.brook.engine.batch.Schema;
+import java.util.List;
+import java.util.Locale;
+
+/** Text tables as Spark's {@code show()} prints them, and schema trees as {@code printSchema()} does. */
+final class Tables {
+    private Tables() {}
+
+    static String format(String[] columns, List<Row> rows) {
+        int[] widths = new int[columns.length];
+        for (int c = 0; c < columns.length; c++) {
+            widths[c] = columns[c].length();
+            for (Row row : rows) {
+                widths[c] = Math.max(widths[c], String.valueOf(row.get(c)).length());
+            }
+        }
+        StringBuilder line = new StringBuilder("+");
+        for (int width : widths) {
+            line.append("-".repeat(width)).append('+');
+        }
+        line.append('\n');
+        StringBuilder text = new StringBuilder(line);
+        appendRow(text, widths, columns);
+        text.append(line);
+        for (Row row : rows) {
+            String[] values = new String[columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                values[c] = String.valueOf(row.get(c));
+            }
+            appendRow(text, widths, values);
+        }
+        return text.append(line).toString();
+    }
+
+    private static void appendRow(StringBuilder text, int[] widths, String[] values) {
+        text.append('|');
+        for (int c = 0; c < values.length; c++) {
+            text.append(" ".repeat(widths[c] - values[c].length()))
+                    .append(values[c])
+                    .append('|');
+        }
+        text.append('\n');
+    }
+
+    static String schema(Schema schema) {
+        StringBuilder text = new StringBuilder("root\n");
+        for (Field field : schema.fields()) {
+            text.append(" |-- ")
+                    .append(field.name())
+                    .append(": ")
+                    .append(field.type().name().toLowerCase(Locale.ROOT))
+                    .append(" (nullable = ")
+                    .append(field.nullable())
+                    .append(")\n");
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,240 @@
+package io.brook.engine.api;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.plan.ExpressionParser;
+import io.brook.engine.plan.Names;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * The column functions of the Dataset API, named as in Spark's {@code org.apache.spark.sql.functions}, so that
+ * {@code import static io.brook.engine.api.functions.*} ports Spark code: {@code col}, {@code lit}, {@code expr},
+ * {@code when}, string functions and aggregates.
+ */
+@SuppressWarnings("checkstyle:TypeName") // Spark's name, so that ported code changes only its imports
+public final class functions {
+    private functions() {}
+
+    /** The column of this name in the Dataset the expression is used with. */
+    public static Column col(String name) {
+        if (name.equals("*")) {
+            throw new BrookException(ErrorCode.INVALID_EXPRESSION, "col(\"*\") is only valid in count(\"*\")");
+        }
+        return Column.named(name, context -> field(context, name));
+    }
+
+    public static Column column(String name) {
+        return col(name);
+    }
+
+    static RexNode field(ColumnContext context, String name) {
+        RelBuilder builder = context.builder();
+        List<String> names = builder.peek().getRowType().getFieldNames();
+        int index = names.indexOf(name);
+        if (index < 0) {
+            throw new BrookException(
+                    ErrorCode.UNRESOLVED_COLUMN,
+                    "column '" + name + "' not found" + Names.didYouMean(name, names) + " (columns: "
+                            + String.join(", ", names) + ")");
+        }
+        return builder.field(index);
+    }
+
+    /** A constant: a number, string, boolean, or null. */
+    public static Column lit(Object value) {
+        if (value instanceof Column column) {
+            return column;
+        }
+        String name = String.valueOf(value);
+        return Column.named(name, context -> literal(context.builder(), value));
+    }
+
+    private static RexNode literal(RelBuilder builder, Object value) {
+        if (value instanceof Float f) {
+            return builder.getRexBuilder().makeApproxLiteral(new BigDecimal(f.toString()));
+        }
+        if (value instanceof Double d) {
+            return builder.getRexBuilder().makeApproxLiteral(BigDecimal.valueOf(d));
+        }
+        return builder.literal(value);
+    }
+
+    static Column toColumn(Object value) {
+        return value instanceof Column column ? column : lit(value);
+    }
+
+    /** A SQL expression over the Dataset's columns, e.g. {@code expr("upper(name) AS shout")}. */
+    public static Column expr(String sql) {
+        return Column.of(context -> {
+            ExpressionParser.Parsed parsed = context.parser().parse(context.input(), sql);
+            return new Column.Named(parsed.expression(), parsed.name());
+        });
+    }
+
+    /** The first branch of a CASE expression; chain {@link Column#when} and {@link Column#otherwise}. */
+    public static Column when(Column condition, Object value) {
+        List<Column[]> branches = new ArrayList<>();
+        branches.add(new Column[] {condition, toColumn(value)});
+        return Column.caseOf(branches, null);
+    }
+
+    public static Column not(Column value) {
+        return call("NOT", SqlStdOperatorTable.NOT, value);
+    }
+
+    public static Column coalesce(Column... values) {
+        return call("coalesce", SqlStdOperatorTable.COALESCE, values);
+    }
+
+    public static Column abs(Column value) {
+        return call("abs", SqlStdOperatorTable.ABS, value);
+    }
+
+    // Strings
+
+    public static Column lower(Column value) {
+        return call("lower", SqlStdOperatorTable.LOWER, value);
+    }
+
+    public static Column upper(Column value) {
+        return call("upper", SqlStdOperatorTable.UPPER, value);
+    }
+
+    public static Column length(Column value) {
+        return call("length", SqlStdOperatorTable.CHAR_LENGTH, value);
+    }
+
+    public static Column trim(Column value) {
+        return Column.of(context -> {
+            Column.Named named = value.resolve(context);
+            RelBuilder builder = context.builder();
+            RexNode trimmed = builder.call(
+                    SqlStdOperatorTable.TRIM,
+                    builder.getRexBuilder().makeFlag(org.apache.calcite.sql.fun.SqlTrimFunction.Flag.BOTH),
+                    builder.literal(" "),
+                    named.expression());
+            return new Column.Named(trimmed, "trim(" + named.name() + ")");
+        });
+    }
+
+    /** Characters from a 1-based position, as SQL and Spark count. */
+    public static Column substring(Column value, int position, int length) {
+        return Column.of(context -> {
+            Column.Named named = value.resolve(context);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(
+                            SqlStdOperatorTable.SUBSTRING,
+                            named.expression(),
+                            builder.literal(position),
+                            builder.literal(length)),
+                    "substring(" + named.name() + ", " + position + ", " + length + ")");
+        });
+    }
+
+    /** The strings joined; null if any is null, as in Spark. */
+    public static Column concat(Column... values) {
+        return call("concat", SqlLibraryOperators.CONCAT_FUNCTION, values);
+    }
+
+    // Aggregates
+
+    /** The number of rows where the column is not null; {@code count("*")} counts all rows. */
+    public static Column count(String column) {
+        if (column.equals("*")) {
+            return Column.aggregate("count(1)", context -> context.builder().countStar("count(1)"));
+        }
+        return count(col(column));
+    }
+
+    public static Column count(Column value) {
+        return aggregate("count", value, (builder, name, rex) -> builder.count(false, name, rex));
+    }
+
+    public static Column countDistinct(Column value) {
+        return aggregate("count_distinct", value, (builder, name, rex) -> builder.count(true, name, rex));
+    }
+
+    public static Column count_distinct(Column value) {
+        return countDistinct(value);
+    }
+
+    public static Column sum(Column value) {
+        return aggregate("sum", value, (builder, name, rex) -> builder.sum(false, name, rex));
+    }
+
+    public static Column sum(String column) {
+        return sum(col(column));
+    }
+
+    /** The mean as DOUBLE, as Spark computes it whatever the input's numeric type. */
+    public static Column avg(Column value) {
+        return aggregate("avg", value, (builder, name, rex) -> builder.avg(false, name, Column.toDouble(builder, rex)));
+    }
+
+    public static Column avg(String column) {
+        return avg(col(column));
+    }
+
+    public static Column mean(Column value) {
+        return avg(value);
+    }
+
+    public static Column min(Column value) {
+        return aggregate("min", value, (builder, name, rex) -> builder.min(name, rex));
+    }
+
+    public static Column min(String column) {
+        return min(col(column));
+    }
+
+    public static Column max(Column value) {
+        return aggregate("max", value, (builder, name, rex) -> builder.max(name, rex));
+    }
+
+    public static Column max(String column) {
+        return max(col(column));
+    }
+
+    @FunctionalInterface
+    private interface AggregateFactory {
+        RelBuilder.AggCall create(RelBuilder builder, String name, RexNode operand);
+    }
+
+    private static Column aggregate(String function, Column value, AggregateFactory factory) {
+        return Column.aggregate(function + "(...)", context -> {
+            Column.Named operand = value.resolve(context);
+            String name = function + "(" + operand.name() + ")";
+            return factory.create(context.builder(), name, operand.expression());
+        });
+    }
+
+    private static Column call(String function, SqlOperator operator, Column... values) {
+        return Column.of(context -> {
+            List<RexNode> operands = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Column value : values) {
+                Column.Named named = value.resolve(context);
+                operands.add(named.expression());
+                names.add(named.name());
+            }
+            String name = function.equals("NOT")
+                    ? "(NOT " + names.get(0) + ")"
+                    : function.toLowerCase(Locale.ROOT) + "(" + String.join(", ", names) + ")";
+            return new Column.Named(context.builder().call(operator, operands), name);
+        });
+    }
+
+    static List<String> fieldNames(List<RelDataTypeField> fields) {
+        return fields.stream().map(RelDataTypeField::getName).toList();
+    }
+}

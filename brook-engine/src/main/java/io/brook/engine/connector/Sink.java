@@ -1,0 +1,20 @@
+package io.brook.engine.connector;
+
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Schema;
+import java.util.List;
+
+/**
+ * Where a streaming query writes each micro-batch's result. {@link #addBatch} may be called again with the id of a
+ * batch that already reached the sink (a restarted query re-runs its last uncommitted batch): an exactly-once sink
+ * recognises the id and writes nothing twice. Called from the query's thread; {@link #close} once when it stops.
+ */
+public interface Sink extends AutoCloseable {
+    void addBatch(long batchId, Schema schema, List<Batch> batches);
+
+    /** A one-line description for progress reports, e.g. {@code MemorySink[clicks]}. */
+    String description();
+
+    @Override
+    default void close() {}
+}

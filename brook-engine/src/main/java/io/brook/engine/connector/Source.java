@@ -1,0 +1,39 @@
+package io.brook.engine.connector;
+
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Schema;
+import java.util.List;
+
+/**
+ * A readable source of rows with offsets, used both ways: a bounded query reads from {@link #initialOffset} to the
+ * latest offset once; a streaming query asks for the latest offset before each micro-batch, logs the range, reads it,
+ * and after the batch commits tells the source with {@link #commit}. Reading the same range twice gives the same rows,
+ * which is what lets a restarted query re-run an uncommitted batch exactly.
+ *
+ * <p>Called from the query's thread only. {@link #close} releases clients, files and threads; it is called once when the
+ * query stops.
+ */
+public interface Source extends AutoCloseable {
+    Schema schema();
+
+    /** The offset before the first row this source will give (e.g. {@code startingOffsets}). */
+    Offset initialOffset();
+
+    /**
+     * The end of the next batch that starts at {@code start}: as far as data is available now, capped by the limit
+     * (and by the source's own per-trigger option). Equals {@code start} when there is nothing new.
+     */
+    Offset latestOffset(Offset start, ReadLimit limit);
+
+    /** The rows after {@code start} up to and including {@code end}. */
+    List<Batch> read(Offset start, Offset end);
+
+    /** Everything up to {@code end} has been processed and committed; the source may forget it. */
+    default void commit(Offset end) {}
+
+    /** A one-line description for progress reports, e.g. {@code MemoryStream[value]}. */
+    String description();
+
+    @Override
+    default void close() {}
+}

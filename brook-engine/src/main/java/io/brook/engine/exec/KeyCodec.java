@@ -1,0 +1,133 @@
+package io.brook.engine.exec;
+
+import io.brook.engine.batch.BooleanColumn;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnBuilder;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.DoubleColumn;
+import io.brook.engine.batch.IntColumn;
+import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.VarcharColumn;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encodes the values of some columns at one row into bytes, and back: the grouping key of an aggregation, the key of
+ * its state. Equal values give equal bytes (doubles are normalised: -0.0 is 0.0, one NaN). Per column: a null byte,
+ * then 1 byte for BOOLEAN, 4 for INT and DATE, 8 for BIGINT, TIMESTAMP and DOUBLE, or a 4-byte length and UTF-8 for
+ * VARCHAR. Writes into a reused scratch array, so encoding a row allocates nothing once the scratch has grown.
+ */
+final class KeyCodec {
+    private final List<ColumnType> types;
+    private byte[] scratch = new byte[64];
+    private int length;
+
+    KeyCodec(List<ColumnType> types) {
+        this.types = List.copyOf(types);
+    }
+
+    List<ColumnType> types() {
+        return types;
+    }
+
+    /** Encodes the values at a position of these columns (one per type); the result is in {@link #bytes}. */
+    void encode(Column[] columns, int position) {
+        length = 0;
+        for (Column column : columns) {
+            if (column.isNull(position)) {
+                ensure(1);
+                scratch[length++] = 1;
+                continue;
+            }
+            ensure(9);
+            scratch[length++] = 0;
+            if (column instanceof LongColumn c) {
+                putLong(c.getLong(position));
+            } else if (column instanceof IntColumn c) {
+                putInt(c.getInt(position));
+            } else if (column instanceof DoubleColumn c) {
+                double value = c.getDouble(position);
+                putLong(value == 0.0 ? 0L : Double.doubleToLongBits(value));
+            } else if (column instanceof BooleanColumn c) {
+                scratch[length++] = (byte) (c.getBoolean(position) ? 1 : 0);
+            } else {
+                VarcharColumn c = (VarcharColumn) column;
+                int byteLength = c.byteLength(position);
+                ensure(4 + byteLength);
+                putInt(byteLength);
+                c.copyUtf8(position, scratch, length);
+                length += byteLength;
+            }
+        }
+    }
+
+    byte[] bytes() {
+        return scratch;
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** Appends the values of one encoded key to builders (one per type); returns the offset after the key. */
+    int decode(byte[] source, int offset, ColumnBuilder[] builders) {
+        int at = offset;
+        for (int i = 0; i < types.size(); i++) {
+            if (source[at++] == 1) {
+                builders[i].appendNull();
+                continue;
+            }
+            switch (types.get(i)) {
+                case BOOLEAN -> builders[i].appendBoolean(source[at++] == 1);
+                case INT, DATE -> {
+                    builders[i].appendLong(getInt(source, at));
+                    at += 4;
+                }
+                case BIGINT, TIMESTAMP -> {
+                    builders[i].appendLong(getLong(source, at));
+                    at += 8;
+                }
+                case DOUBLE -> {
+                    builders[i].appendDouble(Double.longBitsToDouble(getLong(source, at)));
+                    at += 8;
+                }
+                case VARCHAR -> {
+                    int byteLength = getInt(source, at);
+                    builders[i].appendUtf8(source, at + 4, byteLength);
+                    at += 4 + byteLength;
+                }
+            }
+        }
+        return at;
+    }
+
+    private void ensure(int more) {
+        if (length + more > scratch.length) {
+            scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, length + more));
+        }
+    }
+
+    private void putInt(int value) {
+        scratch[length] = (byte) (value >>> 24);
+        scratch[length + 1] = (byte) (value >>> 16);
+        scratch[length + 2] = (byte) (value >>> 8);
+        scratch[length + 3] = (byte) value;
+        length += 4;
+    }
+
+    private void putLong(long value) {
+        putInt((int) (value >>> 32));
+        putInt((int) value);
+    }
+
+    static int getInt(byte[] source, int at) {
+        return ((source[at] & 0xff) << 24)
+                | ((source[at + 1] & 0xff) << 16)
+                | ((source[at + 2] & 0xff) << 8)
+                | (source[at + 3] & 0xff);
+    }
+
+    static long getLong(byte[] source, int at) {
+        return ((long) getInt(source, at) << 32) | (getInt(source, at + 4) & 0xffffffffL);
+    }
+}

@@ -1,0 +1,142 @@
+package io.brook.engine.exec;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Schema;
+import io.brook.engine.plan.RelTypes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * Turns a logical plan into a push {@link Pipeline} of physical operators. For a streaming query it first checks what
+ * Spark also refuses, with the reason and what to change: sorting or limiting a stream outside complete mode, more
+ * than one aggregation, and aggregating in append mode (which needs a watermark).
+ */
+public final class PhysicalPlanner {
+    private final boolean streaming;
+    private final OutputMode outputMode;
+    private final Map<String, List<Operator>> entries = new HashMap<>();
+    private int statefulOperators;
+
+    private PhysicalPlanner(boolean streaming, OutputMode outputMode) {
+        this.streaming = streaming;
+        this.outputMode = outputMode;
+    }
+
+    /** The pipeline of a bounded query. */
+    public static Pipeline bounded(RelNode plan) {
+        return new PhysicalPlanner(false, OutputMode.COMPLETE).build(plan);
+    }
+
+    /** The pipeline of a streaming query in an output mode; refuses what streaming cannot do. */
+    public static Pipeline streaming(RelNode plan, OutputMode outputMode) {
+        StreamingChecks.check(plan, outputMode);
+        return new PhysicalPlanner(true, outputMode).build(plan);
+    }
+
+    private Pipeline build(RelNode plan) {
+        Operators.Collector collector = new Operators.Collector();
+        create(plan, collector);
+        return new Pipeline(entries, collector, statefulOperators);
+    }
+
+    private void create(RelNode rel, Operator downstream) {
+        if (rel instanceof TableScan scan) {
+            List<String> name = scan.getTable().getQualifiedName();
+            entries.computeIfAbsent(name.get(name.size() - 1), k -> new ArrayList<>())
+                    .add(downstream);
+        } else if (rel instanceof Filter filter) {
+            create(
+                    filter.getInput(),
+                    new Operators.FilterOperator(ExpressionCompiler.compile(filter.getCondition()), downstream));
+        } else if (rel instanceof Project project) {
+            List<Evaluator> expressions = new ArrayList<>();
+            for (RexNode expression : project.getProjects()) {
+                expressions.add(ExpressionCompiler.compile(expression));
+            }
+            create(
+                    project.getInput(),
+                    new Operators.ProjectOperator(expressions, RelTypes.toSchema(project.getRowType()), downstream));
+        } else if (rel instanceof Aggregate aggregate) {
+            create(aggregate.getInput(), aggregate(aggregate, downstream));
+        } else if (rel instanceof Union union) {
+            if (!union.all) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "UNION without ALL is not supported; use union(...).distinct()");
+            }
+            Operator merge = new Operators.UnionOperator(
+                    union.getInputs().size(), RelTypes.toSchema(union.getRowType()), downstream);
+            for (RelNode input : union.getInputs()) {
+                create(input, merge);
+            }
+        } else if (rel instanceof Sort sort) {
+            long offset = sort.offset == null ? 0 : RexLiteral.intValue(sort.offset);
+            long fetch = sort.fetch == null ? -1 : RexLiteral.intValue(sort.fetch);
+            create(
+                    sort.getInput(),
+                    new SortOperator(
+                            sort.getCollation().getFieldCollations(),
+                            offset,
+                            fetch,
+                            RelTypes.toSchema(sort.getRowType()),
+                            downstream));
+        } else {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION, "Brook cannot run " + rel.getRelTypeName() + " yet: " + rel);
+        }
+    }
+
+    private Operator aggregate(Aggregate aggregate, Operator downstream) {
+        if (aggregate.getGroupSets().size() != 1) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION, "grouping sets, CUBE and ROLLUP are not supported yet");
+        }
+        int[] keys = aggregate.getGroupSet().toArray();
+        Schema input = RelTypes.toSchema(aggregate.getInput().getRowType());
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int key : keys) {
+            keyTypes.add(input.field(key).type());
+        }
+        List<AggregateCall> calls = aggregate.getAggCallList();
+        // Create once now so that an unsupported call fails at planning time, not in the first batch.
+        for (AggregateCall call : calls) {
+            Accumulators.create(call, aggregate.getInput().getRowType(), streaming);
+        }
+        return new AggregateOperator(
+                statefulOperators++,
+                keys,
+                keyTypes,
+                () -> {
+                    Accumulator[] accumulators = new Accumulator[calls.size()];
+                    for (int i = 0; i < accumulators.length; i++) {
+                        accumulators[i] = Accumulators.create(
+                                calls.get(i), aggregate.getInput().getRowType(), streaming);
+                    }
+                    return accumulators;
+                },
+                RelTypes.toSchema(aggregate.getRowType()),
+                downstream);
+    }
+
+    boolean streaming() {
+        return streaming;
+    }
+
+    OutputMode outputMode() {
+        return outputMode;
+    }
+}

@@ -1,0 +1,37 @@
+package io.brook.engine.plan;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Calcite's type rules where Spark users expect Spark's: SUM over integers is BIGINT (Calcite keeps the input type and
+ * overflows), and TIMESTAMP holds microseconds (precision 6, Calcite's default maximum is 3).
+ */
+public final class BrookTypeSystem extends RelDataTypeSystemImpl {
+    public static final BrookTypeSystem INSTANCE = new BrookTypeSystem();
+
+    private BrookTypeSystem() {}
+
+    @Override
+    public RelDataType deriveSumType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
+        SqlTypeName name = argumentType.getSqlTypeName();
+        if (name == SqlTypeName.TINYINT
+                || name == SqlTypeName.SMALLINT
+                || name == SqlTypeName.INTEGER
+                || name == SqlTypeName.BIGINT) {
+            return typeFactory.createTypeWithNullability(
+                    typeFactory.createSqlType(SqlTypeName.BIGINT), argumentType.isNullable());
+        }
+        return super.deriveSumType(typeFactory, argumentType);
+    }
+
+    @Override
+    public int getMaxPrecision(SqlTypeName typeName) {
+        if (typeName == SqlTypeName.TIMESTAMP || typeName == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE) {
+            return 6;
+        }
+        return super.getMaxPrecision(typeName);
+    }
+}

@@ -1,0 +1,181 @@
+package io.brook.engine.plan;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.config.Lex;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+
+/**
+ * Parses SQL expressions written against a Dataset ({@code expr("price * 2 AS doubled")}, {@code filter("a > 1")}) into
+ * row expressions over that Dataset's columns, with Calcite's parser and validator, so the API and SQL share one
+ * grammar and one set of functions. Errors give the line and column in the expression's own text, a caret, and the
+ * closest column name.
+ */
+public final class ExpressionParser {
+    private static final String INPUT = "__input";
+    private static final String PREFIX = "SELECT ";
+    private static final Pattern NOT_FOUND = Pattern.compile("Column '([^']+)' not found in any table");
+
+    /** A parsed expression and the name of its column: its alias, the column it names, or its text. */
+    public record Parsed(RexNode expression, String name) {}
+
+    private final PlanContext context;
+
+    public ExpressionParser(PlanContext context) {
+        this.context = context;
+    }
+
+    static SqlParser.Config parserConfig() {
+        return SqlParser.config().withLex(Lex.JAVA).withConformance(SqlConformanceEnum.LENIENT);
+    }
+
+    static SqlOperatorTable operatorTable() {
+        return SqlOperatorTables.chain(
+                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.SPARK),
+                BrookFunctions.operatorTable());
+    }
+
+    /** Parses one expression (an optional {@code AS alias} included) over the input's columns. */
+    public Parsed parse(RelNode input, String text) {
+        String sql = PREFIX + text + "\nFROM " + INPUT;
+        SqlNode query;
+        try {
+            query = SqlParser.create(sql, parserConfig()).parseQuery();
+        } catch (SqlParseException e) {
+            throw error(
+                    ErrorCode.INVALID_EXPRESSION,
+                    text,
+                    e.getPos().getLineNum(),
+                    e.getPos().getColumnNum(),
+                    firstLine(e.getMessage()));
+        }
+        if (!(query instanceof SqlSelect select) || select.getSelectList().size() != 1) {
+            throw new BrookException(ErrorCode.INVALID_EXPRESSION, "expected one expression, got: " + text);
+        }
+        SqlNode item = select.getSelectList().get(0);
+        RelDataType rowType = input.getRowType();
+        CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
+        schema.add(INPUT, new FixedRowTypeTable(rowType));
+        CalciteCatalogReader reader =
+                new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
+        SqlValidator validator = SqlValidatorUtil.newValidator(
+                operatorTable(),
+                reader,
+                context.typeFactory(),
+                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.LENIENT));
+        SqlNode validated;
+        try {
+            validated = validator.validate(query);
+        } catch (CalciteContextException e) {
+            throw validationError(text, rowType, e);
+        }
+        SqlToRelConverter converter = new SqlToRelConverter(
+                (type, queryString, schemaPath, viewPath) -> {
+                    throw new UnsupportedOperationException("views are not expanded in expressions");
+                },
+                validator,
+                reader,
+                context.cluster(),
+                StandardConvertletTable.INSTANCE,
+                SqlToRelConverter.config().withTrimUnusedFields(false));
+        RelNode rel = converter.convertQuery(validated, false, true).project();
+        String name = columnName(item, text, validator.getValidatedNodeType(validated));
+        if (rel instanceof Project project && project.getInput() instanceof TableScan) {
+            return new Parsed(project.getProjects().get(0), name);
+        }
+        if (rel instanceof TableScan) {
+            int index = rowType.getFieldNames().indexOf(name);
+            return new Parsed(context.cluster().getRexBuilder().makeInputRef(rel, index), name);
+        }
+        throw new BrookException(
+                ErrorCode.UNSUPPORTED_OPERATION,
+                "'" + text + "' is not a row expression (aggregate functions go in groupBy(...).agg(...) through"
+                        + " functions such as sum(col(\"x\")))");
+    }
+
+    private static String columnName(SqlNode item, String text, RelDataType validatedRowType) {
+        if (item.getKind() == SqlKind.AS || item instanceof SqlIdentifier) {
+            return validatedRowType.getFieldList().get(0).getName();
+        }
+        if (item instanceof SqlBasicCall) {
+            return text.strip();
+        }
+        return text.strip();
+    }
+
+    private static BrookException validationError(String text, RelDataType rowType, CalciteContextException e) {
+        String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        ErrorCode code = ErrorCode.INVALID_EXPRESSION;
+        Matcher notFound = NOT_FOUND.matcher(message);
+        if (notFound.find()) {
+            String column = notFound.group(1);
+            List<String> names = rowType.getFieldNames();
+            message = "column '" + column + "' not found" + Names.didYouMean(column, names) + " (columns: "
+                    + String.join(", ", names) + ")";
+            code = ErrorCode.UNRESOLVED_COLUMN;
+        }
+        return error(code, text, e.getPosLine(), e.getPosColumn(), message);
+    }
+
+    /** "line L:C: message" with the offending line and a caret, positions relative to the user's text. */
+    private static BrookException error(ErrorCode code, String text, int sqlLine, int sqlColumn, String message) {
+        int line = Math.max(1, sqlLine);
+        int column = line == 1 ? Math.max(1, sqlColumn - PREFIX.length()) : Math.max(1, sqlColumn);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        String shown = line <= lines.size() ? lines.get(line - 1) : "";
+        String caret = " ".repeat(Math.min(column - 1, shown.length())) + "^";
+        return new BrookException(code, "line " + line + ":" + column + ": " + message + "\n" + shown + "\n" + caret);
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        String first = newline < 0 ? message : message.substring(0, newline);
+        return first.replaceFirst("^Encountered", "unexpected")
+                .replaceAll(" at line \\d+, column \\d+\\.?", "")
+                .replace("FROM", "<end of expression>")
+                .replace("<EOF>", "<end of expression>");
+    }
+
+    /** The input Dataset as a table: its row type, already in the context's type factory. */
+    private static final class FixedRowTypeTable extends AbstractTable {
+        private final RelDataType rowType;
+
+        FixedRowTypeTable(RelDataType rowType) {
+            this.rowType = rowType;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            return rowType;
+        }
+    }
+}

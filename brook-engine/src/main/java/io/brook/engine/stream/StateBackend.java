@@ -1,0 +1,25 @@
+package io.brook.engine.stream;
+
+import io.brook.engine.exec.KeyValueState;
+
+/**
+ * The state of a query's stateful operators, versioned per micro-batch: batch N reads version N (the state after
+ * batches 0 to N-1) and, once its sink has committed, commits version N+1. After a restart, opening a version gives
+ * exactly the state that version was committed with.
+ */
+interface StateBackend extends AutoCloseable {
+    /** The state of an operator for the batch that reads {@code version}. */
+    KeyValueState open(int operatorId, long version);
+
+    /** Makes the open states durable as {@code version + 1}. */
+    void commit();
+
+    /** Forgets the open states' changes. */
+    void abort();
+
+    /** Keys now in an operator's state, keys written in the last batch, and approximate memory, for progress. */
+    long[] metrics(int operatorId);
+
+    @Override
+    void close();
+}

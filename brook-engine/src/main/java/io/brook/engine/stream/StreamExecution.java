@@ -1,0 +1,443 @@
+package io.brook.engine.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Schema;
+import io.brook.engine.connector.Offset;
+import io.brook.engine.connector.ReadLimit;
+import io.brook.engine.connector.Sink;
+import io.brook.engine.connector.Source;
+import io.brook.engine.exec.BatchContext;
+import io.brook.engine.exec.OutputMode;
+import io.brook.engine.exec.Pipeline;
+import io.brook.engine.state.StateStoreConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a streaming query as Spark's micro-batch execution does. For each batch: ask every source for its latest offset
+ * (capped by its read limit); if nothing is new, wait for the trigger; else log the offsets to {@code offsets/<id>},
+ * read and run the batch through the pipeline, hand the result to the sink, commit the state, and log
+ * {@code commits/<id>}. On start it resumes from the checkpoint: a batch whose offsets were logged but not committed is
+ * run again with exactly those offsets, so an exactly-once sink sees each batch once.
+ *
+ * <p>Runs on its own thread from {@link #start}; {@link #stop} interrupts and joins it. Thread-safe.
+ */
+public final class StreamExecution {
+    private static final Logger LOGGER = LoggerFactory.getLogger(StreamExecution.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RECENT_PROGRESS = 100;
+    private static final long IDLE_POLL_MILLIS = 10;
+
+    /** A source under the table name the plan scans it by. */
+    public record NamedSource(String table, Source source, ReadLimit limit) {}
+
+    private final String name;
+    private final List<NamedSource> sources;
+    private final Pipeline pipeline;
+    private final Schema outputSchema;
+    private final Sink sink;
+    private final OutputMode outputMode;
+    private final Trigger trigger;
+    private final Path checkpoint;
+    private final List<StreamingQueryListener> listeners;
+    private final LongSupplier clockMillis;
+    private final UUID id;
+    private final UUID runId = UUID.randomUUID();
+    private final CheckpointLog offsetLog;
+    private final CheckpointLog commitLog;
+    private final StateBackend state;
+    private final Deque<StreamingQueryProgress> recent = new ArrayDeque<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile Throwable exception;
+    private volatile String status = "Initializing sources";
+    private final java.util.concurrent.atomic.AtomicLong pollsStarted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastIdlePoll = -1;
+
+    public StreamExecution(
+            String name,
+            List<NamedSource> sources,
+            Pipeline pipeline,
+            Schema outputSchema,
+            Sink sink,
+            OutputMode outputMode,
+            Trigger trigger,
+            Path checkpoint,
+            List<StreamingQueryListener> listeners,
+            StateStoreConfig stateConfig,
+            LongSupplier clockMillis) {
+        this.name = name;
+        this.sources = List.copyOf(sources);
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.outputSchema = requireNonNull(outputSchema, "outputSchema is null");
+        this.sink = requireNonNull(sink, "sink is null");
+        this.outputMode = requireNonNull(outputMode, "outputMode is null");
+        this.trigger = requireNonNull(trigger, "trigger is null");
+        this.checkpoint = requireNonNull(checkpoint, "checkpoint is null");
+        this.listeners = List.copyOf(listeners);
+        this.clockMillis = clockMillis;
+        this.offsetLog = new CheckpointLog(checkpoint.resolve("offsets"));
+        this.commitLog = new CheckpointLog(checkpoint.resolve("commits"));
+        this.id = readOrCreateMetadata();
+        this.state = new StoreStateBackend(checkpoint, stateConfig);
+        this.thread = new Thread(this::run, "brook-query-" + (name == null ? id : name));
+        this.thread.setDaemon(true);
+    }
+
+    private UUID readOrCreateMetadata() {
+        Path metadata = checkpoint.resolve("metadata");
+        try {
+            if (Files.exists(metadata)) {
+                JsonNode node = JSON.readTree(Files.readString(metadata, StandardCharsets.UTF_8));
+                return UUID.fromString(node.get("id").asText());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BrookException(
+                    ErrorCode.INCOMPATIBLE_CHECKPOINT, "cannot read the query id from " + metadata + ": " + e, e);
+        }
+        UUID created = UUID.randomUUID();
+        CheckpointLog.writeAtomically(metadata, "{\"id\":\"" + created + "\"}\n");
+        return created;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public UUID runId() {
+        return runId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void start() {
+        for (StreamingQueryListener listener : listeners) {
+            listener.onQueryStarted(id, runId, name);
+        }
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            runBatches();
+        } catch (Throwable e) {
+            if (!stopping) {
+                exception = e;
+                LOGGER.error("[query {} id={}] failed", name, id, e);
+            }
+        } finally {
+            closeQuietly();
+            status = "Stopped";
+            for (StreamingQueryListener listener : listeners) {
+                listener.onQueryTerminated(id, runId, exception);
+            }
+            terminated.countDown();
+        }
+    }
+
+    private void runBatches() throws InterruptedException {
+        List<Offset> committed = new ArrayList<>();
+        for (NamedSource source : sources) {
+            committed.add(source.source().initialOffset());
+        }
+        long lastOffsets = offsetLog.latest().orElse(-1);
+        long lastCommit = commitLog.latest().orElse(-1);
+        long nextBatch = 0;
+        if (lastOffsets >= 0) {
+            if (lastCommit >= 0) {
+                committed = readOffsets(lastCommit);
+            }
+            if (lastCommit < lastOffsets) {
+                List<Offset> start = lastOffsets == 0 ? committed : readOffsets(lastOffsets - 1);
+                LOGGER.info("[query {} id={}] re-running uncommitted batch {}", name, id, lastOffsets);
+                runBatch(lastOffsets, start, readOffsets(lastOffsets), clockMillis.getAsLong());
+                committed = readOffsets(lastOffsets);
+            }
+            nextBatch = lastOffsets + 1;
+        }
+        boolean once = trigger.kind() == Trigger.Kind.ONCE;
+        while (!stopping) {
+            long triggerStart = clockMillis.getAsLong();
+            long poll = pollsStarted.incrementAndGet();
+            status = "Getting offsets from sources";
+            List<Offset> ends = new ArrayList<>();
+            boolean hasData = false;
+            for (int i = 0; i < sources.size(); i++) {
+                NamedSource source = sources.get(i);
+                ReadLimit limit = once ? ReadLimit.ALL : source.limit();
+                Offset end = source.source().latestOffset(committed.get(i), limit);
+                ends.add(end);
+                hasData |= !end.equals(committed.get(i));
+            }
+            if (!hasData) {
+                lastIdlePoll = poll;
+                if (trigger.kind() == Trigger.Kind.ONCE || trigger.kind() == Trigger.Kind.AVAILABLE_NOW) {
+                    return;
+                }
+                status = "Waiting for data to arrive";
+                waitFor(trigger.kind() == Trigger.Kind.PROCESSING_TIME ? trigger.intervalMillis() : IDLE_POLL_MILLIS);
+                continue;
+            }
+            offsetLog.write(nextBatch, offsetLines(ends, triggerStart));
+            runBatch(nextBatch, committed, ends, triggerStart);
+            committed = ends;
+            nextBatch++;
+            if (once) {
+                return;
+            }
+            if (trigger.kind() == Trigger.Kind.PROCESSING_TIME) {
+                long elapsed = clockMillis.getAsLong() - triggerStart;
+                waitFor(Math.max(0, trigger.intervalMillis() - elapsed));
+            }
+        }
+    }
+
+    private void waitFor(long millis) throws InterruptedException {
+        if (millis > 0 && !stopping) {
+            Thread.sleep(millis);
+        }
+    }
+
+    private List<String> offsetLines(List<Offset> ends, long timestampMillis) {
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"batchWatermarkMs\":0,\"batchTimestampMs\":" + timestampMillis + "}");
+        for (Offset end : ends) {
+            lines.add(end.json());
+        }
+        return lines;
+    }
+
+    private List<Offset> readOffsets(long batchId) {
+        List<String> lines = offsetLog
+                .read(batchId)
+                .orElseThrow(() -> new BrookException(
+                        ErrorCode.INCOMPATIBLE_CHECKPOINT,
+                        "the checkpoint has no offsets for batch " + batchId + " in " + offsetLog.directory()));
+        if (lines.size() - 1 != sources.size()) {
+            throw new BrookException(
+                    ErrorCode.INCOMPATIBLE_CHECKPOINT,
+                    "the checkpoint " + checkpoint + " was written by a query with " + (lines.size() - 1)
+                            + " sources; this query has " + sources.size()
+                            + ". Use a new checkpointLocation for a changed query");
+        }
+        List<Offset> offsets = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            offsets.add(new Offset(line));
+        }
+        return offsets;
+    }
+
+    private void runBatch(long batchId, List<Offset> starts, List<Offset> ends, long triggerStart) {
+        status = "Processing new data";
+        long started = clockMillis.getAsLong();
+        long inputRows = 0;
+        List<StreamingQueryProgress.SourceProgress> sourceProgress = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            NamedSource source = sources.get(i);
+            long rows = 0;
+            for (Batch batch : source.source().read(starts.get(i), ends.get(i))) {
+                rows += batch.rowCount();
+                pipeline.push(source.table(), batch);
+            }
+            inputRows += rows;
+            sourceProgress.add(new StreamingQueryProgress.SourceProgress(
+                    source.source().description(),
+                    starts.get(i).json(),
+                    ends.get(i).json(),
+                    rows,
+                    0,
+                    0));
+        }
+        List<Batch> output;
+        try {
+            output = pipeline.finish(
+                    new BatchContext(batchId, outputMode, Long.MIN_VALUE, operator -> state.open(operator, batchId)));
+        } catch (RuntimeException e) {
+            state.abort();
+            throw e;
+        }
+        long processed = clockMillis.getAsLong();
+        sink.addBatch(batchId, outputSchema, output);
+        long sinkDone = clockMillis.getAsLong();
+        state.commit();
+        commitLog.write(batchId, List.of("{\"nextBatchWatermarkMs\":0}"));
+        for (int i = 0; i < sources.size(); i++) {
+            sources.get(i).source().commit(ends.get(i));
+        }
+        long done = clockMillis.getAsLong();
+        report(batchId, inputRows, output, sourceProgress, triggerStart, started, processed, sinkDone, done);
+    }
+
+    private void report(
+            long batchId,
+            long inputRows,
+            List<Batch> output,
+            List<StreamingQueryProgress.SourceProgress> sourceProgress,
+            long triggerStart,
+            long started,
+            long processed,
+            long sinkDone,
+            long done) {
+        long outputRows = output.stream().mapToLong(Batch::rowCount).sum();
+        double seconds = Math.max(1, done - triggerStart) / 1000.0;
+        double processedRate = inputRows / seconds;
+        StreamingQueryProgress previous = lastProgress();
+        double inputRate = previous == null
+                ? processedRate
+                : inputRows
+                        / Math.max(
+                                0.001,
+                                (triggerStart
+                                                - Instant.parse(previous.timestamp())
+                                                        .toEpochMilli())
+                                        / 1000.0);
+        List<StreamingQueryProgress.SourceProgress> sourcesWithRates = new ArrayList<>();
+        for (StreamingQueryProgress.SourceProgress source : sourceProgress) {
+            sourcesWithRates.add(new StreamingQueryProgress.SourceProgress(
+                    source.description(),
+                    source.startOffset(),
+                    source.endOffset(),
+                    source.numInputRows(),
+                    inputRows == 0 ? 0 : inputRate * source.numInputRows() / inputRows,
+                    inputRows == 0 ? 0 : processedRate * source.numInputRows() / inputRows));
+        }
+        Map<String, Long> durations = new LinkedHashMap<>();
+        durations.put("latestOffset", started - triggerStart);
+        durations.put("execution", processed - started);
+        durations.put("addBatch", sinkDone - processed);
+        durations.put("commit", done - sinkDone);
+        durations.put("triggerExecution", done - triggerStart);
+        List<StreamingQueryProgress.StateOperatorProgress> operators = new ArrayList<>();
+        for (int operator = 0; operator < pipeline.statefulOperators(); operator++) {
+            long[] metrics = state.metrics(operator);
+            operators.add(new StreamingQueryProgress.StateOperatorProgress(
+                    "stateStoreSave", metrics[0], metrics[1], metrics[2]));
+        }
+        StreamingQueryProgress progress = new StreamingQueryProgress(
+                id.toString(),
+                runId.toString(),
+                name,
+                Instant.ofEpochMilli(triggerStart).toString(),
+                batchId,
+                inputRows,
+                inputRate,
+                processedRate,
+                durations,
+                Map.of(),
+                operators,
+                sourcesWithRates,
+                new StreamingQueryProgress.SinkProgress(sink.description(), outputRows));
+        synchronized (recent) {
+            recent.addLast(progress);
+            if (recent.size() > RECENT_PROGRESS) {
+                recent.removeFirst();
+            }
+        }
+        for (StreamingQueryListener listener : listeners) {
+            listener.onQueryProgress(progress);
+        }
+    }
+
+    public StreamingQueryProgress lastProgress() {
+        synchronized (recent) {
+            return recent.peekLast();
+        }
+    }
+
+    public List<StreamingQueryProgress> recentProgress() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public boolean isActive() {
+        return terminated.getCount() > 0;
+    }
+
+    public Throwable exception() {
+        return exception;
+    }
+
+    /** Waits until every source's data available now has been processed and committed (for tests). */
+    public void processAllAvailable() throws InterruptedException {
+        long target = pollsStarted.get() + 1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (isActive() && lastIdlePoll < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("query " + name + " did not catch up within 60 s");
+            }
+            Thread.sleep(1);
+        }
+        throwIfFailed();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+        throwIfFailed();
+    }
+
+    public boolean awaitTermination(long timeoutMillis) throws InterruptedException {
+        boolean done = terminated.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        throwIfFailed();
+        return done;
+    }
+
+    private void throwIfFailed() {
+        Throwable failure = exception;
+        if (failure != null) {
+            throw new BrookException(
+                    ErrorCode.QUERY_FAILED, "query " + name + " [id = " + id + "] failed: " + failure, failure);
+        }
+    }
+
+    public void stop() throws InterruptedException {
+        stopping = true;
+        thread.interrupt();
+        terminated.await();
+    }
+
+    private void closeQuietly() {
+        for (NamedSource source : sources) {
+            try {
+                source.source().close();
+            } catch (Exception e) {
+                LOGGER.warn(
+                        "[query {}] closing {} failed", name, source.source().description(), e);
+            }
+        }
+        try {
+            sink.close();
+        } catch (Exception e) {
+            LOGGER.warn("[query {}] closing {} failed", name, sink.description(), e);
+        }
+        state.close();
+    }
+}

@@ -1,0 +1,217 @@
+package io.brook.engine.api;
+
+import static io.brook.engine.api.functions.avg;
+import static io.brook.engine.api.functions.col;
+import static io.brook.engine.api.functions.count;
+import static io.brook.engine.api.functions.countDistinct;
+import static io.brook.engine.api.functions.expr;
+import static io.brook.engine.api.functions.lit;
+import static io.brook.engine.api.functions.max;
+import static io.brook.engine.api.functions.min;
+import static io.brook.engine.api.functions.sum;
+import static io.brook.engine.api.functions.when;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Field;
+import io.brook.engine.batch.Schema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Dataset API over bounded data: each transformation and action gives what Spark gives for the same code. */
+class DatasetTest {
+    private static final Schema CLICKS = Schema.of(
+            new Field("user", ColumnType.VARCHAR, false),
+            new Field("page", ColumnType.VARCHAR, true),
+            new Field("clicks", ColumnType.BIGINT, true));
+
+    private final Brook brook = Brook.local();
+
+    private Dataset<Row> clicks() {
+        return brook.createDataFrame(
+                List.of(
+                        Row.of("ann", "home", 3L),
+                        Row.of("bob", "home", 7L),
+                        Row.of("ann", "cart", null),
+                        Row.of("cid", null, 1L),
+                        Row.of("ann", "home", 2L)),
+                CLICKS);
+    }
+
+    @Test
+    void selectFilterAndWithColumnComputeColumnsPerRow() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When
+        List<Row> rows = frame.filter(col("clicks").gt(1))
+                .withColumn("double", col("clicks").multiply(2))
+                .select(col("user"), col("double"), col("clicks").divide(2).as("half"))
+                .collectAsList();
+
+        // Then
+        assertThat(rows).containsExactly(Row.of("ann", 6L, 1.5), Row.of("bob", 14L, 3.5), Row.of("ann", 4L, 1.0));
+    }
+
+    @Test
+    void sqlExpressionsParseAgainstTheDatasetsColumns() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When
+        List<Row> rows = frame.filter("clicks >= 2 AND `user` <> 'bob'")
+                .selectExpr("`user`", "clicks * 10 AS tens", "clicks + 1")
+                .collectAsList();
+
+        // Then
+        assertThat(rows).containsExactly(Row.of("ann", 30L, 4L), Row.of("ann", 20L, 3L));
+        assertThat(frame.selectExpr("clicks * 10 AS tens", "clicks + 1").columns())
+                .containsExactly("tens", "clicks + 1");
+    }
+
+    @Test
+    void anUnknownColumnNamesTheClosestOneWithLineColumnAndCaret() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When / Then
+        assertThatThrownBy(() -> frame.selectExpr("clikcs + 1").collectAsList())
+                .isInstanceOfSatisfying(
+                        BrookException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNRESOLVED_COLUMN))
+                .hasMessage(
+                        "line 1:1: column 'clikcs' not found; did you mean 'clicks'? (columns: user, page, clicks)\n"
+                                + "clikcs + 1\n"
+                                + "^");
+        assertThatThrownBy(() -> frame.select(col("pgae")))
+                .hasMessage("column 'pgae' not found; did you mean 'page'? (columns: user, page, clicks)");
+        assertThatThrownBy(() -> frame.filter("clicks >"))
+                .isInstanceOfSatisfying(
+                        BrookException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_EXPRESSION))
+                .hasMessage("line 1:8: unexpected \"> <end of expression>\"\nclicks >\n       ^");
+    }
+
+    @Test
+    void dropRenameAndCaseWhenReshapeRows() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When
+        Dataset<Row> shaped = frame.drop("page", "missing")
+                .withColumnRenamed("user", "who")
+                .withColumn(
+                        "size",
+                        when(col("clicks").geq(5), lit("big"))
+                                .when(col("clicks").isNull(), lit("none"))
+                                .otherwise(lit("small")));
+
+        // Then
+        assertThat(shaped.columns()).containsExactly("who", "clicks", "size");
+        assertThat(shaped.collectAsList())
+                .containsExactly(
+                        Row.of("ann", 3L, "small"),
+                        Row.of("bob", 7L, "big"),
+                        Row.of("ann", null, "none"),
+                        Row.of("cid", 1L, "small"),
+                        Row.of("ann", 2L, "small"));
+    }
+
+    @Test
+    void groupByAggregatesEachGroupWithSparksNamesAndNullRules() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When
+        Dataset<Row> perUser = frame.groupBy("user")
+                .agg(count("*"), sum(col("clicks")), avg(col("clicks")), min("clicks"), max(col("page")))
+                .orderBy(col("user"));
+
+        // Then
+        assertThat(perUser.columns())
+                .containsExactly("user", "count(1)", "sum(clicks)", "avg(clicks)", "min(clicks)", "max(page)");
+        assertThat(perUser.collectAsList())
+                .containsExactly(
+                        Row.of("ann", 3L, 5L, 2.5, 2L, "home"),
+                        Row.of("bob", 1L, 7L, 7.0, 7L, "home"),
+                        Row.of("cid", 1L, 1L, 1.0, 1L, null));
+    }
+
+    @Test
+    void groupByAnExpressionAndCountDistinct() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When
+        List<Row> rows = frame.groupBy(col("clicks").gt(2).as("many"))
+                .agg(countDistinct(col("user")).as("users"), count(col("page")).as("pages"))
+                .orderBy(col("many").desc())
+                .collectAsList();
+
+        // Then: nulls last when descending, as Spark orders
+        assertThat(rows).containsExactly(Row.of(true, 2L, 2L), Row.of(false, 2L, 1L), Row.of(null, 1L, 1L));
+    }
+
+    @Test
+    void aGlobalAggregateOfNoRowsIsOneRow() {
+        // Given
+        Dataset<Row> none = clicks().filter(col("clicks").gt(100));
+
+        // When
+        List<Row> rows = none.agg(count("*"), sum(col("clicks"))).collectAsList();
+
+        // Then
+        assertThat(rows).containsExactly(Row.of(0L, null));
+        assertThat(none.count()).isZero();
+        assertThat(clicks().count()).isEqualTo(5);
+    }
+
+    @Test
+    void distinctUnionOrderByAndLimit() {
+        // Given
+        Dataset<Row> users = clicks().select("user");
+
+        // When
+        List<Row> rows = users.union(users.filter(col("user").equalTo("dee")))
+                .union(brook.createDataFrame(
+                        List.of(Row.of("dee")), Schema.of(new Field("user", ColumnType.VARCHAR, false))))
+                .distinct()
+                .orderBy(col("user").desc())
+                .limit(3)
+                .collectAsList();
+
+        // Then
+        assertThat(rows).containsExactly(Row.of("dee"), Row.of("cid"), Row.of("bob"));
+    }
+
+    @Test
+    void exprAndColumnsMixInOneSelect() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When
+        List<Row> rows = frame.select(
+                        expr("upper(`user`) AS shout"), col("clicks").plus(expr("clicks")))
+                .limit(2)
+                .collectAsList();
+
+        // Then
+        assertThat(rows).containsExactly(Row.of("ANN", 6L), Row.of("BOB", 14L));
+    }
+
+    @Test
+    void aStreamingOnlyActionIsRefusedOnABoundedDatasetAndTheReverse() {
+        // Given
+        Dataset<Row> bounded = clicks();
+        Dataset<Row> stream = MemoryStream.of(brook, CLICKS).toDF();
+
+        // When / Then
+        assertThatThrownBy(bounded::writeStream).hasMessageContaining("writeStream() needs a streaming Dataset");
+        assertThatThrownBy(stream::collectAsList)
+                .hasMessage("collectAsList() is not supported on a streaming Dataset; start it with"
+                        + " writeStream()...start()");
+        assertThat(stream.isStreaming()).isTrue();
+        assertThat(bounded.isStreaming()).isFalse();
+    }
+}

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             DemoCommand.class,
+            ExampleCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -298,7 +298,12 @@ public final class Dataset<T> {
 
     public void show(int count) {
         PrintStream out = Brook.stdout();
-        out.print(Tables.format(columns(), limit(count).collectAsList()));
+        out.print(showString(count));
+    }
+
+    /** What {@link #show(int)} prints. */
+    public String showString(int count) {
+        return Tables.format(columns(), limit(count).collectAsList());
     }
 
     public void printSchema() {

@@ -60,6 +60,19 @@ public final class VarcharColumn implements Column {
         return offsets[arrayOffset + position + 1] - offsets[arrayOffset + position];
     }
 
+    /** Byte {@code index} of the UTF-8 value at a position, so functions can scan values without decoding them. */
+    public byte byteAt(int position, int index) {
+        return bytes[offsets[arrayOffset + position] + index];
+    }
+
+    /** Copies the UTF-8 bytes of the value at a position into {@code target} from {@code at}; returns the end. */
+    public int copyBytes(int position, byte[] target, int at) {
+        int start = offsets[arrayOffset + position];
+        int length = offsets[arrayOffset + position + 1] - start;
+        System.arraycopy(bytes, start, target, at, length);
+        return at + length;
+    }
+
     /** Whether the value at a position is exactly these UTF-8 bytes. */
     public boolean equalsBytes(int position, byte[] utf8) {
         int start = offsets[arrayOffset + position];
@@ -136,16 +149,27 @@ public final class VarcharColumn implements Column {
         }
 
         public Builder appendUtf8(byte[] utf8) {
+            return appendUtf8(utf8, 0, utf8.length);
+        }
+
+        /** Appends {@code length} UTF-8 bytes of an array from {@code offset} as one value. */
+        public Builder appendUtf8(byte[] utf8, int offset, int length) {
             int end = offsets[size];
-            if (end + utf8.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, end + utf8.length));
+            if (end + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, end + length));
             }
-            System.arraycopy(utf8, 0, bytes, end, utf8.length);
+            System.arraycopy(utf8, offset, bytes, end, length);
             if (size + 1 == offsets.length) {
                 offsets = Arrays.copyOf(offsets, offsets.length * 2);
             }
-            offsets[++size] = end + utf8.length;
+            offsets[++size] = end + length;
             return this;
+        }
+
+        /** Appends bytes {@code from} (inclusive) to {@code to} (exclusive) of a value of another column as one value. */
+        public Builder appendPart(VarcharColumn source, int position, int from, int to) {
+            int start = source.offsets[source.arrayOffset + position];
+            return appendUtf8(source.bytes, start + from, to - from);
         }
 
         public Builder appendNull() {

@@ -56,9 +56,32 @@ public final class ExpressionCompiler {
             return literal(literal);
         }
         if (expression instanceof RexCall call) {
-            return call(call);
+            Evaluator evaluator = call(call);
+            return call.getType().isNullable() ? evaluator : notNull(call, evaluator);
         }
         throw unsupported(expression);
+    }
+
+    /**
+     * Spark's functions give NULL for some values that are not (division by zero, text that is not a number); when
+     * Calcite typed the call NOT NULL, that NULL has nowhere to go, so it fails here, naming the expression, rather
+     * than later in a batch or in a rewrite that trusted the type.
+     */
+    private static Evaluator notNull(RexCall call, Evaluator evaluator) {
+        return batch -> {
+            Column column = evaluator.evaluate(batch);
+            if (column.mayHaveNulls()) {
+                for (int row = 0; row < column.size(); row++) {
+                    if (column.isNull(row)) {
+                        throw new ArithmeticException("Brook cannot evaluate " + call + " of type "
+                                + call.getType().getFullTypeString() + " for row " + row
+                                + ": the value is NULL (as Spark's is for division by zero or unparsable text),"
+                                + " which the type does not allow; give the expression a nullable type");
+                    }
+                }
+            }
+            return column;
+        };
     }
 
     /** The column's values for the batch's rows: the column itself without a selection, else the selected rows. */

@@ -49,7 +49,8 @@ class DateTimeFunctionsTest {
                     null,
                     "2024-03-15T13:45:30+02:00",
                     "15/03/2024 13:45",
-                    "31/02/2024 10:00")));
+                    "31/02/2024 10:00",
+                    "2024-03-15 13:45:30 -01:30")));
 
     private static List<Object> extract(TimeUnitRange unit, String field) {
         return TABLE.values(b -> b.call(SqlStdOperatorTable.EXTRACT, b.literal(unit), b.field(field)));
@@ -154,7 +155,8 @@ class DateTimeFunctionsTest {
                         null,
                         "2024-03-15T11:45:30Z",
                         null,
-                        null));
+                        null,
+                        "2024-03-15T15:15:30Z"));
     }
 
     @Test
@@ -165,7 +167,7 @@ class DateTimeFunctionsTest {
 
         // Then
         assertThat(parsed)
-                .isEqualTo(timestamps(null, null, null, null, null, null, null, "2024-03-15T13:45:00Z", null));
+                .isEqualTo(timestamps(null, null, null, null, null, null, null, "2024-03-15T13:45:00Z", null, null));
     }
 
     @Test

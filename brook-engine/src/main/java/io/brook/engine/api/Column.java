@@ -127,14 +127,32 @@ public final class Column {
             Named a = resolve(context);
             Named b = right.resolve(context);
             RelBuilder builder = context.builder();
-            RexNode quotient = builder.call(
-                    SqlStdOperatorTable.DIVIDE, toDouble(builder, a.expression()), toDouble(builder, b.expression()));
+            // Nullable even over non-null inputs: dividing by zero gives null, as in Spark.
+            RelDataTypeFactory types = builder.getTypeFactory();
+            RexNode quotient = builder.getRexBuilder()
+                    .makeCall(
+                            types.createTypeWithNullability(types.createSqlType(SqlTypeName.DOUBLE), true),
+                            SqlStdOperatorTable.DIVIDE,
+                            List.of(toDouble(builder, a.expression()), toDouble(builder, b.expression())));
             return new Named(quotient, "(" + a.name() + " / " + b.name() + ")");
         });
     }
 
+    /** The remainder; null when dividing by zero, as in Spark. */
     public Column mod(Object other) {
-        return binary("%", SqlStdOperatorTable.MOD, other);
+        Column right = functions.toColumn(other);
+        return of(context -> {
+            Named a = resolve(context);
+            Named b = right.resolve(context);
+            RelBuilder builder = context.builder();
+            RexNode exact = builder.call(SqlStdOperatorTable.MOD, a.expression(), b.expression());
+            RexNode remainder = builder.getRexBuilder()
+                    .makeCall(
+                            builder.getTypeFactory().createTypeWithNullability(exact.getType(), true),
+                            SqlStdOperatorTable.MOD,
+                            List.of(a.expression(), b.expression()));
+            return new Named(remainder, "(" + a.name() + " % " + b.name() + ")");
+        });
     }
 
     static RexNode toDouble(RelBuilder builder, RexNode value) {

@@ -2,12 +2,14 @@ package io.brook.engine.api;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.exec.BrookOperators;
 import io.brook.engine.plan.ExpressionParser;
 import io.brook.engine.plan.Names;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlOperator;
@@ -144,6 +146,92 @@ public final class functions {
     /** The strings joined; null if any is null, as in Spark. */
     public static Column concat(Column... values) {
         return call("concat", SqlLibraryOperators.CONCAT_FUNCTION, values);
+    }
+
+    /** The {@code group}-th group of the first match of a Java regular expression; '' when nothing matches. */
+    public static Column regexp_extract(Column value, String regex, int group) {
+        return Column.of(context -> {
+            Column.Named named = value.resolve(context);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(
+                            BrookOperators.REGEXP_EXTRACT,
+                            named.expression(),
+                            builder.literal(regex),
+                            builder.literal(group)),
+                    "regexp_extract(" + named.name() + ", " + regex + ", " + group + ")");
+        });
+    }
+
+    /** A timestamp cut down to a unit ('year', 'month', 'week', 'day', 'hour', 'minute', 'second'), as Spark's. */
+    public static Column date_trunc(String unit, Column timestamp) {
+        return Column.of(context -> {
+            Column.Named named = timestamp.resolve(context);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(BrookOperators.DATE_TRUNC, builder.literal(unit), named.expression()),
+                    "date_trunc(" + unit + ", " + named.name() + ")");
+        });
+    }
+
+    /** Text parsed as a TIMESTAMP (ISO forms, UTC); null where it does not parse. */
+    public static Column to_timestamp(Column text) {
+        return call("to_timestamp", BrookOperators.TO_TIMESTAMP, text);
+    }
+
+    /** Text parsed with a java.time pattern, e.g. {@code "dd/MM/yyyy HH:mm"}. */
+    public static Column to_timestamp(Column text, String pattern) {
+        return Column.of(context -> {
+            Column.Named named = text.resolve(context);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(BrookOperators.TO_TIMESTAMP, named.expression(), builder.literal(pattern)),
+                    "to_timestamp(" + named.name() + ", " + pattern + ")");
+        });
+    }
+
+    public static Column year(Column value) {
+        return extract("year", TimeUnitRange.YEAR, value);
+    }
+
+    public static Column month(Column value) {
+        return extract("month", TimeUnitRange.MONTH, value);
+    }
+
+    public static Column dayofmonth(Column value) {
+        return extract("dayofmonth", TimeUnitRange.DAY, value);
+    }
+
+    public static Column hour(Column value) {
+        return extract("hour", TimeUnitRange.HOUR, value);
+    }
+
+    public static Column minute(Column value) {
+        return extract("minute", TimeUnitRange.MINUTE, value);
+    }
+
+    public static Column second(Column value) {
+        return extract("second", TimeUnitRange.SECOND, value);
+    }
+
+    private static Column extract(String function, TimeUnitRange unit, Column value) {
+        return Column.of(context -> {
+            Column.Named named = value.resolve(context);
+            RelBuilder builder = context.builder();
+            RexNode extracted = builder.call(
+                    SqlStdOperatorTable.EXTRACT, builder.getRexBuilder().makeFlag(unit), named.expression());
+            return new Column.Named(
+                    builder.getRexBuilder()
+                            .makeCast(
+                                    builder.getTypeFactory()
+                                            .createTypeWithNullability(
+                                                    builder.getTypeFactory()
+                                                            .createSqlType(
+                                                                    org.apache.calcite.sql.type.SqlTypeName.INTEGER),
+                                                    extracted.getType().isNullable()),
+                                    extracted),
+                    function + "(" + named.name() + ")");
+        });
     }
 
     // Aggregates

@@ -60,6 +60,19 @@ public final class VarcharColumn implements Column {
         return offsets[arrayOffset + position + 1] - offsets[arrayOffset + position];
     }
 
+    /** Byte {@code index} of the UTF-8 value at a position, so functions can scan values without decoding them. */
+    public byte byteAt(int position, int index) {
+        return bytes[offsets[arrayOffset + position] + index];
+    }
+
+    /** Copies the UTF-8 bytes of the value at a position into {@code target} from {@code at}; returns the end. */
+    public int copyBytes(int position, byte[] target, int at) {
+        int start = offsets[arrayOffset + position];
+        int length = offsets[arrayOffset + position + 1] - start;
+        System.arraycopy(bytes, start, target, at, length);
+        return at + length;
+    }
+
     /** Whether the value at a position is exactly these UTF-8 bytes. */
     public boolean equalsBytes(int position, byte[] utf8) {
         int start = offsets[arrayOffset + position];
@@ -76,12 +89,6 @@ public final class VarcharColumn implements Column {
                 other.bytes,
                 other.offsets[other.arrayOffset + otherPosition],
                 other.offsets[other.arrayOffset + otherPosition + 1]);
-    }
-
-    /** Copies the UTF-8 bytes of the value at a position into {@code target} at {@code targetOffset}. */
-    public void copyUtf8(int position, byte[] target, int targetOffset) {
-        int start = offsets[arrayOffset + position];
-        System.arraycopy(bytes, start, target, targetOffset, offsets[arrayOffset + position + 1] - start);
     }
 
     void appendTo(int position, Builder builder) {
@@ -162,6 +169,12 @@ public final class VarcharColumn implements Column {
             }
             offsets[++size] = end + length;
             return this;
+        }
+
+        /** Appends bytes {@code from} (inclusive) to {@code to} (exclusive) of a value of another column as one value. */
+        public Builder appendPart(VarcharColumn source, int position, int from, int to) {
+            int start = source.offsets[source.arrayOffset + position];
+            return appendUtf8(source.bytes, start + from, to - from);
         }
 
         public Builder appendNull() {

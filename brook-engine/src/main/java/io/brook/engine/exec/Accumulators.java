@@ -491,7 +491,7 @@ final class Accumulators {
                 if (scratch.length < length) {
                     scratch = new byte[length * 2];
                 }
-                input.copyUtf8(position, scratch, 0);
+                input.copyBytes(position, scratch, 0);
                 offer(groupIds[row], scratch, 0, length);
             }
         }

@@ -6,7 +6,7 @@ import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.VarcharColumn;
 import org.apache.calcite.sql.SqlKind;
 
-/** {@code = <> < <= > >=} on numbers (widened), booleans and strings (by UTF-8 bytes); null when either side is. */
+/** {@code = <> < <= > >=} and IS [NOT] DISTINCT FROM on numbers (widened), booleans and strings (by UTF-8 bytes); null when either side is. */
 final class Comparisons {
     private Comparisons() {}
 
@@ -27,7 +27,22 @@ final class Comparisons {
         };
     }
 
-    private static int compare(Column a, Column b, int i) {
+    /** IS [NOT] DISTINCT FROM: like {@code <>} (or {@code =}) but never null, two nulls being not distinct. */
+    static Evaluator distinct(boolean distinct, Evaluator left, Evaluator right) {
+        return batch -> {
+            Column a = left.evaluate(batch);
+            Column b = right.evaluate(batch);
+            boolean[] values = new boolean[batch.rowCount()];
+            for (int i = 0; i < values.length; i++) {
+                boolean same = a.isNull(i) || b.isNull(i) ? a.isNull(i) && b.isNull(i) : compare(a, b, i) == 0;
+                values[i] = same != distinct;
+            }
+            return BooleanColumn.of(ColumnType.BOOLEAN, values);
+        };
+    }
+
+    /** Compares row {@code i} of two columns of comparable types; neither may be null there. */
+    static int compare(Column a, Column b, int i) {
         if (a instanceof VarcharColumn x && b instanceof VarcharColumn y) {
             return x.compareBytes(i, y, i);
         }

@@ -13,20 +13,38 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.fun.SqlBetweenOperator;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.NlsString;
 
 /**
- * Compiles Calcite row expressions into evaluators over batches: a column at a time, never an object per row. So far:
- * input columns, literals, {@code + - *} on numbers, comparisons, {@code AND OR NOT} with SQL's three-valued logic,
- * {@code IS [NOT] NULL} and casts between numbers. Anything else is refused with the expression in the message.
+ * Compiles Calcite row expressions into evaluators over batches, a column at a time: a dispatcher from each call's
+ * kind (or, for kinds Calcite leaves as OTHER_FUNCTION, its operator name, and for {@link BrookOperators} the
+ * operator itself) to the family that evaluates it: {@link Arithmetic}, {@link Comparisons}, {@link Logic},
+ * {@link Conditionals}, {@link Casts}, {@link StringFunctions}, {@link Patterns} and {@link DateTimeFunctions}.
+ * DECIMAL is computed as DOUBLE. Anything else is refused with the expression in the message. Compiled evaluators are
+ * immutable and may be shared between threads.
  */
 public final class ExpressionCompiler {
+    /** Builds the expressions some calls expand to (SEARCH, BETWEEN); type factories intern types, so any will do. */
+    private static final RexBuilder REX_BUILDER = new RexBuilder(new JavaTypeFactoryImpl());
+
+    private static final Evaluator SPACE = compile(REX_BUILDER.makeLiteral(" "));
+
     private ExpressionCompiler() {}
 
     public static Evaluator compile(RexNode expression) {
@@ -38,9 +56,32 @@ public final class ExpressionCompiler {
             return literal(literal);
         }
         if (expression instanceof RexCall call) {
-            return call(call);
+            Evaluator evaluator = call(call);
+            return call.getType().isNullable() ? evaluator : notNull(call, evaluator);
         }
         throw unsupported(expression);
+    }
+
+    /**
+     * Spark's functions give NULL for some values that are not (division by zero, text that is not a number); when
+     * Calcite typed the call NOT NULL, that NULL has nowhere to go, so it fails here, naming the expression, rather
+     * than later in a batch or in a rewrite that trusted the type.
+     */
+    private static Evaluator notNull(RexCall call, Evaluator evaluator) {
+        return batch -> {
+            Column column = evaluator.evaluate(batch);
+            if (column.mayHaveNulls()) {
+                for (int row = 0; row < column.size(); row++) {
+                    if (column.isNull(row)) {
+                        throw new ArithmeticException("Brook cannot evaluate " + call + " of type "
+                                + call.getType().getFullTypeString() + " for row " + row
+                                + ": the value is NULL (as Spark's is for division by zero or unparsable text),"
+                                + " which the type does not allow; give the expression a nullable type");
+                    }
+                }
+            }
+            return column;
+        };
     }
 
     /** The column's values for the batch's rows: the column itself without a selection, else the selected rows. */
@@ -56,7 +97,7 @@ public final class ExpressionCompiler {
     }
 
     private static Evaluator literal(RexLiteral literal) {
-        ColumnType type = ColumnTypes.of(literal.getType());
+        ColumnType type = columnType(literal);
         if (literal.isNull()) {
             return batch -> Columns.allNull(type, batch.rowCount());
         }
@@ -108,35 +149,287 @@ public final class ExpressionCompiler {
     }
 
     private static Evaluator call(RexCall call) {
-        List<Evaluator> operands = new ArrayList<>();
-        for (RexNode operand : call.getOperands()) {
-            operands.add(compile(operand));
+        SqlOperator operator = call.getOperator();
+        ColumnType result = columnType(call);
+        if (BrookOperators.ALL.contains(operator)) {
+            return brookCall(call);
         }
-        ColumnType result = ColumnTypes.of(call.getType());
         SqlKind kind = call.getKind();
         return switch (kind) {
-            case PLUS, MINUS, TIMES -> Arithmetic.of(kind, result, operands.get(0), operands.get(1));
+            case PLUS, MINUS -> hasIntervalOperand(call) ? plusInterval(call) : arithmetic(call);
+            case TIMES, DIVIDE, MOD -> arithmetic(call);
+            case MINUS_PREFIX -> Arithmetic.unary(Arithmetic.Unary.NEGATE, result, operand(call, 0));
+            case PLUS_PREFIX -> operand(call, 0);
+            case FLOOR, CEIL -> floorCeil(call);
             case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
-                Comparisons.of(kind, operands.get(0), operands.get(1));
-            case AND, OR -> Logic.andOr(kind == SqlKind.AND, operands);
-            case NOT -> Logic.not(operands.get(0));
-            case IS_NULL, IS_NOT_NULL -> Logic.isNull(kind == SqlKind.IS_NULL, operands.get(0));
-            case CAST -> {
-                if (!ColumnTypes.isNumeric(result)
-                        || !ColumnTypes.isNumeric(
-                                ColumnTypes.of(call.getOperands().get(0).getType()))) {
+                Comparisons.of(kind, operand(call, 0), operand(call, 1));
+            case IS_DISTINCT_FROM, IS_NOT_DISTINCT_FROM ->
+                Comparisons.distinct(kind == SqlKind.IS_DISTINCT_FROM, operand(call, 0), operand(call, 1));
+            case AND, OR -> Logic.andOr(kind == SqlKind.AND, operands(call));
+            case NOT -> Logic.not(operand(call, 0));
+            case IS_NULL, IS_UNKNOWN, IS_NOT_NULL -> Logic.isNull(kind != SqlKind.IS_NOT_NULL, operand(call, 0));
+            case IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE -> Conditionals.is(kind, operand(call, 0));
+            case CASE, IF -> Conditionals.caseWhen(result, operands(call));
+            case COALESCE, NVL -> Conditionals.coalesce(result, operands(call));
+            case NULLIF -> Conditionals.nullIf(result, operand(call, 0), operand(call, 1));
+            case SEARCH -> compile(RexUtil.expandSearch(REX_BUILDER, null, call));
+            case BETWEEN -> between(call);
+            case CAST, SAFE_CAST -> cast(call);
+            case CHAR_LENGTH -> StringFunctions.charLength(result, operand(call, 0));
+            case TRIM -> trim(call);
+            case LTRIM, RTRIM ->
+                StringFunctions.trim(kind == SqlKind.LTRIM, kind == SqlKind.RTRIM, SPACE, operand(call, 0));
+            case POSITION -> position(call);
+            case LIKE -> like(call);
+            case RLIKE ->
+                Patterns.rlike(
+                        operand(call, 0),
+                        operand(call, 1),
+                        literalString(call, 1),
+                        operator instanceof SqlLikeOperator like && like.isNegated());
+            case STARTS_WITH, ENDS_WITH ->
+                StringFunctions.affix(kind == SqlKind.STARTS_WITH, operand(call, 0), operand(call, 1));
+            case EXTRACT -> extract(call);
+            case OTHER, OTHER_FUNCTION -> namedCall(call);
+            default -> throw unsupported(call);
+        };
+    }
+
+    /** Calls Calcite gives no kind of their own, by operator name. */
+    private static Evaluator namedCall(RexCall call) {
+        ColumnType result = columnType(call);
+        int count = call.getOperands().size();
+        return switch (call.getOperator().getName()) {
+            case "ABS" -> Arithmetic.unary(Arithmetic.Unary.ABS, result, operand(call, 0));
+            case "ROUND" -> Arithmetic.round(result, operand(call, 0), count > 1 ? operand(call, 1) : null);
+            case "LOWER" -> StringFunctions.changeCase(false, operand(call, 0));
+            case "UPPER" -> StringFunctions.changeCase(true, operand(call, 0));
+            case "INITCAP" -> StringFunctions.map(operand(call, 0), StringFunctions::initCap);
+            case "SUBSTRING" ->
+                StringFunctions.substring(operand(call, 0), operand(call, 1), count > 2 ? operand(call, 2) : null);
+            case "REPLACE" -> StringFunctions.replace(operand(call, 0), operand(call, 1), operand(call, 2));
+            case "||", "CONCAT" -> StringFunctions.concat(operands(call));
+            case "REGEXP_REPLACE" -> {
+                if (count != 3) {
                     throw unsupported(call);
                 }
-                yield Arithmetic.cast(result, operands.get(0));
+                yield Patterns.regexpReplace(
+                        operand(call, 0), operand(call, 1), literalString(call, 1), operand(call, 2));
             }
             default -> throw unsupported(call);
         };
     }
 
+    private static Evaluator brookCall(RexCall call) {
+        SqlOperator operator = call.getOperator();
+        int count = call.getOperands().size();
+        if (operator == BrookOperators.REGEXP_EXTRACT) {
+            return Patterns.regexpExtract(
+                    operand(call, 0), operand(call, 1), literalString(call, 1), count > 2 ? operand(call, 2) : null);
+        }
+        if (operator == BrookOperators.DATE_TRUNC) {
+            return DateTimeFunctions.dateTrunc(operand(call, 0), literalString(call, 0), operand(call, 1));
+        }
+        if (operator == BrookOperators.TO_TIMESTAMP) {
+            return DateTimeFunctions.toTimestamp(
+                    operand(call, 0), count > 1 ? operand(call, 1) : null, count > 1 ? literalString(call, 1) : null);
+        }
+        if (operator == BrookOperators.DATE_ADD || operator == BrookOperators.DATE_SUB) {
+            return DateTimeFunctions.dateAdd(
+                    operand(call, 0), operand(call, 1), operator == BrookOperators.DATE_ADD ? 1 : -1);
+        }
+        if (operator == BrookOperators.DATEDIFF) {
+            return DateTimeFunctions.dateDiff(operand(call, 0), operand(call, 1));
+        }
+        throw unsupported(call);
+    }
+
+    private static Evaluator arithmetic(RexCall call) {
+        ColumnType result = columnType(call);
+        if (!ColumnTypes.isNumeric(result) || call.getOperands().size() != 2) {
+            throw unsupported(call);
+        }
+        return Arithmetic.of(call.getKind(), result, operand(call, 0), operand(call, 1));
+    }
+
+    private static boolean hasIntervalOperand(RexCall call) {
+        for (RexNode operand : call.getOperands()) {
+            if (SqlTypeName.INTERVAL_TYPES.contains(operand.getType().getSqlTypeName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** DATE or TIMESTAMP plus or minus an interval literal (or an interval literal plus a datetime). */
+    private static Evaluator plusInterval(RexCall call) {
+        ColumnType result = columnType(call);
+        int interval = SqlTypeName.INTERVAL_TYPES.contains(
+                        call.getOperands().get(0).getType().getSqlTypeName())
+                ? 0
+                : 1;
+        RexNode datetime = call.getOperands().get(1 - interval);
+        boolean subtract = call.getKind() == SqlKind.MINUS;
+        if (!(call.getOperands().get(interval) instanceof RexLiteral literal)
+                || literal.isNull()
+                || (subtract && interval == 0)
+                || (result != ColumnType.DATE && result != ColumnType.TIMESTAMP)) {
+            throw unsupported(call);
+        }
+        ColumnType datetimeType = columnType(datetime);
+        if (datetimeType != ColumnType.DATE && datetimeType != ColumnType.TIMESTAMP) {
+            throw unsupported(call);
+        }
+        boolean months = literal.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH;
+        long amount = literal.getValueAs(Long.class);
+        return DateTimeFunctions.plusInterval(result, compile(datetime), amount, months, subtract ? -1 : 1);
+    }
+
+    private static Evaluator floorCeil(RexCall call) {
+        ColumnType result = columnType(call);
+        boolean ceil = call.getKind() == SqlKind.CEIL;
+        if (call.getOperands().size() == 1) {
+            if (!ColumnTypes.isNumeric(result)) {
+                throw unsupported(call);
+            }
+            return Arithmetic.unary(ceil ? Arithmetic.Unary.CEIL : Arithmetic.Unary.FLOOR, result, operand(call, 0));
+        }
+        DateTimeFunctions.Unit unit = call.getOperands().get(1) instanceof RexLiteral literal
+                        && literal.getValue() instanceof TimeUnitRange range
+                ? DateTimeFunctions.Unit.ofCalcite(range)
+                : null;
+        if (unit == null || (result != ColumnType.DATE && result != ColumnType.TIMESTAMP)) {
+            throw unsupported(call);
+        }
+        return DateTimeFunctions.floorCeil(unit, ceil, result, operand(call, 0));
+    }
+
+    private static Evaluator extract(RexCall call) {
+        ColumnType result = columnType(call);
+        TimeUnitRange unit = call.getOperands().get(0) instanceof RexLiteral literal
+                        && literal.getValue() instanceof TimeUnitRange range
+                ? range
+                : null;
+        ColumnType from = columnType(call.getOperands().get(1));
+        if (unit == null
+                || !DateTimeFunctions.canExtract(unit)
+                || !ColumnTypes.isNumeric(result)
+                || (from != ColumnType.DATE && from != ColumnType.TIMESTAMP)) {
+            throw unsupported(call);
+        }
+        return DateTimeFunctions.extract(unit, result, operand(call, 1));
+    }
+
+    /** [NOT] BETWEEN ASYMMETRIC as the comparisons it stands for. */
+    private static Evaluator between(RexCall call) {
+        SqlBetweenOperator between = (SqlBetweenOperator) call.getOperator();
+        if (between.flag != SqlBetweenOperator.Flag.ASYMMETRIC) {
+            throw unsupported(call);
+        }
+        RexNode value = call.getOperands().get(0);
+        RexNode range = REX_BUILDER.makeCall(
+                SqlStdOperatorTable.AND,
+                REX_BUILDER.makeCall(
+                        SqlStdOperatorTable.GREATER_THAN_OR_EQUAL,
+                        value,
+                        call.getOperands().get(1)),
+                REX_BUILDER.makeCall(
+                        SqlStdOperatorTable.LESS_THAN_OR_EQUAL,
+                        value,
+                        call.getOperands().get(2)));
+        return compile(between.isNegated() ? REX_BUILDER.makeCall(SqlStdOperatorTable.NOT, range) : range);
+    }
+
+    private static Evaluator cast(RexCall call) {
+        RexNode source = call.getOperands().get(0);
+        if (!Casts.supports(columnType(source), columnType(call))) {
+            throw unsupported(call);
+        }
+        return Casts.of(source.getType(), call.getType(), compile(source));
+    }
+
+    /** TRIM(flag, characters, string): Calcite's operands, the flag a literal. */
+    private static Evaluator trim(RexCall call) {
+        if (!(call.getOperands().get(0) instanceof RexLiteral flagLiteral)
+                || !(flagLiteral.getValue() instanceof SqlTrimFunction.Flag flag)) {
+            throw unsupported(call);
+        }
+        return StringFunctions.trim(
+                flag != SqlTrimFunction.Flag.TRAILING,
+                flag != SqlTrimFunction.Flag.LEADING,
+                operand(call, 1),
+                operand(call, 2));
+    }
+
+    /** POSITION(search IN string [FROM start]), and INSTR(string, search) whose operands come the other way round. */
+    private static Evaluator position(RexCall call) {
+        ColumnType result = columnType(call);
+        if (call.getOperator().getName().equals("INSTR")) {
+            if (call.getOperands().size() != 2) {
+                throw unsupported(call);
+            }
+            return StringFunctions.position(result, operand(call, 1), operand(call, 0), null);
+        }
+        return StringFunctions.position(
+                result, operand(call, 0), operand(call, 1), call.getOperands().size() > 2 ? operand(call, 2) : null);
+    }
+
+    private static Evaluator like(RexCall call) {
+        if (!(call.getOperator() instanceof SqlLikeOperator like)) {
+            throw unsupported(call);
+        }
+        Character escape = null;
+        if (call.getOperands().size() > 2) {
+            String text = literalString(call, 2);
+            if (text == null || text.length() != 1) {
+                throw unsupported(call);
+            }
+            escape = text.charAt(0);
+        }
+        return Patterns.like(
+                operand(call, 0),
+                operand(call, 1),
+                literalString(call, 1),
+                escape,
+                like.isCaseSensitive(),
+                like.isNegated());
+    }
+
+    private static Evaluator operand(RexCall call, int index) {
+        return compile(call.getOperands().get(index));
+    }
+
+    private static List<Evaluator> operands(RexCall call) {
+        List<Evaluator> operands = new ArrayList<>();
+        for (RexNode operand : call.getOperands()) {
+            operands.add(compile(operand));
+        }
+        return operands;
+    }
+
+    /** The text of a string literal operand, or null when the operand is not one (or is NULL). */
+    private static String literalString(RexCall call, int index) {
+        if (call.getOperands().get(index) instanceof RexLiteral literal
+                && !literal.isNull()
+                && literal.getValue() instanceof NlsString text) {
+            return text.getValue();
+        }
+        return null;
+    }
+
+    /** The column type of an expression, or the expression refused when batches cannot hold its type. */
+    private static ColumnType columnType(RexNode expression) {
+        try {
+            return ColumnTypes.of(expression.getType());
+        } catch (IllegalArgumentException e) {
+            UnsupportedOperationException refused = unsupported(expression);
+            refused.initCause(e);
+            throw refused;
+        }
+    }
+
     static UnsupportedOperationException unsupported(RexNode expression) {
-        String detail =
-                expression.getType().getSqlTypeName() == SqlTypeName.DECIMAL ? " (DECIMAL is not supported yet)" : "";
         return new UnsupportedOperationException(
-                "Brook cannot evaluate " + expression + " of type " + expression.getType() + " yet" + detail);
+                "Brook cannot evaluate " + expression + " of type " + expression.getType() + " yet");
     }
 }

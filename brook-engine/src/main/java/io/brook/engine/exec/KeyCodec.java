@@ -55,7 +55,7 @@ final class KeyCodec {
                 int byteLength = c.byteLength(position);
                 ensure(4 + byteLength);
                 putInt(byteLength);
-                c.copyUtf8(position, scratch, length);
+                c.copyBytes(position, scratch, length);
                 length += byteLength;
             }
         }

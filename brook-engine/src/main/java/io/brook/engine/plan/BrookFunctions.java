@@ -1,5 +1,6 @@
 package io.brook.engine.plan;
 
+import io.brook.engine.exec.BrookOperators;
 import java.util.List;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
@@ -7,7 +8,7 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
 
 /** The functions Brook adds to Calcite's, for SQL text: those Spark users know, with Spark's semantics. */
 public final class BrookFunctions {
-    private static final List<SqlOperator> OPERATORS = List.of();
+    private static final List<SqlOperator> OPERATORS = List.copyOf(BrookOperators.ALL);
 
     private BrookFunctions() {}
 

@@ -59,9 +59,10 @@ public final class ExpressionParser {
     }
 
     static SqlOperatorTable operatorTable() {
+        // Brook's first: where Spark's library has a function of the same name, Brook's has Spark's semantics.
         return SqlOperatorTables.chain(
-                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.SPARK),
-                BrookFunctions.operatorTable());
+                BrookFunctions.operatorTable(),
+                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.SPARK));
     }
 
     /** Parses one expression (an optional {@code AS alias} included) over the input's columns. */

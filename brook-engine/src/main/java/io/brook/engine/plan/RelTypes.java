@@ -66,7 +66,8 @@ public final class RelTypes {
             case BOOLEAN -> ColumnType.BOOLEAN;
             case TINYINT, SMALLINT, INTEGER -> ColumnType.INT;
             case BIGINT -> ColumnType.BIGINT;
-            case FLOAT, REAL, DOUBLE -> ColumnType.DOUBLE;
+            // DECIMAL is computed as DOUBLE until batches hold exact decimals.
+            case FLOAT, REAL, DOUBLE, DECIMAL -> ColumnType.DOUBLE;
             case CHAR, VARCHAR -> ColumnType.VARCHAR;
             case DATE -> ColumnType.DATE;
             case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ColumnType.TIMESTAMP;

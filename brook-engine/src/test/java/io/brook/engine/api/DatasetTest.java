@@ -214,4 +214,32 @@ class DatasetTest {
         assertThat(stream.isStreaming()).isTrue();
         assertThat(bounded.isStreaming()).isFalse();
     }
+
+    @Test
+    void stringAndTimeFunctionsWorkFromColumnsAndFromSql() {
+        // Given
+        Dataset<Row> logs = brook.createDataFrame(
+                List.of(
+                        Row.of("GET /home 200", "2026-12-01 14:37:05"),
+                        Row.of("POST /cart 500", "2026-12-01 09:05:59")),
+                Schema.of(new Field("line", ColumnType.VARCHAR, false), new Field("at", ColumnType.VARCHAR, false)));
+
+        // When
+        List<Row> rows = logs.withColumn("ts", functions.to_timestamp(col("at")))
+                .select(
+                        functions
+                                .regexp_extract(col("line"), "^(\\w+) (\\S+)", 2)
+                                .as("path"),
+                        functions.hour(col("ts")).as("hour"),
+                        functions.date_trunc("hour", col("ts")).cast("string").as("hour_start"),
+                        expr("upper(substring(line, 1, 3)) AS verb"),
+                        col("line").like("%500").as("failed"))
+                .collectAsList();
+
+        // Then
+        assertThat(rows)
+                .containsExactly(
+                        Row.of("/home", 14, "2026-12-01 14:00:00", "GET", false),
+                        Row.of("/cart", 9, "2026-12-01 09:00:00", "POS", true));
+    }
 }

@@ -128,11 +128,11 @@ class LocalExecutorTest {
     void anExpressionBrookCannotEvaluateYetIsNamed() {
         RelBuilder b = builder();
         RelNode plan = b.scan("clicks")
-                .project(b.call(SqlStdOperatorTable.UPPER, b.field("user")))
+                .project(b.call(SqlStdOperatorTable.OVERLAY, b.field("user"), b.literal("x"), b.literal(1)))
                 .build();
 
         assertThatThrownBy(() -> run(plan))
                 .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageStartingWith("Brook cannot evaluate UPPER($0)");
+                .hasMessageStartingWith("Brook cannot evaluate OVERLAY($0, 'x', 1)");
     }
 }

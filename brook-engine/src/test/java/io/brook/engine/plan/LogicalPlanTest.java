@@ -65,11 +65,13 @@ class LogicalPlanTest {
     void aTypeBatchesCannotHoldIsNamedWithItsColumn() {
         RelBuilder builder = builder();
         RelNode plan = builder.scan("clicks")
-                .project(builder.alias(builder.literal(new java.math.BigDecimal("1.5")), "price"))
+                .project(builder.alias(
+                        builder.getRexBuilder().makeTimeLiteral(new org.apache.calcite.util.TimeString(10, 30, 0), 0),
+                        "opens"))
                 .build();
 
         assertThatThrownBy(() -> RelTypes.toSchema(plan.getRowType()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("column 'price' has type DECIMAL");
+                .hasMessageStartingWith("column 'opens' has type TIME");
     }
 }

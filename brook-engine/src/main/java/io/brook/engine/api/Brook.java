@@ -99,6 +99,10 @@ public final class Brook implements AutoCloseable {
         return context;
     }
 
+    public DataFrameReader read() {
+        return new DataFrameReader(this);
+    }
+
     public DataStreamReader readStream() {
         return new DataStreamReader(this);
     }

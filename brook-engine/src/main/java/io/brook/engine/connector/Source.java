@@ -16,6 +16,13 @@ import java.util.List;
 public interface Source extends AutoCloseable {
     Schema schema();
 
+    /**
+     * Called once before a streaming query's first batch with a directory of the query's checkpoint that belongs to
+     * this source ({@code sources/<index>}), for sources that must remember more than an offset, e.g. which files each
+     * batch read. Bounded reads do not call it.
+     */
+    default void initialize(java.nio.file.Path metadataDirectory) {}
+
     /** The offset before the first row this source will give (e.g. {@code startingOffsets}). */
     Offset initialOffset();
 

@@ -160,6 +160,9 @@ public final class StreamExecution {
     }
 
     private void runBatches() throws InterruptedException {
+        for (int i = 0; i < sources.size(); i++) {
+            sources.get(i).source().initialize(checkpoint.resolve("sources").resolve(Integer.toString(i)));
+        }
         List<Offset> committed = new ArrayList<>();
         for (NamedSource source : sources) {
             committed.add(source.source().initialOffset());

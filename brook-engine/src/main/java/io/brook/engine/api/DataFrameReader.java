@@ -1,0 +1,70 @@
+package io.brook.engine.api;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.Schema;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Describes bounded data to read, as Spark's {@code spark.read().format(...).option(...).schema(...).load(path)}; the
+ * result is a bounded Dataset read once when an action runs.
+ */
+public final class DataFrameReader {
+    private final Brook session;
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private String format;
+    private Schema schema;
+
+    DataFrameReader(Brook session) {
+        this.session = session;
+    }
+
+    public DataFrameReader format(String format) {
+        this.format = format.toLowerCase(Locale.ROOT);
+        return this;
+    }
+
+    public DataFrameReader option(String key, String value) {
+        options.put(key, value);
+        return this;
+    }
+
+    public DataFrameReader option(String key, long value) {
+        return option(key, Long.toString(value));
+    }
+
+    public DataFrameReader options(Map<String, String> more) {
+        options.putAll(more);
+        return this;
+    }
+
+    public DataFrameReader schema(Schema schema) {
+        this.schema = schema;
+        return this;
+    }
+
+    public Dataset<Row> load() {
+        return load(null);
+    }
+
+    public Dataset<Row> load(String path) {
+        if (format == null) {
+            throw new BrookException(ErrorCode.INVALID_OPTION, "read() needs a format(...)");
+        }
+        throw new BrookException(ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for read()");
+    }
+
+    Brook session() {
+        return session;
+    }
+
+    Map<String, String> options() {
+        return options;
+    }
+
+    Schema schema() {
+        return schema;
+    }
+}

@@ -30,16 +30,48 @@ public final class Column {
     private final Function<ColumnContext, RelBuilder.AggCall> aggregate;
     private final String aggregateName;
     private final List<Column[]> caseBranches;
+    private final WindowSpec window;
+
+    /** {@code window(time, size, slide)}: only meaningful as a groupBy key. */
+    record WindowSpec(Column time, long sizeMicros, long slideMicros) {}
 
     private Column(
             Function<ColumnContext, Named> expression,
             Function<ColumnContext, RelBuilder.AggCall> aggregate,
             String aggregateName,
             List<Column[]> caseBranches) {
+        this(expression, aggregate, aggregateName, caseBranches, null);
+    }
+
+    private Column(
+            Function<ColumnContext, Named> expression,
+            Function<ColumnContext, RelBuilder.AggCall> aggregate,
+            String aggregateName,
+            List<Column[]> caseBranches,
+            WindowSpec window) {
         this.expression = expression;
         this.aggregate = aggregate;
         this.aggregateName = aggregateName;
         this.caseBranches = caseBranches;
+        this.window = window;
+    }
+
+    static Column window(WindowSpec spec) {
+        return new Column(
+                context -> {
+                    throw new BrookException(
+                            ErrorCode.UNSUPPORTED_OPERATION,
+                            "window(...) is a grouping key: use it in groupBy(window(col(\"time\"), \"10 seconds\"),"
+                                    + " ...); its bounds are the columns window_start and window_end");
+                },
+                null,
+                null,
+                null,
+                spec);
+    }
+
+    WindowSpec windowSpec() {
+        return window;
     }
 
     static Column of(Function<ColumnContext, Named> expression) {

@@ -6,6 +6,7 @@ import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.ExpressionParser;
 import io.brook.engine.plan.RelTypes;
 import io.brook.engine.plan.SourceTable;
@@ -186,6 +187,23 @@ public final class Dataset<T> {
     /** Aggregates the whole Dataset: {@code agg(count("*"), max(col("x")))}. */
     public Dataset<Row> agg(Column first, Column... more) {
         return groupBy().agg(first, more);
+    }
+
+    /**
+     * Declares a TIMESTAMP column as event time: the watermark is the latest time seen minus the delay (e.g.
+     * {@code "10 seconds"}). An aggregation over event-time windows then closes a window once the watermark passes its
+     * end: append mode emits it then, and rows older than the watermark are dropped as late.
+     */
+    public Dataset<Row> withWatermark(String eventTime, String delayThreshold) {
+        long delayMicros =
+                io.brook.engine.stream.Trigger.parseInterval(delayThreshold).toNanos() / 1000;
+        return transform(context -> {
+            RelBuilder builder = context.builder();
+            RexNode time = functions.col(eventTime).rex(context);
+            int index = ((org.apache.calcite.rex.RexInputRef) time).getIndex();
+            RelNode input = builder.build();
+            builder.push(EventTimeWatermark.create(input, index, delayMicros));
+        });
     }
 
     public Dataset<Row> distinct() {

@@ -2,8 +2,10 @@ package io.brook.engine.api;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.plan.WindowAssign;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.tools.RelBuilder;
 
@@ -23,9 +25,36 @@ public final class RelationalGroupedDataset {
         aggregates.add(first);
         aggregates.addAll(List.of(more));
         return dataset.transform(context -> {
+            List<String> givenKeyNames = new ArrayList<>();
             RelBuilder builder = context.builder();
             List<RexNode> keyExpressions = new ArrayList<>();
+            List<Column> rowKeys = new ArrayList<>();
             for (Column key : keys) {
+                Column.WindowSpec window = key.windowSpec();
+                if (window == null) {
+                    rowKeys.add(key);
+                    continue;
+                }
+                if (keyExpressions.size() > 0) {
+                    throw new BrookException(ErrorCode.UNSUPPORTED_OPERATION, "groupBy takes one window(...)");
+                }
+                RexNode time = window.time().rex(context);
+                if (!(time instanceof org.apache.calcite.rex.RexInputRef ref)
+                        || time.getType().getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP) {
+                    throw new BrookException(
+                            ErrorCode.TYPE_MISMATCH,
+                            "window(...) needs a TIMESTAMP column of the Dataset; got " + time + " of type "
+                                    + time.getType());
+                }
+                RelNode input = builder.build();
+                builder.push(WindowAssign.create(input, ref.getIndex(), window.sizeMicros(), window.slideMicros()));
+                int fields = builder.peek().getRowType().getFieldCount();
+                keyExpressions.add(builder.field(fields - 2));
+                keyExpressions.add(builder.field(fields - 1));
+                givenKeyNames.add(WindowAssign.START);
+                givenKeyNames.add(WindowAssign.END);
+            }
+            for (Column key : rowKeys) {
                 if (key.isAggregate()) {
                     throw new BrookException(
                             ErrorCode.INVALID_EXPRESSION,
@@ -33,13 +62,47 @@ public final class RelationalGroupedDataset {
                 }
                 Column.Named named = key.resolve(context);
                 keyExpressions.add(builder.alias(named.expression(), named.name()));
+                givenKeyNames.add(named.name());
             }
             List<RelBuilder.AggCall> calls = new ArrayList<>();
             for (Column aggregate : aggregates) {
                 calls.add(aggregate.aggCall(context));
             }
             builder.aggregate(builder.groupKey(keyExpressions), calls);
+            keepKeyOrder(builder, givenKeyNames, keyNames(keyExpressions, builder));
         });
+    }
+
+    private static List<String> keyNames(List<RexNode> keys, RelBuilder builder) {
+        List<String> names = new ArrayList<>();
+        List<String> fields = builder.peek().getRowType().getFieldNames();
+        for (int i = 0; i < keys.size(); i++) {
+            names.add(fields.get(i));
+        }
+        return names;
+    }
+
+    /**
+     * Calcite orders an aggregation's keys by their input position; Spark keeps them in groupBy order (a window first,
+     * say). Re-orders the keys by the order they were given in.
+     */
+    private static void keepKeyOrder(RelBuilder builder, List<String> givenKeyNames, List<String> sortedKeyNames) {
+        List<String> wanted = new ArrayList<>(givenKeyNames);
+        if (wanted.equals(sortedKeyNames)
+                || !new java.util.HashSet<>(wanted).equals(new java.util.HashSet<>(sortedKeyNames))) {
+            return;
+        }
+        List<RexNode> fields = new ArrayList<>();
+        for (String name : wanted) {
+            fields.add(builder.field(name));
+        }
+        List<String> all = builder.peek().getRowType().getFieldNames();
+        for (int i = wanted.size(); i < all.size(); i++) {
+            fields.add(builder.field(i));
+        }
+        List<String> names = new ArrayList<>(wanted);
+        names.addAll(all.subList(wanted.size(), all.size()));
+        builder.project(fields, names);
     }
 
     /** The keys and the number of rows of each group, in a column named {@code count}. */

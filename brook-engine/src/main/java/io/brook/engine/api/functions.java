@@ -42,6 +42,10 @@ public final class functions {
         RelBuilder builder = context.builder();
         List<String> names = builder.peek().getRowType().getFieldNames();
         int index = names.indexOf(name);
+        if (index < 0 && (name.equals("window.start") || name.equals("window.end"))) {
+            // Spark's window is a struct; Brook's window bounds are two columns.
+            index = names.indexOf(name.replace('.', '_'));
+        }
         if (index < 0) {
             throw new BrookException(
                     ErrorCode.UNRESOLVED_COLUMN,
@@ -232,6 +236,27 @@ public final class functions {
                                     extracted),
                     function + "(" + named.name() + ")");
         });
+    }
+
+    /** A tumbling event-time window of a size such as {@code "10 seconds"}, as a groupBy key. */
+    public static Column window(Column time, String size) {
+        return window(time, size, size);
+    }
+
+    /**
+     * A sliding event-time window ({@code "10 minutes"} every {@code "5 minutes"}), as a groupBy key: each row counts in
+     * every window that contains it. Groups get the columns {@code window_start} and {@code window_end}.
+     */
+    public static Column window(Column time, String size, String slide) {
+        long sizeMicros = io.brook.engine.stream.Trigger.parseInterval(size).toNanos() / 1000;
+        long slideMicros = io.brook.engine.stream.Trigger.parseInterval(slide).toNanos() / 1000;
+        if (sizeMicros <= 0 || slideMicros <= 0 || slideMicros > sizeMicros) {
+            throw new BrookException(
+                    ErrorCode.INVALID_EXPRESSION,
+                    "a window needs a size and a slide > 0 with slide <= size; got size '" + size + "', slide '" + slide
+                            + "'");
+        }
+        return Column.window(new Column.WindowSpec(time, sizeMicros, slideMicros));
     }
 
     // Aggregates

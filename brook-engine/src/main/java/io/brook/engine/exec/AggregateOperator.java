@@ -4,54 +4,94 @@ import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnBuilder;
 import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.LongColumn;
 import io.brook.engine.batch.Schema;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Hash aggregation. A bounded query accumulates every batch and emits the groups at the end. A streaming query
- * accumulates one micro-batch, merges each touched group with its state from earlier batches, writes it back, and
- * emits the changed groups (update mode) or every group in the state (complete mode).
+ * accumulates one micro-batch, merges each touched group with its state from earlier batches and writes it back, then
+ * emits by output mode: the changed groups (update), every group (complete), or the groups the watermark has closed
+ * (append). When a group key carries event time (a window end, or the event time itself), rows the watermark has
+ * passed are dropped as late, and closed groups leave the state in append and update mode.
  */
 final class AggregateOperator implements Operator {
     private final int operatorId;
     private final int[] keyColumns;
+    private final int finalityKey;
     private final KeyCodec codec;
     private final Supplier<Accumulator[]> accumulatorFactory;
     private final Schema schema;
     private final Operator downstream;
+    private final Pipeline.CurrentBatch currentBatch;
     private GroupHash groups;
     private Accumulator[] accumulators;
     private int[] groupIds;
+    private long dropped;
     private final StateWriter writer = new StateWriter();
 
     AggregateOperator(
             int operatorId,
             int[] keyColumns,
             List<ColumnType> keyTypes,
+            int finalityKey,
             Supplier<Accumulator[]> accumulatorFactory,
             Schema schema,
-            Operator downstream) {
+            Operator downstream,
+            Pipeline.CurrentBatch currentBatch) {
         this.operatorId = operatorId;
         this.keyColumns = keyColumns.clone();
+        this.finalityKey = finalityKey;
         this.codec = new KeyCodec(keyTypes);
         this.accumulatorFactory = accumulatorFactory;
         this.schema = schema;
         this.downstream = downstream;
+        this.currentBatch = currentBatch;
         reset();
     }
 
     private void reset() {
         groups = new GroupHash(codec);
         accumulators = accumulatorFactory.get();
+        dropped = 0;
     }
 
     @Override
     public void accept(Batch batch) {
-        groupIds = groups.groupIds(batch, keyColumns, groupIds);
-        for (Accumulator accumulator : accumulators) {
-            accumulator.add(batch, groupIds, groups.groupCount());
+        BatchContext context = currentBatch.context();
+        Batch input = batch;
+        // Complete mode keeps every group for ever, so it neither drops late rows nor evicts (as in Spark).
+        if (context.streaming()
+                && context.outputMode() != OutputMode.COMPLETE
+                && finalityKey >= 0
+                && context.hasWatermark()) {
+            input = dropLate(batch, context.watermarkMicros());
+            if (input.rowCount() == 0) {
+                return;
+            }
         }
+        groupIds = groups.groupIds(input, keyColumns, groupIds);
+        for (Accumulator accumulator : accumulators) {
+            accumulator.add(input, groupIds, groups.groupCount());
+        }
+    }
+
+    /** The rows whose event-time key is after the watermark; the others are late. */
+    private Batch dropLate(Batch batch, long watermark) {
+        LongColumn times = (LongColumn) batch.column(keyColumns[finalityKey]);
+        int[] kept = new int[batch.rowCount()];
+        int count = 0;
+        for (int row = 0; row < batch.rowCount(); row++) {
+            int position = batch.position(row);
+            if (!times.isNull(position) && times.getLong(position) > watermark) {
+                kept[count++] = position;
+            }
+        }
+        dropped += batch.rowCount() - count;
+        return count == batch.rowCount() ? batch : batch.select(Arrays.copyOf(kept, count));
     }
 
     @Override
@@ -64,11 +104,23 @@ final class AggregateOperator implements Operator {
         } else {
             KeyValueState state = context.state().apply(operatorId);
             mergeWithState(state);
+            boolean evicting = finalityKey >= 0 && context.hasWatermark();
             switch (context.outputMode()) {
-                case UPDATE -> emit(groups, accumulators);
+                case UPDATE -> {
+                    emit(groups, accumulators);
+                    if (evicting) {
+                        closedGroups(state, context.watermarkMicros(), true);
+                    }
+                }
                 case COMPLETE -> emitAll(state);
-                case APPEND ->
-                    throw new IllegalStateException("append mode aggregation without a watermark passed planning");
+                case APPEND -> {
+                    if (evicting) {
+                        closedGroups(state, context.watermarkMicros(), false);
+                    }
+                }
+            }
+            if (dropped > 0) {
+                context.observer().droppedByWatermark(operatorId, dropped);
             }
         }
         reset();
@@ -97,6 +149,36 @@ final class AggregateOperator implements Operator {
                 accumulator.writeState(group, writer);
             }
             state.put(key, writer.toByteArray());
+        }
+    }
+
+    /** Removes the groups the watermark has closed from the state, emitting them unless they were emitted already. */
+    private void closedGroups(KeyValueState state, long watermark, boolean evictOnly) {
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        state.forEach((key, value) -> {
+            long time = codec.longAt(key, finalityKey);
+            if (time != Long.MIN_VALUE && time <= watermark) {
+                keys.add(key.clone());
+                values.add(value);
+            }
+        });
+        if (!evictOnly) {
+            GroupHash closed = new GroupHash(codec);
+            Accumulator[] totals = accumulatorFactory.get();
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] key = keys.get(i);
+                int group = closed.findOrAdd(key, 0, key.length);
+                int offset = 0;
+                for (Accumulator accumulator : totals) {
+                    accumulator.ensureGroups(closed.groupCount());
+                    offset = accumulator.mergeState(group, values.get(i), offset);
+                }
+            }
+            emit(closed, totals);
+        }
+        for (byte[] key : keys) {
+            state.remove(key);
         }
     }
 

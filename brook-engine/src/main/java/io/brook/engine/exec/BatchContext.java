@@ -3,18 +3,38 @@ package io.brook.engine.exec;
 import java.util.function.IntFunction;
 
 /**
- * What the operators of one micro-batch share: its id, the output mode, the event-time watermark (microseconds, or
- * {@link Long#MIN_VALUE} before any), and each stateful operator's state by operator id. A bounded query runs as a
- * single batch with no state: its stateful operators keep everything in memory and emit the final result.
+ * What the operators of one micro-batch share: its id, the output mode, the event-time watermark the batch runs with
+ * (microseconds, {@link Long#MIN_VALUE} before there is one), each stateful operator's state by operator id, and an
+ * observer for what the batch learns (event times seen, late rows dropped). A bounded query runs as a single batch with
+ * no state and no watermark: its stateful operators keep everything in memory and emit the final result.
  */
 public record BatchContext(
-        long batchId, OutputMode outputMode, long watermarkMicros, IntFunction<KeyValueState> state) {
+        long batchId,
+        OutputMode outputMode,
+        long watermarkMicros,
+        IntFunction<KeyValueState> state,
+        BatchObserver observer) {
+    /** What operators report during a batch. */
+    public interface BatchObserver {
+        /** A watermark operator saw event times up to {@code maxEventTimeMicros}; its delay is {@code delayMicros}. */
+        default void eventTime(int watermarkOperatorId, long maxEventTimeMicros, long delayMicros) {}
+
+        /** A stateful operator dropped rows older than the watermark. */
+        default void droppedByWatermark(int operatorId, long rows) {}
+    }
+
+    private static final BatchObserver IGNORE = new BatchObserver() {};
+
     /** The context of a bounded (batch) query. */
     public static BatchContext bounded() {
-        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, null);
+        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, null, IGNORE);
     }
 
     public boolean streaming() {
         return state != null;
+    }
+
+    public boolean hasWatermark() {
+        return watermarkMicros != Long.MIN_VALUE;
     }
 }

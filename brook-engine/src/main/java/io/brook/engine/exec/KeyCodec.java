@@ -101,6 +101,26 @@ final class KeyCodec {
         return at;
     }
 
+    /** The value of one BIGINT or TIMESTAMP key column in an encoded key; {@link Long#MIN_VALUE} when null. */
+    long longAt(byte[] key, int column) {
+        int at = 0;
+        for (int i = 0; i < column; i++) {
+            if (key[at++] == 1) {
+                continue;
+            }
+            at += switch (types.get(i)) {
+                case BOOLEAN -> 1;
+                case INT, DATE -> 4;
+                case BIGINT, TIMESTAMP, DOUBLE -> 8;
+                case VARCHAR -> 4 + getInt(key, at);
+            };
+        }
+        if (!types.get(column).storedAsLong()) {
+            throw new IllegalArgumentException("key column " + column + " is " + types.get(column) + ", not a long");
+        }
+        return key[at] == 1 ? Long.MIN_VALUE : getLong(key, at + 1);
+    }
+
     private void ensure(int more) {
         if (length + more > scratch.length) {
             scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, length + more));

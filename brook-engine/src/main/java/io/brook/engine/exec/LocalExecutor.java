@@ -16,6 +16,7 @@ public final class LocalExecutor {
 
     public List<Batch> execute(RelNode plan) {
         Pipeline pipeline = PhysicalPlanner.bounded(plan);
+        pipeline.begin(BatchContext.bounded());
         for (String table : pipeline.tables()) {
             List<Batch> batches = tables.get(table);
             if (batches == null) {

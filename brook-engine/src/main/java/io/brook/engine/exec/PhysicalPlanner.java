@@ -4,7 +4,9 @@ import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.RelTypes;
+import io.brook.engine.plan.WindowAssign;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +31,9 @@ public final class PhysicalPlanner {
     private final boolean streaming;
     private final OutputMode outputMode;
     private final Map<String, List<Operator>> entries = new HashMap<>();
+    private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
     private int statefulOperators;
+    private int watermarkOperators;
 
     private PhysicalPlanner(boolean streaming, OutputMode outputMode) {
         this.streaming = streaming;
@@ -50,7 +54,7 @@ public final class PhysicalPlanner {
     private Pipeline build(RelNode plan) {
         Operators.Collector collector = new Operators.Collector();
         create(plan, collector);
-        return new Pipeline(entries, collector, statefulOperators);
+        return new Pipeline(entries, collector, statefulOperators, currentBatch);
     }
 
     private void create(RelNode rel, Operator downstream) {
@@ -72,6 +76,38 @@ public final class PhysicalPlanner {
                     new Operators.ProjectOperator(expressions, RelTypes.toSchema(project.getRowType()), downstream));
         } else if (rel instanceof Aggregate aggregate) {
             create(aggregate.getInput(), aggregate(aggregate, downstream));
+        } else if (rel instanceof EventTimeWatermark watermark) {
+            if (watermark
+                            .getRowType()
+                            .getFieldList()
+                            .get(watermark.column())
+                            .getType()
+                            .getSqlTypeName()
+                    != org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP) {
+                throw new BrookException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "withWatermark needs a TIMESTAMP column; '"
+                                + watermark.getRowType().getFieldNames().get(watermark.column()) + "' is "
+                                + watermark
+                                        .getRowType()
+                                        .getFieldList()
+                                        .get(watermark.column())
+                                        .getType()
+                                + "; convert it with to_timestamp(...) or cast(\"timestamp\")");
+            }
+            create(
+                    watermark.getInput(),
+                    new EventTimeOperators.WatermarkOperator(
+                            watermarkOperators++, watermark.column(), watermark.delayMicros(), downstream));
+        } else if (rel instanceof WindowAssign window) {
+            create(
+                    window.getInput(),
+                    new EventTimeOperators.WindowAssignOperator(
+                            window.timeColumn(),
+                            window.sizeMicros(),
+                            window.slideMicros(),
+                            RelTypes.toSchema(window.getRowType()),
+                            downstream));
         } else if (rel instanceof Union union) {
             if (!union.all) {
                 throw new BrookException(
@@ -120,6 +156,7 @@ public final class PhysicalPlanner {
                 statefulOperators++,
                 keys,
                 keyTypes,
+                EventTime.finalityKey(aggregate),
                 () -> {
                     Accumulator[] accumulators = new Accumulator[calls.size()];
                     for (int i = 0; i < accumulators.length; i++) {
@@ -129,7 +166,8 @@ public final class PhysicalPlanner {
                     return accumulators;
                 },
                 RelTypes.toSchema(aggregate.getRowType()),
-                downstream);
+                downstream,
+                currentBatch);
     }
 
     boolean streaming() {

@@ -10,14 +10,34 @@ import java.util.Map;
  * Not thread-safe.
  */
 public final class Pipeline {
+    /** The context of the micro-batch being pushed, for operators that need it before {@code finish}. */
+    static final class CurrentBatch {
+        private BatchContext context = BatchContext.bounded();
+
+        BatchContext context() {
+            return context;
+        }
+    }
+
     private final Map<String, List<Operator>> entries;
     private final Operators.Collector collector;
     private final int statefulOperators;
+    private final CurrentBatch currentBatch;
 
-    Pipeline(Map<String, List<Operator>> entries, Operators.Collector collector, int statefulOperators) {
+    Pipeline(
+            Map<String, List<Operator>> entries,
+            Operators.Collector collector,
+            int statefulOperators,
+            CurrentBatch currentBatch) {
         this.entries = Map.copyOf(entries);
         this.collector = collector;
         this.statefulOperators = statefulOperators;
+        this.currentBatch = currentBatch;
+    }
+
+    /** Starts a micro-batch: its batches come next, then {@link #finish} with the same context. */
+    public void begin(BatchContext context) {
+        currentBatch.context = context;
     }
 
     /** The names of the tables the plan scans. */

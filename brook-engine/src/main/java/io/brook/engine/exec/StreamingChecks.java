@@ -16,7 +16,7 @@ final class StreamingChecks {
             throw refuse("multiple streaming aggregations are not supported (as in Spark); aggregate once, or"
                     + " write the first aggregation to a topic and aggregate that in a second query");
         }
-        if (aggregations == 1 && outputMode == OutputMode.APPEND) {
+        if (aggregations == 1 && outputMode == OutputMode.APPEND && !aggregatesOverEventTime(plan)) {
             throw refuse("append output mode is not supported when there are streaming aggregations without a"
                     + " watermark: a group's count may still change, so no row is final; use outputMode(\"update\")"
                     + " or \"complete\", or aggregate over event-time windows with withWatermark(...)");
@@ -26,6 +26,18 @@ final class StreamingChecks {
                     + " result would be every row ever read; use outputMode(\"append\")");
         }
         checkSorts(plan, outputMode, false);
+    }
+
+    private static boolean aggregatesOverEventTime(RelNode rel) {
+        if (rel instanceof Aggregate aggregate) {
+            return EventTime.finalityKey(aggregate) >= 0;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (aggregatesOverEventTime(input)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkSorts(RelNode rel, OutputMode outputMode, boolean aboveAggregate) {

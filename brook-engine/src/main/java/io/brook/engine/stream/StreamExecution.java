@@ -75,6 +75,12 @@ public final class StreamExecution {
     private volatile String status = "Initializing sources";
     private final java.util.concurrent.atomic.AtomicLong pollsStarted = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastIdlePoll = -1;
+    /** The event-time watermark in microseconds ({@link Long#MIN_VALUE} until there is one), for the next batch. */
+    private long watermarkMicros = Long.MIN_VALUE;
+    /** The watermark the last batch ran with, to know when a batch without data has windows to close. */
+    private long lastBatchWatermark = Long.MIN_VALUE;
+    /** Each watermark operator's largest event time minus its delay, across batches. */
+    private final Map<Integer, Long> operatorWatermarks = new java.util.HashMap<>();
 
     public StreamExecution(
             String name,
@@ -173,10 +179,16 @@ public final class StreamExecution {
         if (lastOffsets >= 0) {
             if (lastCommit >= 0) {
                 committed = readOffsets(lastCommit);
+                watermarkMicros =
+                        micros(commitLog.read(lastCommit).orElseThrow().get(0), "nextBatchWatermarkMicros");
+                lastBatchWatermark =
+                        micros(offsetLog.read(lastCommit).orElseThrow().get(0), "batchWatermarkMicros");
             }
             if (lastCommit < lastOffsets) {
                 List<Offset> start = lastOffsets == 0 ? committed : readOffsets(lastOffsets - 1);
                 LOGGER.info("[query {} id={}] re-running uncommitted batch {}", name, id, lastOffsets);
+                watermarkMicros =
+                        micros(offsetLog.read(lastOffsets).orElseThrow().get(0), "batchWatermarkMicros");
                 runBatch(lastOffsets, start, readOffsets(lastOffsets), clockMillis.getAsLong());
                 committed = readOffsets(lastOffsets);
             }
@@ -195,6 +207,16 @@ public final class StreamExecution {
                 Offset end = source.source().latestOffset(committed.get(i), limit);
                 ends.add(end);
                 hasData |= !end.equals(committed.get(i));
+            }
+            if (!hasData
+                    && pipeline.statefulOperators() > 0
+                    && outputMode != OutputMode.COMPLETE
+                    && watermarkMicros > lastBatchWatermark) {
+                // As Spark does: a batch without data, so that windows the new watermark closes are emitted now.
+                offsetLog.write(nextBatch, offsetLines(committed, triggerStart));
+                runBatch(nextBatch, committed, committed, triggerStart);
+                nextBatch++;
+                continue;
             }
             if (!hasData) {
                 lastIdlePoll = poll;
@@ -227,11 +249,27 @@ public final class StreamExecution {
 
     private List<String> offsetLines(List<Offset> ends, long timestampMillis) {
         List<String> lines = new ArrayList<>();
-        lines.add("{\"batchWatermarkMs\":0,\"batchTimestampMs\":" + timestampMillis + "}");
+        lines.add("{\"batchWatermarkMs\":" + millis(watermarkMicros) + ",\"batchTimestampMs\":" + timestampMillis
+                + ",\"batchWatermarkMicros\":" + watermarkMicros + "}");
         for (Offset end : ends) {
             lines.add(end.json());
         }
         return lines;
+    }
+
+    private static long millis(long micros) {
+        return micros == Long.MIN_VALUE ? 0 : Math.floorDiv(micros, 1000);
+    }
+
+    /** A watermark field of a log entry's metadata line; entries without it mean no watermark. */
+    private static long micros(String json, String field) {
+        try {
+            JsonNode value = JSON.readTree(json).get(field);
+            return value == null ? Long.MIN_VALUE : value.asLong();
+        } catch (IOException e) {
+            throw new BrookException(
+                    ErrorCode.INCOMPATIBLE_CHECKPOINT, "cannot read the checkpoint's metadata line " + json, e);
+        }
     }
 
     private List<Offset> readOffsets(long batchId) {
@@ -257,6 +295,10 @@ public final class StreamExecution {
     private void runBatch(long batchId, List<Offset> starts, List<Offset> ends, long triggerStart) {
         status = "Processing new data";
         long started = clockMillis.getAsLong();
+        BatchObservations observed = new BatchObservations();
+        BatchContext context = new BatchContext(
+                batchId, outputMode, watermarkMicros, operator -> state.open(operator, batchId), observed);
+        pipeline.begin(context);
         long inputRows = 0;
         List<StreamingQueryProgress.SourceProgress> sourceProgress = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
@@ -276,9 +318,9 @@ public final class StreamExecution {
                     0));
         }
         List<Batch> output;
+        long batchWatermark = watermarkMicros;
         try {
-            output = pipeline.finish(
-                    new BatchContext(batchId, outputMode, Long.MIN_VALUE, operator -> state.open(operator, batchId)));
+            output = pipeline.finish(context);
         } catch (RuntimeException e) {
             state.abort();
             throw e;
@@ -286,13 +328,29 @@ public final class StreamExecution {
         long processed = clockMillis.getAsLong();
         sink.addBatch(batchId, outputSchema, output);
         long sinkDone = clockMillis.getAsLong();
+        advanceWatermark(observed);
         state.commit();
-        commitLog.write(batchId, List.of("{\"nextBatchWatermarkMs\":0}"));
+        commitLog.write(
+                batchId,
+                List.of("{\"nextBatchWatermarkMs\":" + millis(watermarkMicros) + ",\"nextBatchWatermarkMicros\":"
+                        + watermarkMicros + "}"));
+        lastBatchWatermark = batchWatermark;
         for (int i = 0; i < sources.size(); i++) {
             sources.get(i).source().commit(ends.get(i));
         }
         long done = clockMillis.getAsLong();
-        report(batchId, inputRows, output, sourceProgress, triggerStart, started, processed, sinkDone, done);
+        report(
+                batchId,
+                inputRows,
+                output,
+                sourceProgress,
+                triggerStart,
+                started,
+                processed,
+                sinkDone,
+                done,
+                batchWatermark,
+                observed);
     }
 
     private void report(
@@ -304,7 +362,9 @@ public final class StreamExecution {
             long started,
             long processed,
             long sinkDone,
-            long done) {
+            long done,
+            long batchWatermark,
+            BatchObservations observations) {
         long outputRows = output.stream().mapToLong(Batch::rowCount).sum();
         double seconds = Math.max(1, done - triggerStart) / 1000.0;
         double processedRate = inputRows / seconds;
@@ -338,7 +398,11 @@ public final class StreamExecution {
         for (int operator = 0; operator < pipeline.statefulOperators(); operator++) {
             long[] metrics = state.metrics(operator);
             operators.add(new StreamingQueryProgress.StateOperatorProgress(
-                    "stateStoreSave", metrics[0], metrics[1], metrics[2]));
+                    "stateStoreSave",
+                    metrics[0],
+                    metrics[1],
+                    metrics[2],
+                    observations.dropped.getOrDefault(operator, 0L)));
         }
         StreamingQueryProgress progress = new StreamingQueryProgress(
                 id.toString(),
@@ -350,7 +414,7 @@ public final class StreamExecution {
                 inputRate,
                 processedRate,
                 durations,
-                Map.of(),
+                eventTime(batchWatermark, observations),
                 operators,
                 sourcesWithRates,
                 new StreamingQueryProgress.SinkProgress(sink.description(), outputRows));
@@ -363,6 +427,60 @@ public final class StreamExecution {
         for (StreamingQueryListener listener : listeners) {
             listener.onQueryProgress(progress);
         }
+    }
+
+    /** What one batch's operators reported. */
+    private static final class BatchObservations implements BatchContext.BatchObserver {
+        final Map<Integer, long[]> eventTimes = new java.util.HashMap<>();
+        final Map<Integer, Long> dropped = new java.util.HashMap<>();
+
+        @Override
+        public void eventTime(int watermarkOperatorId, long maxEventTimeMicros, long delayMicros) {
+            eventTimes.put(watermarkOperatorId, new long[] {maxEventTimeMicros, delayMicros});
+        }
+
+        @Override
+        public void droppedByWatermark(int operatorId, long rows) {
+            dropped.merge(operatorId, rows, Long::sum);
+        }
+    }
+
+    /**
+     * Spark's global watermark policy "min": each watermark operator's largest event time minus its delay, across
+     * batches; the watermark is the smallest of those, and it never goes back.
+     */
+    private void advanceWatermark(BatchObservations observations) {
+        for (Map.Entry<Integer, long[]> entry : observations.eventTimes.entrySet()) {
+            long candidate = entry.getValue()[0] - entry.getValue()[1];
+            operatorWatermarks.merge(entry.getKey(), candidate, Math::max);
+        }
+        if (!operatorWatermarks.isEmpty()) {
+            long global = operatorWatermarks.values().stream()
+                    .mapToLong(Long::longValue)
+                    .min()
+                    .orElseThrow();
+            watermarkMicros = Math.max(watermarkMicros, global);
+        }
+    }
+
+    private static Map<String, String> eventTime(long batchWatermark, BatchObservations observations) {
+        Map<String, String> result = new LinkedHashMap<>();
+        long max = observations.eventTimes.values().stream()
+                .mapToLong(values -> values[0])
+                .max()
+                .orElse(Long.MIN_VALUE);
+        if (max != Long.MIN_VALUE) {
+            result.put("max", instant(max));
+        }
+        if (batchWatermark != Long.MIN_VALUE) {
+            result.put("watermark", instant(batchWatermark));
+        }
+        return result;
+    }
+
+    private static String instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+                .toString();
     }
 
     public StreamingQueryProgress lastProgress() {

@@ -29,14 +29,18 @@ public record StreamingQueryProgress(
 
     public StreamingQueryProgress {
         durationMs = Map.copyOf(durationMs);
-        eventTime = Map.copyOf(eventTime);
+        eventTime = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(eventTime));
         stateOperators = List.copyOf(stateOperators);
         sources = List.copyOf(sources);
     }
 
     /** A stateful operator after the batch: keys in its state, keys written in this batch, approximate memory. */
     public record StateOperatorProgress(
-            String operatorName, long numRowsTotal, long numRowsUpdated, long memoryUsedBytes) {}
+            String operatorName,
+            long numRowsTotal,
+            long numRowsUpdated,
+            long memoryUsedBytes,
+            long numRowsDroppedByWatermark) {}
 
     public record SourceProgress(
             String description,

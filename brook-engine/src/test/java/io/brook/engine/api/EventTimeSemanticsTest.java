@@ -229,6 +229,54 @@ class EventTimeSemanticsTest {
                         + " seconds'");
     }
 
+    @Test
+    void aRestartKeepsTheWatermarkSoClosedWindowsStayClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
+            throws Exception {
+        // Given: a query that saw time 25 (watermark 15) stops
+        java.nio.file.Path checkpoint = temp.resolve("checkpoint");
+        List<List<Row>> inputs = List.of(
+                List.of(Event.onTime(1, "a").row(), Event.onTime(25, "a").row()),
+                List.of(Event.onTime(3, "a").row(), Event.onTime(26, "b").row()));
+        Map<Long, List<String>> before = runAppend(checkpoint, inputs.subList(0, 1));
+
+        // When: it restarts with a late row for the closed window [0,10) and a new row
+        Map<Long, List<String>> after = runAppend(checkpoint, inputs);
+
+        // Then: [0,10) was emitted once, before the restart; after it, the late row is dropped and nothing is
+        // re-emitted, and the watermark moving to 16 runs one batch without data (which closes nothing)
+        assertThat(before).isEqualTo(batches(0, List.of(), 1, List.of("[0,10,a,1]")));
+        assertThat(after).isEqualTo(batches(2, List.of(), 3, List.of()));
+        String lastCommit =
+                java.nio.file.Files.readString(checkpoint.resolve("commits").resolve("2"));
+        assertThat(lastCommit).contains("\"nextBatchWatermarkMs\":16000");
+    }
+
+    private Map<Long, List<String>> runAppend(java.nio.file.Path checkpoint, List<List<Row>> inputs) throws Exception {
+        try (Brook session = Brook.local()) {
+            MemoryStream input = MemoryStream.of(session, EVENTS);
+            for (List<Row> batch : inputs) {
+                input.addData(batch);
+            }
+            Map<Long, List<String>> outputs = new TreeMap<>();
+            StreamingQuery query = TUMBLING.apply(input.toDF())
+                    .writeStream()
+                    .outputMode("append")
+                    .option("checkpointLocation", checkpoint.toString())
+                    .option("maxFilesPerTrigger", "1")
+                    .foreachBatch((batch, batchId) -> {
+                        synchronized (outputs) {
+                            outputs.put(batchId, rows(batch));
+                        }
+                    })
+                    .start();
+            query.processAllAvailable();
+            query.stop();
+            synchronized (outputs) {
+                return new TreeMap<>(outputs);
+            }
+        }
+    }
+
     private static Map<Long, List<String>> batches(Object... idsAndRows) {
         Map<Long, List<String>> result = new TreeMap<>();
         for (int i = 0; i < idsAndRows.length; i += 2) {

@@ -210,9 +210,33 @@ public final class Dataset<T> {
         return transform(context -> context.builder().distinct());
     }
 
-    /** The distinct rows; for a stream this keeps every row seen in state, so prefer a watermark when there is one. */
+    /**
+     * The first row of each distinct row. On a stream every row seen stays in state; prefer
+     * {@link #dropDuplicates(String...)} with the event-time column and a watermark, which lets state go.
+     */
     public Dataset<Row> dropDuplicates() {
-        return distinct();
+        return dropDuplicates(columns());
+    }
+
+    /**
+     * The first row of each distinct value of these columns, all columns kept. On a stream with a watermark, include the
+     * event-time column: rows older than the watermark are dropped and their keys leave the state.
+     */
+    public Dataset<Row> dropDuplicates(String... keyColumns) {
+        if (keyColumns.length == 0) {
+            throw new BrookException(ErrorCode.INVALID_EXPRESSION, "dropDuplicates needs at least one column");
+        }
+        return transform(context -> {
+            RelBuilder builder = context.builder();
+            List<Integer> keys = new ArrayList<>();
+            for (String name : keyColumns) {
+                keys.add(((org.apache.calcite.rex.RexInputRef)
+                                functions.col(name).rex(context))
+                        .getIndex());
+            }
+            RelNode input = builder.build();
+            builder.push(io.brook.engine.plan.Deduplicate.create(input, keys));
+        });
     }
 
     /** The rows of both, by column position (UNION ALL, as Spark's {@code union}). */

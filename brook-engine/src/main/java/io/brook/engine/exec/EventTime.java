@@ -1,5 +1,6 @@
 package io.brook.engine.exec;
 
+import io.brook.engine.plan.Deduplicate;
 import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.WindowAssign;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ final class EventTime {
                     result.put(i, input.get(ref.getIndex()));
                 }
             }
-        } else if (rel instanceof Filter || rel instanceof Sort) {
+        } else if (rel instanceof Filter || rel instanceof Sort || rel instanceof Deduplicate) {
             result.putAll(columns(rel.getInput(0)));
         } else if (rel instanceof Aggregate aggregate) {
             Map<Integer, Kind> input = columns(aggregate.getInput());

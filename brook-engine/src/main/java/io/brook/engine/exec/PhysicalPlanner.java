@@ -4,6 +4,7 @@ import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.plan.Deduplicate;
 import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.RelTypes;
 import io.brook.engine.plan.WindowAssign;
@@ -108,6 +109,8 @@ public final class PhysicalPlanner {
                             window.slideMicros(),
                             RelTypes.toSchema(window.getRowType()),
                             downstream));
+        } else if (rel instanceof Deduplicate deduplicate) {
+            create(deduplicate.getInput(), deduplicate(deduplicate, downstream));
         } else if (rel instanceof Union union) {
             if (!union.all) {
                 throw new BrookException(
@@ -168,6 +171,24 @@ public final class PhysicalPlanner {
                 RelTypes.toSchema(aggregate.getRowType()),
                 downstream,
                 currentBatch);
+    }
+
+    private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {
+        Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
+        int[] keys = deduplicate.keys().stream().mapToInt(Integer::intValue).toArray();
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int key : keys) {
+            keyTypes.add(input.field(key).type());
+        }
+        java.util.Map<Integer, EventTime.Kind> eventTime = EventTime.columns(deduplicate.getInput());
+        int finalityKey = -1;
+        for (int i = 0; i < keys.length; i++) {
+            if (eventTime.containsKey(keys[i]) && eventTime.get(keys[i]) != EventTime.Kind.WINDOW_START) {
+                finalityKey = i;
+            }
+        }
+        return new DeduplicateOperator(
+                statefulOperators++, keys, new KeyCodec(keyTypes), finalityKey, downstream, currentBatch);
     }
 
     boolean streaming() {

@@ -133,7 +133,22 @@ class EventTimeSemanticsTest {
                                 0, List.of(), // watermark becomes -3
                                 1, List.of(), // no data
                                 2, List.of(), // watermark becomes 16
-                                3, List.of("[0,10,a,1]", "[5,15,a,1]"))));
+                                3, List.of("[0,10,a,1]", "[5,15,a,1]"))),
+                new Case(
+                        "deduplication with a watermark: each key once, late rows dropped, old keys evicted",
+                        events -> events.withWatermark("time", "10 seconds").dropDuplicates("word", "time"),
+                        "append",
+                        List.of(
+                                List.of(Event.onTime(1, "a"), Event.onTime(1, "a"), Event.onTime(5, "b")),
+                                List.of(Event.onTime(1, "a"), Event.onTime(20, "a")),
+                                List.of(Event.late(5, "b"), Event.onTime(20, "a"), Event.onTime(21, "c"))),
+                        batches(
+                                0, List.of("[1,a]", "[5,b]"), // watermark becomes -5
+                                1, List.of(), // no data
+                                2, List.of("[20,a]"), // (1, a) was seen; watermark becomes 10
+                                3, List.of(), // no data: keys at 10 or before leave the state
+                                4, List.of("[21,c]"), // (5, b) is late; (20, a) was seen
+                                5, List.of())));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,13 +7,8 @@ import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnBuilder;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.MemorySink;
-import io.brook.engine.connector.Offset;
-import io.brook.engine.connector.ReadLimit;
 import io.brook.engine.connector.Source;
 import io.brook.engine.connector.StaticSource;
-import io.brook.engine.exec.BatchContext;
-import io.brook.engine.exec.PhysicalPlanner;
-import io.brook.engine.exec.Pipeline;
 import io.brook.engine.plan.PlanContext;
 import io.brook.engine.plan.SourceTable;
 import io.brook.engine.stream.StreamingQueryListener;
@@ -28,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.TableScan;
 
 /**
  * A Brook session, the entry point of the Dataset API (Spark's {@code SparkSession}): {@link #read()} for bounded
@@ -177,32 +171,7 @@ public final class Brook implements AutoCloseable {
                     ErrorCode.UNSUPPORTED_IN_STREAMING,
                     action + " is not supported on a streaming Dataset; start it with writeStream()...start()");
         }
-        Pipeline pipeline = PhysicalPlanner.bounded(plan);
-        for (Map.Entry<String, SourceTable> scan : scans(plan).entrySet()) {
-            Source source = scan.getValue().source();
-            Offset start = source.initialOffset();
-            for (Batch batch : source.read(start, source.latestOffset(start, ReadLimit.ALL))) {
-                pipeline.push(scan.getKey(), batch);
-            }
-        }
-        return pipeline.finish(BatchContext.bounded());
-    }
-
-    /** The tables a plan scans, by name, in the order a depth-first walk meets them. */
-    static Map<String, SourceTable> scans(RelNode plan) {
-        Map<String, SourceTable> scans = new LinkedHashMap<>();
-        collectScans(plan, scans);
-        return scans;
-    }
-
-    private static void collectScans(RelNode rel, Map<String, SourceTable> scans) {
-        if (rel instanceof TableScan scan) {
-            List<String> name = scan.getTable().getQualifiedName();
-            scans.put(name.get(name.size() - 1), scan.getTable().unwrap(SourceTable.class));
-        }
-        for (RelNode input : rel.getInputs()) {
-            collectScans(input, scans);
-        }
+        return io.brook.engine.exec.BoundedRunner.run(plan);
     }
 
     /** The session's queries still running. */

@@ -1,12 +1,22 @@
 package io.brook.engine.api;
 
 import io.brook.engine.plan.ExpressionParser;
+import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.RelBuilder;
 
 /** What a {@link Column} needs to become a row expression: a builder with the input on top, and the SQL parser. */
-record ColumnContext(RelBuilder builder, ExpressionParser parser) {
+record ColumnContext(RelBuilder builder, ExpressionParser parser, List<RelNode> joinInputs) {
+    ColumnContext(RelBuilder builder, ExpressionParser parser) {
+        this(builder, parser, null);
+    }
+
     RelNode input() {
         return builder.peek();
+    }
+
+    /** Whether columns resolve against the two sides of a join (its condition) rather than one input. */
+    boolean inJoin() {
+        return joinInputs != null;
     }
 }

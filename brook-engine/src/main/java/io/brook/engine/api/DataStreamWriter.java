@@ -83,10 +83,13 @@ public final class DataStreamWriter {
         Schema schema = dataset.schema();
         Sink sink = sink(session);
         List<StreamExecution.NamedSource> sources = new ArrayList<>();
+        // The streams the pipeline is fed from; static sides of joins are read by the join itself.
         for (Map.Entry<String, SourceTable> scan :
-                Brook.scans(dataset.logicalPlan()).entrySet()) {
-            sources.add(new StreamExecution.NamedSource(
-                    scan.getKey(), scan.getValue().source(), readLimit()));
+                io.brook.engine.exec.BoundedRunner.scans(dataset.logicalPlan()).entrySet()) {
+            if (pipeline.tables().contains(scan.getKey())) {
+                sources.add(new StreamExecution.NamedSource(
+                        scan.getKey(), scan.getValue().source(), readLimit()));
+            }
         }
         StreamExecution execution = new StreamExecution(
                 queryName,

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.tools.RelBuilder;
@@ -204,6 +205,104 @@ public final class Dataset<T> {
             RelNode input = builder.build();
             builder.push(EventTimeWatermark.create(input, index, delayMicros));
         });
+    }
+
+    /** A column of this Dataset, which keeps meaning this Dataset's column inside a join condition. */
+    public Column col(String name) {
+        return Column.named(
+                name,
+                context -> context.inJoin()
+                        ? functions.joinField(context, name, plan)
+                        : functions.col(name).rex(context));
+    }
+
+    /** Inner equi-join on columns of the same name on both sides; each appears once in the result, first. */
+    public Dataset<Row> join(Dataset<?> right, String usingColumn) {
+        return join(right, List.of(usingColumn), "inner");
+    }
+
+    public Dataset<Row> join(Dataset<?> right, List<String> usingColumns) {
+        return join(right, usingColumns, "inner");
+    }
+
+    /**
+     * Equi-join on columns of the same name: the key columns once (the left side's, or the right's for a right join),
+     * then the other columns of the left, then of the right. {@code joinType} is inner, left (left_outer) or right.
+     */
+    public Dataset<Row> join(Dataset<?> right, List<String> usingColumns, String joinType) {
+        JoinRelType type = joinType(joinType);
+        RelBuilder builder = session.context().builder();
+        builder.push(plan).push(right.plan);
+        List<RexNode> equalities = new ArrayList<>();
+        for (String column : usingColumns) {
+            equalities.add(builder.equals(usingField(builder, 0, column), usingField(builder, 1, column)));
+        }
+        builder.join(type, builder.and(equalities));
+        int leftCount = plan.getRowType().getFieldCount();
+        List<String> leftNames = plan.getRowType().getFieldNames();
+        List<String> rightNames = right.plan.getRowType().getFieldNames();
+        List<RexNode> fields = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String column : usingColumns) {
+            int index = type == JoinRelType.RIGHT ? leftCount + rightNames.indexOf(column) : leftNames.indexOf(column);
+            fields.add(builder.field(index));
+            names.add(column);
+        }
+        for (int i = 0; i < leftNames.size(); i++) {
+            if (!usingColumns.contains(leftNames.get(i))) {
+                fields.add(builder.field(i));
+                names.add(leftNames.get(i));
+            }
+        }
+        for (int i = 0; i < rightNames.size(); i++) {
+            if (!usingColumns.contains(rightNames.get(i))) {
+                fields.add(builder.field(leftCount + i));
+                names.add(rightNames.get(i));
+            }
+        }
+        builder.project(fields, names, true);
+        return new Dataset<>(session, builder.build());
+    }
+
+    private static RexNode usingField(RelBuilder builder, int side, String column) {
+        List<String> names = builder.peek(2, side).getRowType().getFieldNames();
+        if (!names.contains(column)) {
+            throw new BrookException(
+                    ErrorCode.UNRESOLVED_COLUMN,
+                    "join column '" + column + "' not found on the " + (side == 0 ? "left" : "right") + " side"
+                            + io.brook.engine.plan.Names.didYouMean(column, names) + " (columns: "
+                            + String.join(", ", names) + ")");
+        }
+        return builder.field(2, side, column);
+    }
+
+    /** Inner join on a condition, e.g. {@code clicks.col("page").equalTo(pages.col("id"))}; all columns of both. */
+    public Dataset<Row> join(Dataset<?> right, Column condition) {
+        return join(right, condition, "inner");
+    }
+
+    public Dataset<Row> join(Dataset<?> right, Column condition, String joinType) {
+        JoinRelType type = joinType(joinType);
+        RelBuilder builder = session.context().builder();
+        builder.push(plan).push(right.plan);
+        ColumnContext context =
+                new ColumnContext(builder, new ExpressionParser(session.context()), List.of(plan, right.plan));
+        builder.join(type, condition.rex(context));
+        return new Dataset<>(session, builder.build());
+    }
+
+    private static JoinRelType joinType(String joinType) {
+        return switch (joinType.toLowerCase(java.util.Locale.ROOT).replace("_", "")) {
+            case "inner" -> JoinRelType.INNER;
+            case "left", "leftouter" -> JoinRelType.LEFT;
+            case "right", "rightouter" -> JoinRelType.RIGHT;
+            case "full", "fullouter", "outer" -> JoinRelType.FULL;
+            default ->
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "unknown join type '" + joinType + "'; use inner, left (left_outer), right (right_outer) or"
+                                + " full");
+        };
     }
 
     public Dataset<Row> distinct() {

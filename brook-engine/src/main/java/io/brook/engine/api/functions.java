@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlOperator;
@@ -39,6 +40,9 @@ public final class functions {
     }
 
     static RexNode field(ColumnContext context, String name) {
+        if (context.inJoin()) {
+            return joinField(context, name, null);
+        }
         RelBuilder builder = context.builder();
         List<String> names = builder.peek().getRowType().getFieldNames();
         int index = names.indexOf(name);
@@ -53,6 +57,45 @@ public final class functions {
                             + String.join(", ", names) + ")");
         }
         return builder.field(index);
+    }
+
+    /**
+     * A column of one side of a join condition: of {@code side} when the column came from {@code dataset.col(name)},
+     * else of whichever side has that name (an error when both do).
+     */
+    static RexNode joinField(ColumnContext context, String name, RelNode side) {
+        List<RelNode> inputs = context.joinInputs();
+        int found = -1;
+        for (int i = 0; i < inputs.size(); i++) {
+            boolean candidate =
+                    side == null ? inputs.get(i).getRowType().getFieldNames().contains(name) : inputs.get(i) == side;
+            if (!candidate) {
+                continue;
+            }
+            if (found >= 0) {
+                throw new BrookException(
+                        ErrorCode.UNRESOLVED_COLUMN,
+                        "column '" + name + "' is on both sides of the join; name it as left.col(\"" + name
+                                + "\") or right.col(\"" + name + "\")");
+            }
+            found = i;
+        }
+        if (found < 0) {
+            List<String> names = new ArrayList<>();
+            inputs.forEach(input -> names.addAll(input.getRowType().getFieldNames()));
+            throw new BrookException(
+                    ErrorCode.UNRESOLVED_COLUMN,
+                    "column '" + name + "' not found on either side of the join" + Names.didYouMean(name, names)
+                            + " (columns: " + String.join(", ", names) + ")");
+        }
+        List<String> names = inputs.get(found).getRowType().getFieldNames();
+        if (!names.contains(name)) {
+            throw new BrookException(
+                    ErrorCode.UNRESOLVED_COLUMN,
+                    "column '" + name + "' not found" + Names.didYouMean(name, names) + " (columns: "
+                            + String.join(", ", names) + ")");
+        }
+        return context.builder().field(inputs.size(), found, name);
     }
 
     /** A constant: a number, string, boolean, or null. */

@@ -40,6 +40,25 @@ final class GroupHash {
         return ids;
     }
 
+    /** The id of the key in {@code bytes[offset..offset+length)}, or -1 when it is not there. */
+    int find(byte[] bytes, int offset, int length) {
+        int hash = hash(bytes, offset, length);
+        int mask = table.length - 1;
+        int slot = hash & mask;
+        while (true) {
+            int entry = table[slot];
+            if (entry == 0) {
+                return -1;
+            }
+            int group = entry - 1;
+            if (hashes[group] == hash
+                    && Arrays.equals(arena, keyStarts[group], keyStarts[group + 1], bytes, offset, offset + length)) {
+                return group;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /** The id of the key in {@code bytes[offset..offset+length)}, added as a new group if it is not there. */
     int findOrAdd(byte[] bytes, int offset, int length) {
         int hash = hash(bytes, offset, length);

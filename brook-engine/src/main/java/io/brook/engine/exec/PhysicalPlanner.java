@@ -16,6 +16,9 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
@@ -109,6 +112,8 @@ public final class PhysicalPlanner {
                             window.slideMicros(),
                             RelTypes.toSchema(window.getRowType()),
                             downstream));
+        } else if (rel instanceof Join join) {
+            join(join, downstream);
         } else if (rel instanceof Deduplicate deduplicate) {
             create(deduplicate.getInput(), deduplicate(deduplicate, downstream));
         } else if (rel instanceof Union union) {
@@ -171,6 +176,79 @@ public final class PhysicalPlanner {
                 RelTypes.toSchema(aggregate.getRowType()),
                 downstream,
                 currentBatch);
+    }
+
+    /**
+     * A hash join: the side that is pushed through the pipeline probes; the other side, which must be bounded, is read
+     * whole and hashed. A stream joins a static Dataset (inner, or outer on the stream's side, as Spark allows);
+     * two streams cannot be joined yet.
+     */
+    private void join(Join join, Operator downstream) {
+        RelNode left = join.getLeft();
+        RelNode right = join.getRight();
+        boolean leftStreaming = BoundedRunner.streaming(left);
+        boolean rightStreaming = BoundedRunner.streaming(right);
+        if (leftStreaming && rightStreaming) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_IN_STREAMING,
+                    "joining two streams is not supported yet; join a stream with a static Dataset");
+        }
+        JoinRelType type = join.getJoinType();
+        boolean buildIsLeft = rightStreaming || (!leftStreaming && type == JoinRelType.RIGHT);
+        boolean outer;
+        if (type == JoinRelType.INNER) {
+            outer = false;
+        } else if ((type == JoinRelType.LEFT && !buildIsLeft) || (type == JoinRelType.RIGHT && buildIsLeft)) {
+            outer = true;
+        } else {
+            String side = leftStreaming ? "left" : "right";
+            throw new BrookException(
+                    streaming ? ErrorCode.UNSUPPORTED_IN_STREAMING : ErrorCode.UNSUPPORTED_OPERATION,
+                    type.lowerName + " join is not supported "
+                            + (streaming
+                                    ? "between a stream and a static Dataset (as in Spark); with the stream on the "
+                                            + side + ", use inner or " + side + " outer"
+                                    : "yet; use inner, left or right"));
+        }
+        JoinInfo info = join.analyzeCondition();
+        if (info.leftKeys.isEmpty()) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "a join needs at least one equality between a column of each side; got " + join.getCondition());
+        }
+        Schema leftSchema = RelTypes.toSchema(left.getRowType());
+        Schema rightSchema = RelTypes.toSchema(right.getRowType());
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            ColumnType leftType = leftSchema.field(info.leftKeys.get(i)).type();
+            ColumnType rightType = rightSchema.field(info.rightKeys.get(i)).type();
+            if (leftType != rightType) {
+                throw new BrookException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "join keys '" + leftSchema.field(info.leftKeys.get(i)).name() + "' (" + leftType + ") and '"
+                                + rightSchema.field(info.rightKeys.get(i)).name() + "' (" + rightType
+                                + ") differ in type; cast one to the other's");
+            }
+            keyTypes.add(leftType);
+        }
+        RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
+        Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining);
+        RelNode probe = buildIsLeft ? right : left;
+        RelNode build = buildIsLeft ? left : right;
+        int[] probeKeys = (buildIsLeft ? info.rightKeys : info.leftKeys).toIntArray();
+        int[] buildKeys = (buildIsLeft ? info.leftKeys : info.rightKeys).toIntArray();
+        Operator operator = new HashJoinOperator(
+                probeKeys,
+                buildKeys,
+                new KeyCodec(keyTypes),
+                outer,
+                buildIsLeft,
+                condition,
+                buildIsLeft ? leftSchema : rightSchema,
+                RelTypes.toSchema(join.getRowType()),
+                () -> BoundedRunner.run(build),
+                downstream);
+        create(probe, operator);
     }
 
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {

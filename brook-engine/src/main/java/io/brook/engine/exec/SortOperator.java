@@ -72,26 +72,7 @@ final class SortOperator implements Operator {
     }
 
     private Batch concat() {
-        int total = 0;
-        for (Batch batch : batches) {
-            total += batch.rowCount();
-        }
-        ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
-        for (int c = 0; c < builders.length; c++) {
-            builders[c] = new ColumnBuilder(schema.field(c).type(), total);
-        }
-        for (Batch batch : batches) {
-            for (int row = 0; row < batch.rowCount(); row++) {
-                for (int c = 0; c < builders.length; c++) {
-                    builders[c].append(batch.column(c), row);
-                }
-            }
-        }
-        Column[] columns = new Column[builders.length];
-        for (int c = 0; c < columns.length; c++) {
-            columns[c] = builders[c].build();
-        }
-        return Batch.of(schema, columns);
+        return Batches.concat(schema, batches);
     }
 
     private Comparator<Integer> comparator(Batch all) {

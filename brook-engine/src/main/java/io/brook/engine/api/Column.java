@@ -33,7 +33,7 @@ public final class Column {
     private final WindowSpec window;
 
     /** {@code window(time, size, slide)}: only meaningful as a groupBy key. */
-    record WindowSpec(Column time, long sizeMicros, long slideMicros) {}
+    record WindowSpec(Column time, long sizeMicros, long slideMicros, boolean session) {}
 
     private Column(
             Function<ColumnContext, Named> expression,

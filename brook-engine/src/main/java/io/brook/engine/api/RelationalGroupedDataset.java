@@ -26,6 +26,8 @@ public final class RelationalGroupedDataset {
         aggregates.addAll(List.of(more));
         return dataset.transform(context -> {
             List<String> givenKeyNames = new ArrayList<>();
+            org.apache.calcite.rex.RexInputRef sessionTime = null;
+            long sessionGap = 0;
             RelBuilder builder = context.builder();
             List<RexNode> keyExpressions = new ArrayList<>();
             List<Column> rowKeys = new ArrayList<>();
@@ -45,6 +47,11 @@ public final class RelationalGroupedDataset {
                             ErrorCode.TYPE_MISMATCH,
                             "window(...) needs a TIMESTAMP column of the Dataset; got " + time + " of type "
                                     + time.getType());
+                }
+                if (window.session()) {
+                    sessionTime = ref;
+                    sessionGap = window.sizeMicros();
+                    continue;
                 }
                 RelNode input = builder.build();
                 builder.push(WindowAssign.create(input, ref.getIndex(), window.sizeMicros(), window.slideMicros()));
@@ -68,9 +75,45 @@ public final class RelationalGroupedDataset {
             for (Column aggregate : aggregates) {
                 calls.add(aggregate.aggCall(context));
             }
+            if (sessionTime != null) {
+                sessionAggregate(builder, keyExpressions, givenKeyNames, sessionTime, sessionGap, calls);
+                return;
+            }
             builder.aggregate(builder.groupKey(keyExpressions), calls);
             keepKeyOrder(builder, givenKeyNames, keyNames(keyExpressions, builder));
         });
+    }
+
+    private static final String SESSION_TIME = "__session_time";
+
+    /**
+     * A session-window aggregation: Calcite's Aggregate, built by RelBuilder, types the calls and projects the keys;
+     * Brook's SessionAggregate then replaces it, over the same input.
+     */
+    private static void sessionAggregate(
+            RelBuilder builder,
+            List<RexNode> keys,
+            List<String> keyNames,
+            org.apache.calcite.rex.RexInputRef time,
+            long gapMicros,
+            List<RelBuilder.AggCall> calls) {
+        List<RexNode> groupKeys = new ArrayList<>(keys);
+        groupKeys.add(builder.alias(time, SESSION_TIME));
+        builder.aggregate(builder.groupKey(groupKeys), calls);
+        org.apache.calcite.rel.core.Aggregate aggregate = (org.apache.calcite.rel.core.Aggregate) builder.build();
+        List<String> outputNames = aggregate.getRowType().getFieldNames();
+        int[] groupSet = aggregate.getGroupSet().toArray();
+        List<Integer> keyIndexes = new ArrayList<>();
+        for (String name : keyNames) {
+            keyIndexes.add(groupSet[outputNames.indexOf(name)]);
+        }
+        int timeIndex = groupSet[outputNames.indexOf(SESSION_TIME)];
+        builder.push(io.brook.engine.plan.SessionAggregate.create(
+                aggregate.getInput(), keyIndexes, timeIndex, gapMicros, aggregate.getAggCallList()));
+        List<String> names = new ArrayList<>(keyNames);
+        List<String> all = builder.peek().getRowType().getFieldNames();
+        names.addAll(all.subList(keyNames.size(), all.size()));
+        builder.rename(names);
     }
 
     private static List<String> keyNames(List<RexNode> keys, RelBuilder builder) {

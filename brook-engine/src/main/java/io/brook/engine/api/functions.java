@@ -299,7 +299,20 @@ public final class functions {
                     "a window needs a size and a slide > 0 with slide <= size; got size '" + size + "', slide '" + slide
                             + "'");
         }
-        return Column.window(new Column.WindowSpec(time, sizeMicros, slideMicros));
+        return Column.window(new Column.WindowSpec(time, sizeMicros, slideMicros, false));
+    }
+
+    /**
+     * A session window with a gap such as {@code "5 minutes"}, as a groupBy key: per key, events less than the gap apart
+     * form one session, from the first event to the last plus the gap. Groups get {@code session_start} and
+     * {@code session_end}.
+     */
+    public static Column session_window(Column time, String gap) {
+        long gapMicros = io.brook.engine.stream.Trigger.parseInterval(gap).toNanos() / 1000;
+        if (gapMicros <= 0) {
+            throw new BrookException(ErrorCode.INVALID_EXPRESSION, "a session gap must be > 0; got '" + gap + "'");
+        }
+        return Column.window(new Column.WindowSpec(time, gapMicros, gapMicros, true));
     }
 
     // Aggregates

@@ -2,6 +2,7 @@ package io.brook.engine.exec;
 
 import io.brook.engine.plan.Deduplicate;
 import io.brook.engine.plan.EventTimeWatermark;
+import io.brook.engine.plan.SessionAggregate;
 import io.brook.engine.plan.WindowAssign;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,6 +61,17 @@ final class EventTime {
                 if (input.containsKey(keys[i])) {
                     result.put(i, input.get(keys[i]));
                 }
+            }
+        } else if (rel instanceof SessionAggregate session) {
+            Map<Integer, Kind> input = columns(session.getInput());
+            for (int i = 0; i < session.keys().size(); i++) {
+                if (input.containsKey(session.keys().get(i))) {
+                    result.put(i, input.get(session.keys().get(i)));
+                }
+            }
+            if (input.get(session.timeColumn()) == Kind.EVENT_TIME) {
+                result.put(session.keys().size(), Kind.WINDOW_START);
+                result.put(session.keys().size() + 1, Kind.WINDOW_END);
             }
         } else if (rel instanceof Union union) {
             result.putAll(columns(union.getInput(0)));

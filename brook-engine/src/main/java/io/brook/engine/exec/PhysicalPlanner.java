@@ -7,6 +7,7 @@ import io.brook.engine.batch.Schema;
 import io.brook.engine.plan.Deduplicate;
 import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.RelTypes;
+import io.brook.engine.plan.SessionAggregate;
 import io.brook.engine.plan.WindowAssign;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 
@@ -114,6 +116,8 @@ public final class PhysicalPlanner {
                             downstream));
         } else if (rel instanceof Join join) {
             join(join, downstream);
+        } else if (rel instanceof SessionAggregate session) {
+            create(session.getInput(), sessionAggregate(session, downstream));
         } else if (rel instanceof Deduplicate deduplicate) {
             create(deduplicate.getInput(), deduplicate(deduplicate, downstream));
         } else if (rel instanceof Union union) {
@@ -249,6 +253,37 @@ public final class PhysicalPlanner {
                 () -> BoundedRunner.run(build),
                 downstream);
         create(probe, operator);
+    }
+
+    private Operator sessionAggregate(SessionAggregate session, Operator downstream) {
+        Schema input = RelTypes.toSchema(session.getInput().getRowType());
+        int[] keys = session.keys().stream().mapToInt(Integer::intValue).toArray();
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int key : keys) {
+            keyTypes.add(input.field(key).type());
+        }
+        List<AggregateCall> calls = session.calls();
+        RelDataType inputType = session.getInput().getRowType();
+        for (AggregateCall call : calls) {
+            Accumulators.create(call, inputType, streaming);
+        }
+        return new SessionAggregateOperator(
+                statefulOperators++,
+                keys,
+                keyTypes,
+                session.timeColumn(),
+                session.gapMicros(),
+                () -> {
+                    Accumulator[] accumulators = new Accumulator[calls.size()];
+                    for (int i = 0; i < accumulators.length; i++) {
+                        accumulators[i] = Accumulators.create(calls.get(i), inputType, streaming);
+                    }
+                    return accumulators;
+                },
+                input,
+                RelTypes.toSchema(session.getRowType()),
+                downstream,
+                currentBatch);
     }
 
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {

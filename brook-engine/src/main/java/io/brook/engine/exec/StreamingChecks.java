@@ -2,6 +2,7 @@ package io.brook.engine.exec;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.plan.SessionAggregate;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Sort;
@@ -32,6 +33,9 @@ final class StreamingChecks {
         if (rel instanceof Aggregate aggregate) {
             return EventTime.finalityKey(aggregate) >= 0;
         }
+        if (rel instanceof SessionAggregate session) {
+            return EventTime.columns(session.getInput()).get(session.timeColumn()) == EventTime.Kind.EVENT_TIME;
+        }
         for (RelNode input : rel.getInputs()) {
             if (aggregatesOverEventTime(input)) {
                 return true;
@@ -56,7 +60,7 @@ final class StreamingChecks {
     }
 
     private static int countAggregations(RelNode rel) {
-        int count = rel instanceof Aggregate ? 1 : 0;
+        int count = rel instanceof Aggregate || rel instanceof SessionAggregate ? 1 : 0;
         for (RelNode input : rel.getInputs()) {
             count += countAggregations(input);
         }

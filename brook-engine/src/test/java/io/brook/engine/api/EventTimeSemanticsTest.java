@@ -76,6 +76,10 @@ class EventTimeSemanticsTest {
             .groupBy(window(col("time"), "10 seconds", "5 seconds"), col("word"))
             .agg(count("*").as("count"));
 
+    private static final UnaryOperator<Dataset<Row>> SESSIONS = events -> events.withWatermark("time", "10 seconds")
+            .groupBy(functions.session_window(col("time"), "5 seconds"), col("word"))
+            .agg(count("*").as("count"));
+
     private static final List<List<Event>> TUMBLING_INPUT = List.of(
             List.of(Event.onTime(1, "a"), Event.onTime(5, "a"), Event.onTime(12, "b")),
             List.of(Event.onTime(25, "a")),
@@ -134,6 +138,25 @@ class EventTimeSemanticsTest {
                                 1, List.of(), // no data
                                 2, List.of(), // watermark becomes 16
                                 3, List.of("[0,10,a,1]", "[5,15,a,1]"))),
+                new Case(
+                        "session windows, append: a session closes when the watermark passes its last event plus the"
+                                + " gap, and a new event can merge two sessions",
+                        SESSIONS,
+                        "append",
+                        List.of(
+                                List.of(
+                                        Event.onTime(1, "a"),
+                                        Event.onTime(3, "a"),
+                                        Event.onTime(10, "a"),
+                                        Event.onTime(2, "b")),
+                                List.of(Event.onTime(6, "a")),
+                                List.of(Event.onTime(30, "c"))),
+                        batches(
+                                0, List.of(), // a: [1,8) and [10,15); b: [2,7); watermark becomes 0
+                                1, List.of(), // no data: nothing ends by 0
+                                2, List.of(), // (6, a) stretches [1,8) to [1,11), which merges with [10,15)
+                                3, List.of(), // watermark becomes 20
+                                4, List.of("[a,1,15,4]", "[b,2,7,1]"))),
                 new Case(
                         "deduplication with a watermark: each key once, late rows dropped, old keys evicted",
                         events -> events.withWatermark("time", "10 seconds").dropDuplicates("word", "time"),

@@ -287,7 +287,7 @@ public final class Column {
         return functions.substring(this, position, length);
     }
 
-    /** Converts to a type named as in Spark: int, bigint/long, double, string, boolean, date, timestamp. */
+    /** Converts to a type named as in Spark: int, bigint/long, double, string, binary, boolean, date, timestamp. */
     public Column cast(String type) {
         SqlTypeName target = typeName(type);
         return of(context -> {
@@ -311,13 +311,15 @@ public final class Column {
             case "bigint", "long" -> SqlTypeName.BIGINT;
             case "double", "float" -> SqlTypeName.DOUBLE;
             case "string", "varchar" -> SqlTypeName.VARCHAR;
+            case "binary", "varbinary" -> SqlTypeName.VARBINARY;
             case "boolean" -> SqlTypeName.BOOLEAN;
             case "date" -> SqlTypeName.DATE;
             case "timestamp" -> SqlTypeName.TIMESTAMP;
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_EXPRESSION,
-                        "unknown type '" + type + "'; use int, bigint, double, string, boolean, date or timestamp");
+                        "unknown type '" + type
+                                + "'; use int, bigint, double, string, binary, boolean, date or timestamp");
         };
     }
 

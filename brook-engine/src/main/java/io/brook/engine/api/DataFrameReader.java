@@ -3,6 +3,8 @@ package io.brook.engine.api;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.connector.KafkaSource;
+import io.brook.engine.connector.KafkaSourceOptions;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +55,22 @@ public final class DataFrameReader {
         if (format == null) {
             throw new BrookException(ErrorCode.INVALID_OPTION, "read() needs a format(...)");
         }
-        throw new BrookException(ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for read()");
+        if (format.equals("kafka")) {
+            if (path != null) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "the kafka format takes no path; got '" + path + "' (name topics with option subscribe)");
+            }
+            if (schema != null) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "the kafka format has a fixed schema (key, value, topic, partition, offset, timestamp,"
+                                + " timestampType); remove schema(...)");
+            }
+            return session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, false), false), false, "kafka");
+        }
+        throw new BrookException(
+                ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for read(); supported: kafka");
     }
 
     Brook session() {

@@ -2,6 +2,8 @@ package io.brook.engine.api;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.connector.KafkaSource;
+import io.brook.engine.connector.KafkaSourceOptions;
 import io.brook.engine.connector.RateSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,10 +44,12 @@ public final class DataStreamReader {
         }
         return switch (format) {
             case "rate" -> session.fromSource(rate(), true, "rate");
+            case "kafka" ->
+                session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, true), true), true, "kafka");
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown stream format '" + format + "'; supported: rate (kafka and files are coming)");
+                        "unknown stream format '" + format + "'; supported: rate, kafka (files are coming)");
         };
     }
 

@@ -4,6 +4,7 @@ import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.connector.KafkaSink;
 import io.brook.engine.connector.MemorySink;
 import io.brook.engine.connector.ReadLimit;
 import io.brook.engine.connector.Sink;
@@ -81,7 +82,7 @@ public final class DataStreamWriter {
         Brook session = dataset.session();
         Pipeline pipeline = PhysicalPlanner.streaming(dataset.logicalPlan(), outputMode);
         Schema schema = dataset.schema();
-        Sink sink = sink(session);
+        Sink sink = sink(session, schema);
         List<StreamExecution.NamedSource> sources = new ArrayList<>();
         // The streams the pipeline is fed from; static sides of joins are read by the join itself.
         for (Map.Entry<String, SourceTable> scan :
@@ -147,7 +148,7 @@ public final class DataStreamWriter {
                         + " resume exactly once after a restart");
     }
 
-    private Sink sink(Brook session) {
+    private Sink sink(Brook session, Schema schema) {
         return switch (format) {
             case "memory" -> {
                 if (queryName == null) {
@@ -161,10 +162,11 @@ public final class DataStreamWriter {
             }
             case "console" -> new ConsoleSink(Brook.stdout(), intOption("numRows", 20));
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
+            case "kafka" -> KafkaSink.create(options, schema);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown sink format '" + format + "'; supported: memory, console, foreachBatch");
+                        "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka");
         };
     }
 

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
+import java.util.Locale;
 
 /**
  * One row of a Dataset's result, as Spark's {@code Row}: values by position or name. TIMESTAMP values are
- * {@link Instant}s, DATE values {@link LocalDate}s, VARCHAR values Strings. Equality compares the values only, so a
- * test can compare with {@code Row.of(...)}.
+ * {@link Instant}s, DATE values {@link LocalDate}s, VARCHAR values Strings, VARBINARY values {@code byte[]}. Equality
+ * compares the values only (byte arrays by content), so a test can compare with {@code Row.of(...)}.
  */
 public final class Row {
     private final Schema schema;
@@ -94,6 +94,10 @@ public final class Row {
         return (T) values.get(index);
     }
 
+    public byte[] getBinary(int index) {
+        return (byte[]) values.get(index);
+    }
+
     public String getString(int index) {
         return (String) values.get(index);
     }
@@ -124,12 +128,12 @@ public final class Row {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Row row && values.equals(row.values);
+        return other instanceof Row row && Arrays.deepEquals(values.toArray(), row.values.toArray());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values);
+        return Arrays.deepHashCode(values.toArray());
     }
 
     /** As Spark prints a row: {@code [a,1,null]}. */
@@ -137,8 +141,20 @@ public final class Row {
     public String toString() {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < values.size(); i++) {
-            text.append(i == 0 ? "" : ",").append(values.get(i));
+            text.append(i == 0 ? "" : ",").append(format(values.get(i)));
         }
         return text.append(']').toString();
+    }
+
+    /** A value as Spark shows it; bytes in hex as {@code [4B 61]}. */
+    static String format(Object value) {
+        if (value instanceof byte[] bytes) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < bytes.length; i++) {
+                text.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%02X", bytes[i] & 0xff));
+            }
+            return text.append(']').toString();
+        }
+        return String.valueOf(value);
     }
 }

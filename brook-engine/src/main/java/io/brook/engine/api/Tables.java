@@ -14,7 +14,7 @@ final class Tables {
         for (int c = 0; c < columns.length; c++) {
             widths[c] = columns[c].length();
             for (Row row : rows) {
-                widths[c] = Math.max(widths[c], String.valueOf(row.get(c)).length());
+                widths[c] = Math.max(widths[c], Row.format(row.get(c)).length());
             }
         }
         StringBuilder line = new StringBuilder("+");
@@ -28,7 +28,7 @@ final class Tables {
         for (Row row : rows) {
             String[] values = new String[columns.length];
             for (int c = 0; c < columns.length; c++) {
-                values[c] = String.valueOf(row.get(c));
+                values[c] = Row.format(row.get(c));
             }
             appendRow(text, widths, values);
         }

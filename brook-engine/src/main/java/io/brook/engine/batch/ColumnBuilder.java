@@ -21,7 +21,7 @@ public final class ColumnBuilder {
         this.ints = type.storedAsInt() ? IntColumn.builder(type, expectedSize) : null;
         this.longs = type.storedAsLong() ? LongColumn.builder(type, expectedSize) : null;
         this.doubles = type == ColumnType.DOUBLE ? DoubleColumn.builder(type, expectedSize) : null;
-        this.varchars = type == ColumnType.VARCHAR ? VarcharColumn.builder(expectedSize) : null;
+        this.varchars = type.storedAsBytes() ? VarcharColumn.builder(type, expectedSize) : null;
     }
 
     public ColumnType type() {
@@ -38,7 +38,7 @@ public final class ColumnBuilder {
             case INT, DATE -> ints.appendNull();
             case BIGINT, TIMESTAMP -> longs.appendNull();
             case DOUBLE -> doubles.appendNull();
-            case VARCHAR -> varchars.appendNull();
+            case VARCHAR, VARBINARY -> varchars.appendNull();
         }
         size++;
     }
@@ -93,7 +93,12 @@ public final class ColumnBuilder {
         }
     }
 
-    /** Appends a Java value (Boolean, Number, String, or null) as this column's type. */
+    /** Appends a VARBINARY (or UTF-8 VARCHAR) value. */
+    public void appendBytes(byte[] value) {
+        appendUtf8(value, 0, value.length);
+    }
+
+    /** Appends a Java value (Boolean, Number, String, byte[] for VARBINARY, or null) as this column's type. */
     public void appendObject(Object value) {
         if (value == null) {
             appendNull();
@@ -104,6 +109,7 @@ public final class ColumnBuilder {
             case INT, DATE, BIGINT, TIMESTAMP -> appendLong(((Number) value).longValue());
             case DOUBLE -> appendDouble(((Number) value).doubleValue());
             case VARCHAR -> appendString(value.toString());
+            case VARBINARY -> appendBytes((byte[]) value);
         }
     }
 
@@ -113,7 +119,7 @@ public final class ColumnBuilder {
             case INT, DATE -> ints.build();
             case BIGINT, TIMESTAMP -> longs.build();
             case DOUBLE -> doubles.build();
-            case VARCHAR -> varchars.build();
+            case VARCHAR, VARBINARY -> varchars.build();
         };
     }
 }

@@ -10,12 +10,19 @@ public enum ColumnType {
     BIGINT,
     DOUBLE,
     VARCHAR,
+    /** Bytes, as Spark's BINARY (Kafka keys and values); stored like VARCHAR in a {@link VarcharColumn}. */
+    VARBINARY,
     DATE,
     TIMESTAMP;
 
     /** Whether values of this type are kept in a {@link LongColumn}. */
     public boolean storedAsLong() {
         return this == BIGINT || this == TIMESTAMP;
+    }
+
+    /** Whether values of this type are kept in a {@link VarcharColumn} (VARCHAR as UTF-8, VARBINARY as is). */
+    public boolean storedAsBytes() {
+        return this == VARCHAR || this == VARBINARY;
     }
 
     /** Whether values of this type are kept in an {@link IntColumn}. */

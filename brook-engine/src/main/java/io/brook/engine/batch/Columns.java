@@ -16,7 +16,7 @@ public final class Columns {
             case INT, DATE -> new IntColumn(type, new int[size], 0, size, nulls);
             case BIGINT, TIMESTAMP -> new LongColumn(type, new long[size], 0, size, nulls);
             case DOUBLE -> new DoubleColumn(type, new double[size], 0, size, nulls);
-            case VARCHAR -> new VarcharColumn(new byte[0], new int[size + 1], 0, size, nulls);
+            case VARCHAR, VARBINARY -> new VarcharColumn(type, new byte[0], new int[size + 1], 0, size, nulls);
         };
     }
 }

@@ -4,17 +4,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A column of VARCHAR values as UTF-8 bytes: value {@code i} is {@code bytes[offsets[i]]} up to
- * {@code bytes[offsets[i + 1]]}. Strings are decoded only when asked for; operators compare bytes.
+ * A column of VARCHAR values as UTF-8 bytes, or of VARBINARY values as they are: value {@code i} is
+ * {@code bytes[offsets[i]]} up to {@code bytes[offsets[i + 1]]}. Strings are decoded only when asked for; operators
+ * compare bytes. The factories without a type make VARCHAR columns.
  */
 public final class VarcharColumn implements Column {
+    private final ColumnType type;
     private final byte[] bytes;
     private final int[] offsets;
     private final int arrayOffset;
     private final int size;
     private final Nulls nulls;
 
-    VarcharColumn(byte[] bytes, int[] offsets, int arrayOffset, int size, Nulls nulls) {
+    VarcharColumn(ColumnType type, byte[] bytes, int[] offsets, int arrayOffset, int size, Nulls nulls) {
+        if (!type.storedAsBytes()) {
+            throw new IllegalArgumentException("a VarcharColumn holds VARCHAR or VARBINARY, not " + type);
+        }
+        this.type = type;
         this.bytes = bytes;
         this.offsets = offsets;
         this.arrayOffset = arrayOffset;
@@ -35,9 +41,23 @@ public final class VarcharColumn implements Column {
         return builder.build();
     }
 
+    /** A VARBINARY column of these byte arrays (copied); a null element is a null value. */
+    public static VarcharColumn binary(byte[]... values) {
+        Builder builder = builder(ColumnType.VARBINARY, values.length);
+        for (byte[] value : values) {
+            if (value == null) {
+                builder.appendNull();
+            } else {
+                builder.appendUtf8(value);
+            }
+        }
+        return builder.build();
+    }
+
+    /** VARCHAR or VARBINARY. */
     @Override
     public ColumnType type() {
-        return ColumnType.VARCHAR;
+        return type;
     }
 
     @Override
@@ -96,6 +116,12 @@ public final class VarcharColumn implements Column {
         builder.appendUtf8(bytes, start, offsets[arrayOffset + position + 1] - start);
     }
 
+    /** A copy of the bytes of the value at a position. */
+    public byte[] getBytes(int position) {
+        return Arrays.copyOfRange(bytes, offsets[arrayOffset + position], offsets[arrayOffset + position + 1]);
+    }
+
+    /** The value at a position decoded as UTF-8 (malformed bytes of a VARBINARY value become U+FFFD). */
     public String getString(int position) {
         int start = offsets[arrayOffset + position];
         return new String(bytes, start, offsets[arrayOffset + position + 1] - start, StandardCharsets.UTF_8);
@@ -104,7 +130,7 @@ public final class VarcharColumn implements Column {
     @Override
     public VarcharColumn region(int offset, int length) {
         Column.checkRegion(size, offset, length);
-        return new VarcharColumn(bytes, offsets, arrayOffset + offset, length, nulls);
+        return new VarcharColumn(type, bytes, offsets, arrayOffset + offset, length, nulls);
     }
 
     @Override
@@ -125,26 +151,40 @@ public final class VarcharColumn implements Column {
             gatheredOffsets[i + 1] = at;
         }
         Nulls gatheredNulls = nulls == null ? null : nulls.gather(arrayOffset, positions, offset, length);
-        return new VarcharColumn(gathered, gatheredOffsets, 0, length, gatheredNulls);
+        return new VarcharColumn(type, gathered, gatheredOffsets, 0, length, gatheredNulls);
     }
 
     @Override
     public Object value(int position) {
-        return isNull(position) ? null : getString(position);
+        if (isNull(position)) {
+            return null;
+        }
+        return type == ColumnType.VARBINARY ? getBytes(position) : getString(position);
     }
 
+    /** A builder of a VARCHAR column. */
     public static Builder builder(int expectedSize) {
-        return new Builder(expectedSize);
+        return new Builder(ColumnType.VARCHAR, expectedSize);
+    }
+
+    /** A builder of a VARCHAR or VARBINARY column. */
+    public static Builder builder(ColumnType type, int expectedSize) {
+        return new Builder(type, expectedSize);
     }
 
     /** Appends values one by one; {@link #build} hands the arrays over without a copy. */
     public static final class Builder {
+        private final ColumnType type;
         private byte[] bytes;
         private int[] offsets;
         private int size;
         private final Nulls.Builder nulls = new Nulls.Builder();
 
-        private Builder(int expectedSize) {
+        private Builder(ColumnType type, int expectedSize) {
+            if (!type.storedAsBytes()) {
+                throw new IllegalArgumentException("a VarcharColumn holds VARCHAR or VARBINARY, not " + type);
+            }
+            this.type = type;
             this.bytes = new byte[Math.max(64, expectedSize * 8)];
             this.offsets = new int[Math.max(8, expectedSize) + 1];
         }
@@ -183,7 +223,7 @@ public final class VarcharColumn implements Column {
         }
 
         public VarcharColumn build() {
-            return new VarcharColumn(bytes, offsets, 0, size, nulls.build());
+            return new VarcharColumn(type, bytes, offsets, 0, size, nulls.build());
         }
     }
 }

@@ -50,7 +50,7 @@ final class Accumulators {
             case AVG -> new Avg(args.get(0));
             case MIN, MAX -> {
                 boolean max = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.MAX;
-                if (input == ColumnType.VARCHAR) {
+                if (input == ColumnType.VARCHAR || input == ColumnType.VARBINARY) {
                     yield new VarcharExtreme(args.get(0), max);
                 }
                 if (input == ColumnType.DOUBLE) {
@@ -447,7 +447,7 @@ final class Accumulators {
         }
     }
 
-    /** MIN or MAX of VARCHAR values, compared as UTF-8 bytes. */
+    /** MIN or MAX of VARCHAR values compared as UTF-8 bytes, or of VARBINARY values compared as unsigned bytes. */
     static final class VarcharExtreme implements Accumulator {
         private final int column;
         private final boolean max;

@@ -22,6 +22,10 @@ final class Casts {
 
     /** Whether {@link #of} converts these types. */
     static boolean supports(ColumnType from, ColumnType to) {
+        if (from == ColumnType.VARBINARY || to == ColumnType.VARBINARY) {
+            // Bytes convert to and from text only (Spark also casts integers to their big-endian bytes; Brook not yet).
+            return from == to || from == ColumnType.VARCHAR || to == ColumnType.VARCHAR;
+        }
         if (from == to || to == ColumnType.VARCHAR || from == ColumnType.VARCHAR) {
             return true;
         }
@@ -61,6 +65,12 @@ final class Casts {
     private static Column convert(Column in, ColumnType from, ColumnType to, int sourceScale) {
         if (from == to) {
             return in;
+        }
+        if (from == ColumnType.VARBINARY) {
+            if (to != ColumnType.VARCHAR) {
+                throw new IllegalArgumentException("cannot cast VARBINARY to " + to);
+            }
+            return decodeUtf8((VarcharColumn) in);
         }
         if (from == ColumnType.VARCHAR) {
             return fromVarchar((VarcharColumn) in, to);
@@ -137,7 +147,8 @@ final class Casts {
                 case DATE -> out.appendUtf8(scratch, 0, CivilTime.formatDate(((IntColumn) in).getInt(i), scratch, 0));
                 case TIMESTAMP ->
                     out.appendUtf8(scratch, 0, CivilTime.formatTimestamp(((LongColumn) in).getLong(i), scratch, 0));
-                case VARCHAR -> throw new IllegalStateException("VARCHAR needs no cast to VARCHAR");
+                case VARCHAR, VARBINARY ->
+                    throw new IllegalStateException(in.type() + " is not converted to VARCHAR here");
             }
         }
         return out.build();
@@ -212,8 +223,85 @@ final class Casts {
             case VARCHAR -> {
                 return in;
             }
+            case VARBINARY -> {
+                // The UTF-8 bytes as they are, as Spark's CAST(string AS BINARY).
+                VarcharColumn.Builder out = VarcharColumn.builder(ColumnType.VARBINARY, size);
+                for (int i = 0; i < size; i++) {
+                    if (in.isNull(i)) {
+                        out.appendNull();
+                    } else {
+                        out.appendPart(in, i, 0, in.byteLength(i));
+                    }
+                }
+                return out.build();
+            }
         }
         throw new IllegalStateException("unknown column type " + to);
+    }
+
+    /**
+     * VARBINARY to VARCHAR as Spark does it: the bytes read as UTF-8, where a malformed sequence becomes U+FFFD, so every
+     * VARCHAR value stays valid UTF-8. Valid values are copied without decoding.
+     */
+    private static VarcharColumn decodeUtf8(VarcharColumn in) {
+        int size = in.size();
+        VarcharColumn.Builder out = VarcharColumn.builder(size);
+        for (int i = 0; i < size; i++) {
+            if (in.isNull(i)) {
+                out.appendNull();
+            } else if (isValidUtf8(in, i)) {
+                out.appendPart(in, i, 0, in.byteLength(i));
+            } else {
+                out.append(in.getString(i));
+            }
+        }
+        return out.build();
+    }
+
+    /** Whether a value is well-formed UTF-8: no stray continuation, overlong form, surrogate, or code point past 10FFFF. */
+    static boolean isValidUtf8(VarcharColumn in, int position) {
+        int length = in.byteLength(position);
+        int i = 0;
+        while (i < length) {
+            int lead = in.byteAt(position, i) & 0xff;
+            if (lead < 0x80) {
+                i++;
+                continue;
+            }
+            int count;
+            int min;
+            int codePoint;
+            if (lead >= 0xc2 && lead <= 0xdf) {
+                count = 1;
+                min = 0x80;
+                codePoint = lead & 0x1f;
+            } else if (lead >= 0xe0 && lead <= 0xef) {
+                count = 2;
+                min = 0x800;
+                codePoint = lead & 0x0f;
+            } else if (lead >= 0xf0 && lead <= 0xf4) {
+                count = 3;
+                min = 0x10000;
+                codePoint = lead & 0x07;
+            } else {
+                return false;
+            }
+            if (i + count >= length) {
+                return false;
+            }
+            for (int k = 1; k <= count; k++) {
+                int next = in.byteAt(position, i + k) & 0xff;
+                if ((next & 0xc0) != 0x80) {
+                    return false;
+                }
+                codePoint = (codePoint << 6) | (next & 0x3f);
+            }
+            if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+                return false;
+            }
+            i += count + 1;
+        }
+        return true;
     }
 
     private static Boolean parseBoolean(String text) {

@@ -149,8 +149,8 @@ final class Conditionals {
                 }
                 return out.build();
             }
-            case VARCHAR -> {
-                VarcharColumn.Builder out = VarcharColumn.builder(size);
+            case VARCHAR, VARBINARY -> {
+                VarcharColumn.Builder out = VarcharColumn.builder(type, size);
                 for (int i = 0; i < size; i++) {
                     Column from = choice[i] < 0 ? null : values[choice[i]];
                     if (from == null || from.isNull(i)) {

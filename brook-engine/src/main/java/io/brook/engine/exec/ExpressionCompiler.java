@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rex.RexBuilder;
@@ -139,6 +140,16 @@ public final class ExpressionCompiler {
                 byte[] value = literal.getValueAs(NlsString.class).getValue().getBytes(StandardCharsets.UTF_8);
                 yield batch -> {
                     VarcharColumn.Builder builder = VarcharColumn.builder(batch.rowCount());
+                    for (int i = 0; i < batch.rowCount(); i++) {
+                        builder.appendUtf8(value);
+                    }
+                    return builder.build();
+                };
+            }
+            case VARBINARY -> {
+                byte[] value = literal.getValueAs(ByteString.class).getBytes();
+                yield batch -> {
+                    VarcharColumn.Builder builder = VarcharColumn.builder(ColumnType.VARBINARY, batch.rowCount());
                     for (int i = 0; i < batch.rowCount(); i++) {
                         builder.appendUtf8(value);
                     }

@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Encodes the values of some columns at one row into bytes, and back: the grouping key of an aggregation, the key of
  * its state. Equal values give equal bytes (doubles are normalised: -0.0 is 0.0, one NaN). Per column: a null byte,
- * then 1 byte for BOOLEAN, 4 for INT and DATE, 8 for BIGINT, TIMESTAMP and DOUBLE, or a 4-byte length and UTF-8 for
- * VARCHAR. Writes into a reused scratch array, so encoding a row allocates nothing once the scratch has grown.
+ * then 1 byte for BOOLEAN, 4 for INT and DATE, 8 for BIGINT, TIMESTAMP and DOUBLE, or a 4-byte length and the bytes
+ * for VARCHAR (UTF-8) and VARBINARY. Writes into a reused scratch array, so encoding a row allocates nothing once the scratch has grown.
  */
 final class KeyCodec {
     private final List<ColumnType> types;
@@ -91,7 +91,7 @@ final class KeyCodec {
                     builders[i].appendDouble(Double.longBitsToDouble(getLong(source, at)));
                     at += 8;
                 }
-                case VARCHAR -> {
+                case VARCHAR, VARBINARY -> {
                     int byteLength = getInt(source, at);
                     builders[i].appendUtf8(source, at + 4, byteLength);
                     at += 4 + byteLength;

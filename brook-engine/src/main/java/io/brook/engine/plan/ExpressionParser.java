@@ -65,19 +65,32 @@ public final class ExpressionParser {
                 SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.SPARK));
     }
 
-    /** Parses one expression (an optional {@code AS alias} included) over the input's columns. */
+    /**
+     * Parses one expression (an optional {@code AS alias} included) over the input's columns. Columns whose names are
+     * SQL keywords ({@code value}, {@code offset}, {@code partition}, {@code timestamp}: Kafka's columns) may be written
+     * unquoted, as in Spark: when the text does not parse, it is parsed again with those names and the alias quoted.
+     */
     public Parsed parse(RelNode input, String text) {
-        String sql = PREFIX + text + "\nFROM " + INPUT;
         SqlNode query;
         try {
-            query = SqlParser.create(sql, parserConfig()).parseQuery();
+            query = SqlParser.create(PREFIX + text + "\nFROM " + INPUT, parserConfig())
+                    .parseQuery();
         } catch (SqlParseException e) {
-            throw error(
-                    ErrorCode.INVALID_EXPRESSION,
-                    text,
-                    e.getPos().getLineNum(),
-                    e.getPos().getColumnNum(),
-                    firstLine(e.getMessage()));
+            String quoted = KeywordColumns.quote(text, input.getRowType().getFieldNames());
+            try {
+                if (quoted.equals(text)) {
+                    throw e;
+                }
+                query = SqlParser.create(PREFIX + quoted + "\nFROM " + INPUT, parserConfig())
+                        .parseQuery();
+            } catch (SqlParseException ignored) {
+                throw error(
+                        ErrorCode.INVALID_EXPRESSION,
+                        text,
+                        e.getPos().getLineNum(),
+                        e.getPos().getColumnNum(),
+                        firstLine(e.getMessage()));
+            }
         }
         if (!(query instanceof SqlSelect select) || select.getSelectList().size() != 1) {
             throw new BrookException(ErrorCode.INVALID_EXPRESSION, "expected one expression, got: " + text);
@@ -86,6 +99,15 @@ public final class ExpressionParser {
         RelDataType rowType = input.getRowType();
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
         schema.add(INPUT, new FixedRowTypeTable(rowType));
+        // Spark's name for VARCHAR, as in CAST(value AS STRING).
+        schema.add(
+                "STRING",
+                types -> types.createTypeWithNullability(
+                        types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true));
+        schema.add(
+                "string",
+                types -> types.createTypeWithNullability(
+                        types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true));
         CalciteCatalogReader reader =
                 new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
         SqlValidator validator = SqlValidatorUtil.newValidator(

@@ -34,6 +34,7 @@ public final class RelTypes {
             case BIGINT -> factory.createSqlType(SqlTypeName.BIGINT);
             case DOUBLE -> factory.createSqlType(SqlTypeName.DOUBLE);
             case VARCHAR -> factory.createSqlType(SqlTypeName.VARCHAR);
+            case VARBINARY -> factory.createSqlType(SqlTypeName.VARBINARY);
             case DATE -> factory.createSqlType(SqlTypeName.DATE);
             case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, 6);
         };
@@ -69,6 +70,7 @@ public final class RelTypes {
             // DECIMAL is computed as DOUBLE until batches hold exact decimals.
             case FLOAT, REAL, DOUBLE, DECIMAL -> ColumnType.DOUBLE;
             case CHAR, VARCHAR -> ColumnType.VARCHAR;
+            case BINARY, VARBINARY -> ColumnType.VARBINARY;
             case DATE -> ColumnType.DATE;
             case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ColumnType.TIMESTAMP;
             default ->

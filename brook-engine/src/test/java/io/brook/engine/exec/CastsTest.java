@@ -80,6 +80,33 @@ class CastsTest {
     }
 
     @Test
+    void bytesCastToTextReplacingEachMalformedSequenceAndTextCastsToItsUtf8() {
+        // Given: valid UTF-8, a stray continuation byte, an overlong '/', a UTF-8 surrogate, a cut-off 3-byte sequence
+        ExpressionHarness bytes = new ExpressionHarness(Batch.of(
+                Schema.of(new Field("b", ColumnType.VARBINARY, true)),
+                VarcharColumn.binary(
+                        "ok é €".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        new byte[] {'a', (byte) 0x80, 'b'},
+                        new byte[] {(byte) 0xc0, (byte) 0xaf},
+                        new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                        new byte[] {'x', (byte) 0xe2, (byte) 0x82},
+                        null)));
+
+        // When
+        var text = cast(bytes, "b", SqlTypeName.VARCHAR);
+        var back = bytes.values(b -> b.getRexBuilder()
+                .makeCast(
+                        ExpressionHarness.nullable(b, SqlTypeName.VARBINARY),
+                        b.getRexBuilder().makeCast(ExpressionHarness.nullable(b, SqlTypeName.VARCHAR), b.field("b"))));
+
+        // Then
+        assertThat(text).containsExactly("ok é €", "a\uFFFDb", "\uFFFD\uFFFD", "\uFFFD", "x\uFFFD", null);
+        assertThat(back.get(0)).isEqualTo("ok é €".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(back.get(1)).isEqualTo(new byte[] {'a', (byte) 0xef, (byte) 0xbf, (byte) 0xbd, 'b'});
+        assertThat(back.get(5)).isNull();
+    }
+
+    @Test
     void textThatIsNotANumberCastsToNull() {
         // When
         var ints = cast(TEXT, "number", SqlTypeName.INTEGER);

@@ -1,0 +1,555 @@
+package io.brook.engine.connector;
+
+import static java.util.Objects.requireNonNull;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Field;
+import io.brook.engine.batch.IntColumn;
+import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.Schema;
+import io.brook.engine.batch.VarcharColumn;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spark's Kafka source: the records of the subscribed partitions as rows of {@link #SCHEMA}. An offset is Spark's JSON
+ * of the next offset to read per partition, {@code {"clicks":{"0":23,"1":45}}}; a micro-batch reads exactly
+ * {@code [start, end)} of each partition, so a re-run batch reads the same records. Partitions that appear later
+ * (new partitions, or new topics matching {@code subscribePattern}) join the next offset and are read from their
+ * earliest offset. {@code maxOffsetsPerTrigger} spreads over the partitions in proportion to their backlog, as Spark
+ * does. Records missing from a range because retention or DeleteRecords removed them fail the query naming the
+ * partition and offsets, or with {@code failOnDataLoss=false} are skipped with a WARN; gaps left by compaction or
+ * transaction markers are not data loss.
+ *
+ * <p>One {@link KafkaConsumer} with {@code assign} and {@code seek}: no consumer group, nothing committed to Kafka (the
+ * offsets live in the query's checkpoint). Called from the query's thread only; the consumer is created on first use
+ * and closed by {@link #close} (a bounded read closes it after {@link #read}).
+ */
+public final class KafkaSource implements Source {
+    private static final Logger LOGGER = LoggerFactory.getLogger(KafkaSource.class);
+
+    /** Spark's Kafka schema without {@code headers} (Brook has no array type yet). */
+    public static final Schema SCHEMA = Schema.of(
+            new Field("key", ColumnType.VARBINARY, true),
+            new Field("value", ColumnType.VARBINARY, true),
+            new Field("topic", ColumnType.VARCHAR, false),
+            new Field("partition", ColumnType.INT, false),
+            new Field("offset", ColumnType.BIGINT, false),
+            new Field("timestamp", ColumnType.TIMESTAMP, false),
+            new Field("timestampType", ColumnType.INT, false));
+
+    private static final int MAX_BATCH_ROWS = 8192;
+    private static final String DATA_LOSS_HINT = " Some data may have been lost because they are not available in"
+            + " Kafka any more: either retention or DeleteRecords removed them, or the topic was deleted, before the"
+            + " query read them. If you want the query to go on in such cases, set the source option failOnDataLoss"
+            + " to false.";
+
+    private final KafkaSourceOptions options;
+    private final boolean streaming;
+    private final Duration timeout;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Path metadataDirectory;
+    private Offset initial;
+
+    /** @param streaming whether a streaming query reads it ({@code readStream}) or a bounded one ({@code read}) */
+    public KafkaSource(KafkaSourceOptions options, boolean streaming) {
+        this.options = requireNonNull(options, "options is null");
+        this.streaming = streaming;
+        this.timeout = Duration.ofMillis(options.pollTimeoutMillis());
+    }
+
+    @Override
+    public Schema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void initialize(Path metadataDirectory) {
+        this.metadataDirectory = metadataDirectory;
+    }
+
+    /**
+     * The starting offsets, resolved against the partitions now. A stream remembers them in its source directory, so a
+     * query restarted before its first batch starts where it would have (as Spark's initial offset file does).
+     */
+    @Override
+    public Offset initialOffset() {
+        if (initial != null) {
+            return initial;
+        }
+        Path file = metadataDirectory == null ? null : metadataDirectory.resolve("initialOffset");
+        try {
+            if (file != null && Files.exists(file)) {
+                initial = new Offset(
+                        Files.readString(file, StandardCharsets.UTF_8).strip());
+                return initial;
+            }
+            initial = new Offset(KafkaOffsets.toJson(resolve(options.starting(), partitions())));
+            if (file != null) {
+                Files.createDirectories(metadataDirectory);
+                Path temporary = metadataDirectory.resolve("initialOffset.tmp");
+                Files.writeString(temporary, initial.json() + "\n", StandardCharsets.UTF_8);
+                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new BrookException(
+                    ErrorCode.CHECKPOINT_FAILED,
+                    "cannot keep the kafka source's initial offsets in " + file + ": " + e,
+                    e);
+        }
+        return initial;
+    }
+
+    @Override
+    public Offset latestOffset(Offset start, ReadLimit limit) {
+        SortedMap<TopicPartition, Long> from = parse(start);
+        if (!streaming) {
+            return new Offset(KafkaOffsets.toJson(resolve(options.ending(), partitionsOf(from))));
+        }
+        List<TopicPartition> now = partitions();
+        Map<TopicPartition, Long> latest = endOffsets(now);
+        SortedMap<TopicPartition, Long> until = new TreeMap<>(KafkaOffsets.ORDER);
+        for (Map.Entry<TopicPartition, Long> entry : from.entrySet()) {
+            if (!latest.containsKey(entry.getKey())) {
+                reportDataLoss(entry.getKey() + " is gone (its topic was deleted or no longer matches); offsets from "
+                        + entry.getValue() + " on were not read.");
+            }
+        }
+        Map<TopicPartition, Long> newStarts = new HashMap<>();
+        List<TopicPartition> added = new ArrayList<>();
+        for (TopicPartition partition : now) {
+            if (!from.containsKey(partition)) {
+                added.add(partition);
+            }
+        }
+        if (!added.isEmpty()) {
+            newStarts.putAll(beginningOffsets(added));
+            LOGGER.info(
+                    "[kafka source {}] new partitions {} are read from their earliest offsets", description(), added);
+        }
+        for (TopicPartition partition : now) {
+            until.put(partition, latest.get(partition));
+        }
+        long max = Math.min(limit.maxRows(), options.maxOffsetsPerTrigger().orElse(Long.MAX_VALUE));
+        if (max < Long.MAX_VALUE) {
+            until = rateLimit(max, from, newStarts, until);
+        }
+        return new Offset(KafkaOffsets.toJson(until));
+    }
+
+    /**
+     * Spark's {@code rateLimit}: each partition with a backlog gets {@code max * backlog / total} more offsets, rounded
+     * down (up when below 1, so that no partition starves), never past its latest offset.
+     */
+    static SortedMap<TopicPartition, Long> rateLimit(
+            long max,
+            Map<TopicPartition, Long> from,
+            Map<TopicPartition, Long> newStarts,
+            SortedMap<TopicPartition, Long> until) {
+        Map<TopicPartition, Long> sizes = new HashMap<>();
+        double total = 0;
+        for (Map.Entry<TopicPartition, Long> entry : until.entrySet()) {
+            Long begin = from.containsKey(entry.getKey()) ? from.get(entry.getKey()) : newStarts.get(entry.getKey());
+            if (begin != null && entry.getValue() - begin > 0) {
+                sizes.put(entry.getKey(), entry.getValue() - begin);
+                total += entry.getValue() - begin;
+            }
+        }
+        if (total < 1) {
+            return until;
+        }
+        SortedMap<TopicPartition, Long> limited = new TreeMap<>(KafkaOffsets.ORDER);
+        for (Map.Entry<TopicPartition, Long> entry : until.entrySet()) {
+            Long size = sizes.get(entry.getKey());
+            if (size == null) {
+                limited.put(entry.getKey(), entry.getValue());
+                continue;
+            }
+            long begin = from.containsKey(entry.getKey()) ? from.get(entry.getKey()) : newStarts.get(entry.getKey());
+            double prorate = max * (size / total);
+            long share = (long) (prorate < 1 ? Math.ceil(prorate) : Math.floor(prorate));
+            long offset = share > Long.MAX_VALUE - begin ? Long.MAX_VALUE : begin + share;
+            limited.put(entry.getKey(), Math.min(entry.getValue(), offset));
+        }
+        return limited;
+    }
+
+    @Override
+    public List<Batch> read(Offset start, Offset end) {
+        try {
+            return readRanges(parse(start), parse(end));
+        } finally {
+            if (!streaming) {
+                closeConsumer();
+            }
+        }
+    }
+
+    private List<Batch> readRanges(SortedMap<TopicPartition, Long> from, SortedMap<TopicPartition, Long> until) {
+        SortedMap<TopicPartition, long[]> ranges = new TreeMap<>(KafkaOffsets.ORDER);
+        List<TopicPartition> added = new ArrayList<>();
+        for (TopicPartition partition : until.keySet()) {
+            if (!from.containsKey(partition)) {
+                added.add(partition);
+            }
+        }
+        Map<TopicPartition, Long> addedStarts = added.isEmpty() ? Map.of() : beginningOffsets(added);
+        for (Map.Entry<TopicPartition, Long> entry : until.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            long end = entry.getValue();
+            long begin;
+            if (from.containsKey(partition)) {
+                begin = from.get(partition);
+            } else {
+                begin = addedStarts.get(partition);
+                if (begin != 0) {
+                    reportDataLoss("added partition " + partition + " starts from offset " + begin
+                            + " instead of 0; offsets 0 to " + (begin - 1) + " were not read.");
+                }
+            }
+            if (end < begin) {
+                reportDataLoss(partition + "'s offset went back from " + begin + " to " + end
+                        + " (was the topic deleted and created again?); the records in between were not read.");
+                continue;
+            }
+            if (end > begin) {
+                ranges.put(partition, new long[] {begin, end});
+            }
+        }
+        if (ranges.isEmpty()) {
+            return List.of();
+        }
+        return fetch(ranges);
+    }
+
+    /** Reads exactly [begin, end) of each partition. */
+    private List<Batch> fetch(SortedMap<TopicPartition, long[]> ranges) {
+        KafkaConsumer<byte[], byte[]> kafka = consumer();
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = new HashMap<>();
+        Map<TopicPartition, Long> earliest = beginningOffsets(new ArrayList<>(ranges.keySet()));
+        SortedMap<TopicPartition, long[]> pending = new TreeMap<>(KafkaOffsets.ORDER);
+        for (Map.Entry<TopicPartition, long[]> range : ranges.entrySet()) {
+            TopicPartition partition = range.getKey();
+            long begin = range.getValue()[0];
+            long end = range.getValue()[1];
+            long available = earliest.get(partition);
+            if (begin < available) {
+                reportDataLoss("offsets " + begin + " to " + (Math.min(available, end) - 1) + " of " + partition
+                        + " were deleted before they were read (the earliest offset is now " + available + ").");
+                begin = Math.min(available, end);
+            }
+            if (begin < end) {
+                pending.put(partition, new long[] {begin, end});
+                records.put(partition, new ArrayList<>());
+            }
+        }
+        try {
+            kafka.assign(pending.keySet());
+            for (Map.Entry<TopicPartition, long[]> range : pending.entrySet()) {
+                kafka.seek(range.getKey(), range.getValue()[0]);
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!pending.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new BrookException(
+                            ErrorCode.SOURCE_FAILED,
+                            "timed out after " + timeout.toMillis() + " ms (kafkaConsumer.pollTimeoutMs) reading "
+                                    + describe(pending, kafka) + " from "
+                                    + options.consumerProperties().get("bootstrap.servers"));
+                }
+                ConsumerRecords<byte[], byte[]> polled;
+                try {
+                    polled = kafka.poll(Duration.ofMillis(Math.min(500, timeout.toMillis())));
+                } catch (OffsetOutOfRangeException e) {
+                    skipDeleted(kafka, e.offsetOutOfRangePartitions(), pending);
+                    continue;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : polled) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    long[] range = pending.get(partition);
+                    if (range != null && record.offset() >= range[0] && record.offset() < range[1]) {
+                        records.get(partition).add(record);
+                    }
+                }
+                for (TopicPartition partition : new ArrayList<>(pending.keySet())) {
+                    // The position passes compacted offsets and transaction markers, so a range may end in a gap.
+                    if (kafka.position(partition, timeout) >= pending.get(partition)[1]) {
+                        pending.remove(partition);
+                        kafka.pause(List.of(partition));
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            throw new BrookException(
+                    ErrorCode.SOURCE_FAILED,
+                    "kafka source " + description() + " failed reading " + ranges.keySet() + ": " + e,
+                    e);
+        } finally {
+            if (consumer != null) {
+                kafka.unsubscribe();
+            }
+        }
+        return toBatches(new TreeMap<>(ranges).keySet(), records);
+    }
+
+    private void skipDeleted(
+            KafkaConsumer<byte[], byte[]> kafka,
+            Map<TopicPartition, Long> outOfRange,
+            SortedMap<TopicPartition, long[]> pending) {
+        Map<TopicPartition, Long> earliest = beginningOffsets(new ArrayList<>(outOfRange.keySet()));
+        for (Map.Entry<TopicPartition, Long> entry : outOfRange.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            long[] range = pending.get(partition);
+            if (range == null) {
+                continue;
+            }
+            long available = earliest.get(partition);
+            reportDataLoss("offsets " + entry.getValue() + " to " + (Math.min(available, range[1]) - 1) + " of "
+                    + partition + " were deleted before they were read (the earliest offset is now " + available
+                    + ").");
+            if (available >= range[1]) {
+                pending.remove(partition);
+                kafka.pause(List.of(partition));
+            } else {
+                kafka.seek(partition, available);
+            }
+        }
+    }
+
+    private String describe(SortedMap<TopicPartition, long[]> pending, KafkaConsumer<byte[], byte[]> kafka) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<TopicPartition, long[]> range : pending.entrySet()) {
+            parts.add(range.getKey() + " offsets " + range.getValue()[0] + " to " + (range.getValue()[1] - 1)
+                    + " (position " + kafka.position(range.getKey(), Duration.ofSeconds(1)) + ")");
+        }
+        return String.join(", ", parts);
+    }
+
+    private static List<Batch> toBatches(
+            Iterable<TopicPartition> order, Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        for (TopicPartition partition : order) {
+            all.addAll(records.getOrDefault(partition, List.of()));
+        }
+        List<Batch> batches = new ArrayList<>();
+        for (int first = 0; first < all.size(); first += MAX_BATCH_ROWS) {
+            int count = Math.min(MAX_BATCH_ROWS, all.size() - first);
+            VarcharColumn.Builder keys = VarcharColumn.builder(ColumnType.VARBINARY, count);
+            VarcharColumn.Builder values = VarcharColumn.builder(ColumnType.VARBINARY, count);
+            VarcharColumn.Builder topics = VarcharColumn.builder(count);
+            int[] partitions = new int[count];
+            long[] offsets = new long[count];
+            long[] timestamps = new long[count];
+            int[] timestampTypes = new int[count];
+            for (int i = 0; i < count; i++) {
+                ConsumerRecord<byte[], byte[]> record = all.get(first + i);
+                appendBytes(keys, record.key());
+                appendBytes(values, record.value());
+                topics.append(record.topic());
+                partitions[i] = record.partition();
+                offsets[i] = record.offset();
+                timestamps[i] = Math.multiplyExact(record.timestamp(), 1000L);
+                timestampTypes[i] = record.timestampType().id;
+            }
+            Column[] columns = {
+                keys.build(),
+                values.build(),
+                topics.build(),
+                IntColumn.of(ColumnType.INT, partitions),
+                LongColumn.of(ColumnType.BIGINT, offsets),
+                LongColumn.of(ColumnType.TIMESTAMP, timestamps),
+                IntColumn.of(ColumnType.INT, timestampTypes)
+            };
+            batches.add(Batch.of(SCHEMA, columns));
+        }
+        return batches;
+    }
+
+    private static void appendBytes(VarcharColumn.Builder builder, byte[] bytes) {
+        if (bytes == null) {
+            builder.appendNull();
+        } else {
+            builder.appendUtf8(bytes);
+        }
+    }
+
+    private void reportDataLoss(String message) {
+        if (options.failOnDataLoss()) {
+            throw new BrookException(
+                    ErrorCode.SOURCE_FAILED, "kafka source " + description() + ": " + message + DATA_LOSS_HINT);
+        }
+        LOGGER.warn("[kafka source {}] {} Skipping them (failOnDataLoss=false).", description(), message);
+    }
+
+    /** The partitions the subscription covers now, sorted. */
+    private List<TopicPartition> partitions() {
+        KafkaSourceOptions.Subscription subscription = options.subscription();
+        if (subscription instanceof KafkaSourceOptions.Assign assign) {
+            return assign.partitions();
+        }
+        Map<String, List<PartitionInfo>> topics;
+        try {
+            topics = consumer().listTopics(timeout);
+        } catch (KafkaException e) {
+            throw new BrookException(
+                    ErrorCode.SOURCE_FAILED,
+                    "kafka source " + description() + " cannot list the topics of "
+                            + options.consumerProperties().get("bootstrap.servers") + ": " + e,
+                    e);
+        }
+        TreeSet<TopicPartition> partitions = new TreeSet<>(KafkaOffsets.ORDER);
+        for (Map.Entry<String, List<PartitionInfo>> topic : topics.entrySet()) {
+            boolean wanted = subscription instanceof KafkaSourceOptions.Subscribe subscribe
+                    ? subscribe.topics().contains(topic.getKey())
+                    : ((KafkaSourceOptions.SubscribePattern) subscription)
+                            .pattern()
+                            .matcher(topic.getKey())
+                            .matches();
+            if (wanted) {
+                for (PartitionInfo info : topic.getValue()) {
+                    partitions.add(new TopicPartition(info.topic(), info.partition()));
+                }
+            }
+        }
+        return new ArrayList<>(partitions);
+    }
+
+    private static List<TopicPartition> partitionsOf(Map<TopicPartition, Long> offsets) {
+        return new ArrayList<>(offsets.keySet());
+    }
+
+    /** Offsets for {@code earliest}, {@code latest} or specific ones (-2 and -1 resolved), for these partitions. */
+    private SortedMap<TopicPartition, Long> resolve(KafkaSourceOptions.Offsets spec, List<TopicPartition> partitions) {
+        SortedMap<TopicPartition, Long> resolved = new TreeMap<>(KafkaOffsets.ORDER);
+        if (spec.isSpecific()) {
+            for (TopicPartition partition : partitions) {
+                if (!spec.specific().containsKey(partition)) {
+                    throw new BrookException(
+                            ErrorCode.INVALID_OPTION,
+                            "specific offsets must name every partition the kafka source reads; " + partition
+                                    + " is missing (partitions: " + partitions + ")");
+                }
+            }
+            List<TopicPartition> unknown = new ArrayList<>(spec.specific().keySet());
+            unknown.removeAll(partitions);
+            if (!unknown.isEmpty()) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "specific offsets name " + unknown + ", which the kafka source does not read (partitions: "
+                                + partitions + ")");
+            }
+        }
+        if (partitions.isEmpty()) {
+            return resolved;
+        }
+        Map<TopicPartition, Long> earliest = beginningOffsets(partitions);
+        Map<TopicPartition, Long> latest = endOffsets(partitions);
+        for (TopicPartition partition : partitions) {
+            long wanted = spec.isSpecific()
+                    ? spec.specific().get(partition)
+                    : spec.kind().equals("earliest") ? KafkaOffsets.EARLIEST : KafkaOffsets.LATEST;
+            long offset = wanted == KafkaOffsets.EARLIEST
+                    ? earliest.get(partition)
+                    : wanted == KafkaOffsets.LATEST ? latest.get(partition) : wanted;
+            resolved.put(partition, offset);
+        }
+        return resolved;
+    }
+
+    private Map<TopicPartition, Long> beginningOffsets(List<TopicPartition> partitions) {
+        try {
+            return consumer().beginningOffsets(partitions, timeout);
+        } catch (KafkaException e) {
+            throw new BrookException(
+                    ErrorCode.SOURCE_FAILED,
+                    "kafka source " + description() + " cannot get the earliest offsets of " + partitions + ": " + e,
+                    e);
+        }
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        try {
+            return consumer().endOffsets(partitions, timeout);
+        } catch (KafkaException e) {
+            throw new BrookException(
+                    ErrorCode.SOURCE_FAILED,
+                    "kafka source " + description() + " cannot get the latest offsets of " + partitions + ": " + e,
+                    e);
+        }
+    }
+
+    private SortedMap<TopicPartition, Long> parse(Offset offset) {
+        try {
+            return KafkaOffsets.fromJson(offset.json(), "kafka source offset");
+        } catch (IllegalArgumentException e) {
+            throw new BrookException(
+                    ErrorCode.INCOMPATIBLE_CHECKPOINT,
+                    "not a kafka source offset: " + offset.json() + " (" + e.getMessage() + ")",
+                    e);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        if (consumer == null) {
+            Map<String, Object> properties = new HashMap<>(options.consumerProperties());
+            properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+            properties.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+            try {
+                consumer = new KafkaConsumer<>(properties);
+            } catch (KafkaException e) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "kafka source " + description() + " cannot create its consumer: " + e,
+                        e);
+            }
+        }
+        return consumer;
+    }
+
+    private void closeConsumer() {
+        KafkaConsumer<byte[], byte[]> closing = consumer;
+        consumer = null;
+        if (closing != null) {
+            closing.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public String description() {
+        return "KafkaV2[" + options.subscription() + "]";
+    }
+
+    /** Closes the consumer; idempotent. */
+    @Override
+    public void close() {
+        closeConsumer();
+    }
+}

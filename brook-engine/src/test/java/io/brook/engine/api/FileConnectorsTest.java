@@ -175,19 +175,26 @@ class FileConnectorsTest {
         crashed.processAllAvailable();
         crashed.stop();
         Files.delete(checkpoint.resolve("commits").resolve("1"));
+        List<String> entryBefore =
+                Files.readAllLines(output.resolve("_brook_metadata").resolve("1"));
         events(input, "c.json", 3, 3);
 
         // When
         Brook brook = session();
         jsonToJson(brook, input, output, checkpoint, "1").processAllAvailable();
 
-        // Then: each row once, and batch 1's manifest entry still names one file with row 2
+        // Then: each row once; the sink skipped batch 1, so its one part file and manifest entry are untouched
         assertThat(ids(brook, output)).containsExactly(1L, 2L, 3L);
         assertThat(Files.readAllLines(output.resolve("_brook_metadata").resolve("1")))
+                .isEqualTo(entryBefore)
                 .hasSize(2)
                 .element(1)
                 .asString()
                 .startsWith("part-1-");
+        try (Stream<Path> parts = Files.list(output)) {
+            assertThat(parts.filter(p -> p.getFileName().toString().startsWith("part-1-")))
+                    .hasSize(1);
+        }
         assertThat(manifestEntries(output)).isEqualTo(3);
     }
 

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * ({@code sources/<index>/<n>}, written atomically and fsynced before the offset {@code {"logOffset":n}} is returned).
  * {@link #read} reads exactly the files of the entries in the range, so a re-run batch reads the same files and a
  * restarted query neither reads a file twice nor misses one. A file is taken once, by path: change a file after it was
- * read and the change is not seen.
+ * read and the change is not seen. A path that does not exist yet lists no files, so a stream can start before its
+ * producer made the directory.
  *
  * <p>Bounded, it lists the path once when made and reads those files. Called from one query thread; holds no open
  * files between calls, so {@link #close} has nothing to release.

@@ -5,6 +5,9 @@ import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.KafkaSource;
 import io.brook.engine.connector.KafkaSourceOptions;
+import io.brook.engine.connector.file.FileFormat;
+import io.brook.engine.connector.file.FileOptions;
+import io.brook.engine.connector.file.FileSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -69,8 +72,29 @@ public final class DataFrameReader {
             }
             return session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, false), false), false, "kafka");
         }
+        if (FileFormat.isFileFormat(format)) {
+            Map<String, String> withPath = new LinkedHashMap<>(options);
+            if (path != null) {
+                withPath.put("path", path);
+            }
+            FileOptions fileOptions = FileOptions.forRead(FileFormat.of(format), withPath);
+            String location = fileOptions
+                    .path()
+                    .orElseThrow(() -> new BrookException(
+                            ErrorCode.INVALID_OPTION,
+                            "read().format(\"" + format + "\") needs a path: load(<file, directory or glob>)"));
+            return session.fromSource(FileSource.bounded(fileOptions, schema, location), false, format);
+        }
         throw new BrookException(
-                ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for read(); supported: kafka");
+                ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for read(); supported: json, csv, kafka");
+    }
+
+    public Dataset<Row> json(String path) {
+        return format("json").load(path);
+    }
+
+    public Dataset<Row> csv(String path) {
+        return format("csv").load(path);
     }
 
     Brook session() {

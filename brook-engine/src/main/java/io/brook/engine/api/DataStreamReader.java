@@ -2,9 +2,13 @@ package io.brook.engine.api;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.KafkaSource;
 import io.brook.engine.connector.KafkaSourceOptions;
 import io.brook.engine.connector.RateSource;
+import io.brook.engine.connector.file.FileFormat;
+import io.brook.engine.connector.file.FileOptions;
+import io.brook.engine.connector.file.FileSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +18,7 @@ public final class DataStreamReader {
     private final Brook session;
     private final Map<String, String> options = new LinkedHashMap<>();
     private String format;
+    private Schema schema;
 
     DataStreamReader(Brook session) {
         this.session = session;
@@ -38,6 +43,26 @@ public final class DataStreamReader {
         return this;
     }
 
+    /** The schema of the rows, required for file formats: a stream's schema is never inferred. */
+    public DataStreamReader schema(Schema schema) {
+        this.schema = schema;
+        return this;
+    }
+
+    /** Files that appear under a path (a directory, a file or a glob), as {@code format(...).load(path)}. */
+    public Dataset<Row> load(String path) {
+        options.put("path", path);
+        return load();
+    }
+
+    public Dataset<Row> json(String path) {
+        return format("json").load(path);
+    }
+
+    public Dataset<Row> csv(String path) {
+        return format("csv").load(path);
+    }
+
     public Dataset<Row> load() {
         if (format == null) {
             throw new BrookException(ErrorCode.INVALID_OPTION, "readStream() needs a format(...), e.g. \"rate\"");
@@ -46,11 +71,28 @@ public final class DataStreamReader {
             case "rate" -> session.fromSource(rate(), true, "rate");
             case "kafka" ->
                 session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, true), true), true, "kafka");
+            case "json", "csv" -> session.fromSource(files(FileFormat.of(format)), true, format);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown stream format '" + format + "'; supported: rate, kafka (files are coming)");
+                        "unknown stream format '" + format + "'; supported: rate, kafka, json, csv");
         };
+    }
+
+    private FileSource files(FileFormat fileFormat) {
+        FileOptions fileOptions = FileOptions.forRead(fileFormat, options);
+        String path = fileOptions
+                .path()
+                .orElseThrow(() -> new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "readStream().format(\"" + format + "\") needs a path: load(<directory or glob>)"));
+        if (schema == null) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "readStream().format(\"" + format + "\") needs a schema: pass .schema(...); a stream's schema"
+                            + " is not inferred, since files that arrive later could disagree");
+        }
+        return FileSource.streaming(fileOptions, schema, path);
     }
 
     private RateSource rate() {

@@ -9,6 +9,9 @@ import io.brook.engine.connector.MemorySink;
 import io.brook.engine.connector.ReadLimit;
 import io.brook.engine.connector.Sink;
 import io.brook.engine.connector.StaticSource;
+import io.brook.engine.connector.file.FileFormat;
+import io.brook.engine.connector.file.FileOptions;
+import io.brook.engine.connector.file.FileSink;
 import io.brook.engine.exec.OutputMode;
 import io.brook.engine.exec.PhysicalPlanner;
 import io.brook.engine.exec.Pipeline;
@@ -76,6 +79,12 @@ public final class DataStreamWriter {
         this.foreachBatch = function;
         this.format = "foreachbatch";
         return this;
+    }
+
+    /** Starts the query writing files under a path, as {@code option("path", path).start()}. */
+    public StreamingQuery start(String path) {
+        options.put("path", path);
+        return start();
     }
 
     public StreamingQuery start() {
@@ -163,11 +172,25 @@ public final class DataStreamWriter {
             case "console" -> new ConsoleSink(Brook.stdout(), intOption("numRows", 20));
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
             case "kafka" -> KafkaSink.create(options, schema);
+            case "json", "csv" -> fileSink();
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka");
+                        "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka, json,"
+                                + " csv");
         };
+    }
+
+    private FileSink fileSink() {
+        if (outputMode != OutputMode.APPEND) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "the " + format + " sink supports only the append output mode; got "
+                            + outputMode.name().toLowerCase(Locale.ROOT)
+                            + ": files already written are never changed, so rows cannot be updated or replaced");
+        }
+        return FileSink.create(FileOptions.forWrite(
+                FileFormat.of(format), options, java.util.Set.of("maxFilesPerTrigger", "maxOffsetsPerTrigger")));
     }
 
     private int intOption(String key, int defaultValue) {

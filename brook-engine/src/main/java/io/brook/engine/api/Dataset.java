@@ -456,6 +456,16 @@ public final class Dataset<T> {
         return RelOptUtil.toString(plan);
     }
 
+    /** Writes this bounded Dataset to files, as Spark's {@code df.write().format("json").save(path)}. */
+    public DataFrameWriter write() {
+        if (isStreaming()) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_IN_STREAMING,
+                    "write() is not supported on a streaming Dataset; use writeStream()...start()");
+        }
+        return new DataFrameWriter(this);
+    }
+
     // Streaming
 
     public DataStreamWriter writeStream() {

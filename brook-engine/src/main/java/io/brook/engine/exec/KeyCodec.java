@@ -112,7 +112,7 @@ final class KeyCodec {
                 case BOOLEAN -> 1;
                 case INT, DATE -> 4;
                 case BIGINT, TIMESTAMP, DOUBLE -> 8;
-                case VARCHAR -> 4 + getInt(key, at);
+                case VARCHAR, VARBINARY -> 4 + getInt(key, at);
             };
         }
         if (!types.get(column).storedAsLong()) {

@@ -1,0 +1,92 @@
+package io.brook.engine.api;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.connector.file.FileFormat;
+import io.brook.engine.connector.file.FileOptions;
+import io.brook.engine.connector.file.FileSink;
+import io.brook.engine.connector.file.SaveMode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a bounded Dataset to files, as Spark's {@code df.write().format("json").mode("append").save(path)}: the rows
+ * go to one new part file, committed by a {@code _brook_metadata} entry as the file sink commits a batch (see
+ * {@link FileSink#save}). The mode says what to do when the path exists: {@code errorifexists} (default), {@code
+ * append}, {@code overwrite} or {@code ignore}. Formats: json, csv (with {@code header}, {@code sep}, {@code quote},
+ * {@code nullValue}).
+ */
+public final class DataFrameWriter {
+    private final Dataset<?> dataset;
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private String format;
+    private SaveMode mode = SaveMode.ERROR_IF_EXISTS;
+
+    DataFrameWriter(Dataset<?> dataset) {
+        this.dataset = dataset;
+    }
+
+    public DataFrameWriter format(String format) {
+        this.format = format;
+        return this;
+    }
+
+    public DataFrameWriter option(String key, String value) {
+        options.put(key, value);
+        return this;
+    }
+
+    public DataFrameWriter option(String key, boolean value) {
+        return option(key, Boolean.toString(value));
+    }
+
+    public DataFrameWriter options(Map<String, String> more) {
+        options.putAll(more);
+        return this;
+    }
+
+    /** append, overwrite, errorifexists (or error; the default) or ignore. */
+    public DataFrameWriter mode(String mode) {
+        this.mode = SaveMode.parse(mode);
+        return this;
+    }
+
+    public void json(String path) {
+        format("json").save(path);
+    }
+
+    public void csv(String path) {
+        format("csv").save(path);
+    }
+
+    /** Runs the Dataset and writes its rows under the path. */
+    public void save(String path) {
+        if (format == null) {
+            throw new BrookException(ErrorCode.INVALID_OPTION, "write() needs a format(...): json or csv");
+        }
+        if (!FileFormat.isFileFormat(format)) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for write(); supported: json, csv");
+        }
+        Map<String, String> withPath = new LinkedHashMap<>(options);
+        withPath.put("path", path);
+        FileOptions fileOptions = FileOptions.forWrite(FileFormat.of(format), withPath, Set.of());
+        FileSink.save(
+                fileOptions,
+                Path.of(path),
+                mode,
+                dataset.schema(),
+                dataset.session().runBounded(dataset.logicalPlan(), "write()"));
+    }
+
+    /** Writes under the {@code path} option. */
+    public void save() {
+        String path = options.get("path");
+        if (path == null) {
+            throw new BrookException(ErrorCode.INVALID_OPTION, "save() needs a path: save(<directory>)");
+        }
+        save(path);
+    }
+}

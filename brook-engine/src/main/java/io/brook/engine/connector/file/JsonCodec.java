@@ -1,0 +1,207 @@
+package io.brook.engine.connector.file;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.BooleanColumn;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.DoubleColumn;
+import io.brook.engine.batch.Field;
+import io.brook.engine.batch.IntColumn;
+import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.Schema;
+import io.brook.engine.batch.VarcharColumn;
+import io.brook.engine.connector.file.FileOptions.ParseMode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON Lines, as Spark's json format: one object per line, blank lines skipped. A field the schema names but the object
+ * lacks is NULL; a value of the wrong kind (text for a BIGINT, a fraction for an INT) does not convert. Nested objects
+ * and arrays read into a VARCHAR column as their JSON text. Written rows leave out NULL fields, as Spark does.
+ */
+final class JsonCodec implements FormatCodec {
+    static final JsonCodec INSTANCE = new JsonCodec();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonCodec() {}
+
+    @Override
+    public Batch read(Path file, String text, Schema schema, FileOptions options) {
+        RowBuilder rows = new RowBuilder(file, schema, options.mode());
+        List<String> lines = text.lines().toList();
+        for (int index = 0; index < lines.size(); index++) {
+            String line = lines.get(index);
+            if (line.isBlank()) {
+                continue;
+            }
+            int lineNumber = index + 1;
+            JsonNode node = parse(line);
+            if (node == null || !node.isObject()) {
+                rows.malformed(lineNumber, reason(line));
+                continue;
+            }
+            for (int column = 0; column < schema.size(); column++) {
+                Field field = schema.field(column);
+                JsonNode value = node.get(field.name());
+                rows.set(column, convert(field.type(), value), lineNumber, value);
+            }
+            rows.endRow();
+        }
+        return rows.build();
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String reason(String line) {
+        try {
+            JsonNode node = MAPPER.readTree(line);
+            return "expected a JSON object, got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        } catch (JsonProcessingException e) {
+            return "not JSON (" + e.getOriginalMessage() + ")";
+        }
+    }
+
+    /** The value of a JSON node as a column type, null for null or missing, {@link Values#INVALID} if it does not fit. */
+    static Object convert(ColumnType type, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return switch (type) {
+            case BOOLEAN -> node.isBoolean() ? (Object) node.booleanValue() : Values.INVALID;
+            case INT -> node.isIntegralNumber() && node.canConvertToInt() ? (Object) node.intValue() : Values.INVALID;
+            case BIGINT ->
+                node.isIntegralNumber() && node.canConvertToLong() ? (Object) node.longValue() : Values.INVALID;
+            case DOUBLE -> {
+                if (node.isNumber()) {
+                    yield node.doubleValue();
+                }
+                yield node.isTextual() && isNonFinite(node.textValue())
+                        ? Values.parseDouble(node.textValue())
+                        : Values.INVALID;
+            }
+            case VARCHAR -> node.isTextual() ? node.textValue() : node.isValueNode() ? node.asText() : node.toString();
+            case VARBINARY -> node.isTextual() ? Values.parseBase64(node.textValue()) : Values.INVALID;
+            case DATE -> node.isTextual() ? Values.parseDate(node.textValue().strip()) : Values.INVALID;
+            case TIMESTAMP ->
+                node.isTextual() ? Values.parseTimestamp(node.textValue().strip()) : Values.INVALID;
+        };
+    }
+
+    private static boolean isNonFinite(String text) {
+        return text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity");
+    }
+
+    @Override
+    public Schema infer(Map<Path, String> texts, FileOptions options) {
+        Map<String, ColumnType> types = new TreeMap<>();
+        for (Map.Entry<Path, String> entry : texts.entrySet()) {
+            List<String> lines = entry.getValue().lines().toList();
+            for (int index = 0; index < lines.size(); index++) {
+                if (lines.get(index).isBlank()) {
+                    continue;
+                }
+                JsonNode node = parse(lines.get(index));
+                if (node == null || !node.isObject()) {
+                    if (options.mode() == ParseMode.FAILFAST) {
+                        throw RowBuilder.malformedRecord(entry.getKey(), index + 1, reason(lines.get(index)));
+                    }
+                    continue;
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    ColumnType type = typeOf(field.getValue());
+                    if (type == null) {
+                        types.putIfAbsent(field.getKey(), null);
+                    } else {
+                        types.merge(field.getKey(), type, JsonCodec::widen);
+                    }
+                }
+            }
+        }
+        List<Field> fields = new ArrayList<>();
+        types.forEach((name, type) -> fields.add(new Field(name, type == null ? ColumnType.VARCHAR : type, true)));
+        return new Schema(fields);
+    }
+
+    /** The type a value suggests; null for JSON null, which fits any. */
+    private static ColumnType typeOf(JsonNode node) {
+        if (node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? ColumnType.BIGINT : ColumnType.DOUBLE;
+        }
+        if (node.isNumber()) {
+            return ColumnType.DOUBLE;
+        }
+        if (node.isBoolean()) {
+            return ColumnType.BOOLEAN;
+        }
+        return ColumnType.VARCHAR;
+    }
+
+    /** The type that holds values of both: BIGINT and DOUBLE give DOUBLE, any other mix VARCHAR, as Spark does. */
+    static ColumnType widen(ColumnType a, ColumnType b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null || a == b) {
+            return a;
+        }
+        if ((a == ColumnType.BIGINT && b == ColumnType.DOUBLE) || (a == ColumnType.DOUBLE && b == ColumnType.BIGINT)) {
+            return ColumnType.DOUBLE;
+        }
+        return ColumnType.VARCHAR;
+    }
+
+    @Override
+    public void write(Writer out, Batch batch, FileOptions options) throws IOException {
+        Schema schema = batch.schema();
+        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
+            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            for (int row = 0; row < batch.rowCount(); row++) {
+                int position = batch.position(row);
+                generator.writeStartObject();
+                for (int c = 0; c < schema.size(); c++) {
+                    Column column = batch.column(c);
+                    if (column.isNull(position)) {
+                        continue;
+                    }
+                    generator.writeFieldName(schema.field(c).name());
+                    writeValue(generator, column, position);
+                }
+                generator.writeEndObject();
+                generator.writeRaw('\n');
+            }
+        }
+    }
+
+    private static void writeValue(JsonGenerator generator, Column column, int position) throws IOException {
+        switch (column.type()) {
+            case BOOLEAN -> generator.writeBoolean(((BooleanColumn) column).getBoolean(position));
+            case INT -> generator.writeNumber(((IntColumn) column).getInt(position));
+            case BIGINT -> generator.writeNumber(((LongColumn) column).getLong(position));
+            case DOUBLE -> generator.writeNumber(((DoubleColumn) column).getDouble(position));
+            case VARCHAR -> generator.writeString(((VarcharColumn) column).getString(position));
+            case VARBINARY -> generator.writeBinary(((VarcharColumn) column).getBytes(position));
+            case DATE -> generator.writeString(Values.formatDate(((IntColumn) column).getInt(position)));
+            case TIMESTAMP -> generator.writeString(Values.formatTimestamp(((LongColumn) column).getLong(position)));
+        }
+    }
+}

@@ -315,6 +315,17 @@ public final class functions {
         return Column.window(new Column.WindowSpec(time, gapMicros, gapMicros, true));
     }
 
+    /** The value at a JSONPath ({@code "$.user.name"}) of JSON text, as text; null when missing or not JSON. */
+    public static Column get_json_object(Column json, String path) {
+        return Column.of(context -> {
+            Column.Named named = json.resolve(context);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(BrookOperators.GET_JSON_OBJECT, named.expression(), builder.literal(path)),
+                    "get_json_object(" + named.name() + ", " + path + ")");
+        });
+    }
+
     // Aggregates
 
     /** The number of rows where the column is not null; {@code count("*")} counts all rows. */

@@ -73,9 +73,20 @@ public final class BrookOperators {
             OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME),
             SqlFunctionCategory.TIMEDATE);
 
+    /**
+     * {@code GET_JSON_OBJECT(json, path)}: the value at a JSONPath such as {@code $.user.name} or {@code $.items[0]}, as
+     * text (a string without its quotes, an object or array as JSON); NULL when the text is not JSON or the path is
+     * missing. Spark's function of that name.
+     */
+    public static final SqlFunction GET_JSON_OBJECT = SqlBasicFunction.create(
+            "GET_JSON_OBJECT",
+            ReturnTypes.explicit(SqlTypeName.VARCHAR).andThen(SqlTypeTransforms.FORCE_NULLABLE),
+            OperandTypes.STRING_STRING,
+            SqlFunctionCategory.STRING);
+
     /** Every Brook operator, for an operator table. */
     public static final List<SqlFunction> ALL =
-            List.of(REGEXP_EXTRACT, DATE_TRUNC, TO_TIMESTAMP, DATE_ADD, DATE_SUB, DATEDIFF);
+            List.of(REGEXP_EXTRACT, DATE_TRUNC, TO_TIMESTAMP, DATE_ADD, DATE_SUB, DATEDIFF, GET_JSON_OBJECT);
 
     private BrookOperators() {}
 }

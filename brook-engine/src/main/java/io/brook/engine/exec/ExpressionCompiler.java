@@ -234,6 +234,13 @@ public final class ExpressionCompiler {
     private static Evaluator brookCall(RexCall call) {
         SqlOperator operator = call.getOperator();
         int count = call.getOperands().size();
+        if (operator == BrookOperators.GET_JSON_OBJECT) {
+            String path = literalString(call, 1);
+            if (path == null) {
+                throw new IllegalArgumentException("get_json_object needs a constant path; got " + call);
+            }
+            return JsonFunctions.getJsonObject(operand(call, 0), path);
+        }
         if (operator == BrookOperators.REGEXP_EXTRACT) {
             return Patterns.regexpExtract(
                     operand(call, 0), operand(call, 1), literalString(call, 1), count > 2 ? operand(call, 2) : null);

@@ -242,4 +242,33 @@ class DatasetTest {
                         Row.of("/home", 14, "2026-12-01 14:00:00", "GET", false),
                         Row.of("/cart", 9, "2026-12-01 09:00:00", "POS", true));
     }
+
+    @Test
+    void getJsonObjectReadsPathsOfJsonText() {
+        // Given
+        Dataset<Row> events = brook.createDataFrame(
+                List.of(
+                        Row.of("{\"user\":{\"name\":\"ann\"},\"items\":[3,4],\"ms\":12}"),
+                        Row.of("not json"),
+                        Row.of("{\"items\":[]}")),
+                Schema.of(new Field("json", ColumnType.VARCHAR, false)));
+
+        // When
+        List<Row> rows = events.select(
+                        functions.get_json_object(col("json"), "$.user.name").as("name"),
+                        functions.get_json_object(col("json"), "$.items[1]").as("second"),
+                        expr("CAST(get_json_object(json, '$.ms') AS BIGINT) + 1 AS ms"),
+                        functions.get_json_object(col("json"), "$.items").as("items"))
+                .collectAsList();
+
+        // Then
+        assertThat(rows)
+                .containsExactly(
+                        Row.of("ann", "4", 13L, "[3,4]"),
+                        Row.of(null, null, null, null),
+                        Row.of(null, null, null, "[]"));
+        assertThatThrownBy(() -> events.select(functions.get_json_object(col("json"), "user"))
+                        .collectAsList())
+                .hasMessage("a JSON path starts with '$', e.g. '$.user.name'; got 'user'");
+    }
 }

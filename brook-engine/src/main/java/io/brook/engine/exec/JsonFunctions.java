@@ -1,0 +1,71 @@
+package io.brook.engine.exec;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.VarcharColumn;
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** JSON functions over VARCHAR columns: {@code get_json_object}. */
+final class JsonFunctions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STEP = Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]|\\['([^']+)']");
+
+    private JsonFunctions() {}
+
+    /** Spark's JSONPath subset: {@code $}, {@code .name}, {@code ['name']}, {@code [index]}; as a JSON pointer. */
+    static JsonPointer pointer(String path) {
+        String text = path.strip();
+        if (!text.startsWith("$")) {
+            throw new BrookException(
+                    ErrorCode.INVALID_EXPRESSION,
+                    "a JSON path starts with '$', e.g. '$.user.name'; got '" + path + "'");
+        }
+        StringBuilder pointer = new StringBuilder();
+        Matcher step = STEP.matcher(text);
+        int at = 1;
+        while (at < text.length()) {
+            if (!step.find(at) || step.start() != at) {
+                throw new BrookException(
+                        ErrorCode.INVALID_EXPRESSION,
+                        "cannot read JSON path '" + path + "' at character " + (at + 1)
+                                + "; use $.name, $['name'] and $.list[0]");
+            }
+            String name = step.group(1) != null ? step.group(1) : step.group(2) != null ? step.group(2) : step.group(3);
+            pointer.append('/').append(name.replace("~", "~0").replace("/", "~1"));
+            at = step.end();
+        }
+        return JsonPointer.compile(pointer.toString());
+    }
+
+    static Evaluator getJsonObject(Evaluator json, String path) {
+        JsonPointer pointer = pointer(path);
+        return batch -> {
+            VarcharColumn input = (VarcharColumn) json.evaluate(batch);
+            VarcharColumn.Builder out = VarcharColumn.builder(batch.rowCount());
+            for (int row = 0; row < batch.rowCount(); row++) {
+                if (input.isNull(row)) {
+                    out.appendNull();
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(input.getString(row)).at(pointer);
+                } catch (IOException e) {
+                    out.appendNull();
+                    continue;
+                }
+                if (node.isMissingNode() || node.isNull()) {
+                    out.appendNull();
+                } else {
+                    out.append(node.isValueNode() ? node.asText() : node.toString());
+                }
+            }
+            return out.build();
+        };
+    }
+}

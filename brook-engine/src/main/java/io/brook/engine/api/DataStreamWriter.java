@@ -98,7 +98,7 @@ public final class DataStreamWriter {
                 io.brook.engine.exec.BoundedRunner.scans(dataset.logicalPlan()).entrySet()) {
             if (pipeline.tables().contains(scan.getKey())) {
                 sources.add(new StreamExecution.NamedSource(
-                        scan.getKey(), scan.getValue().source(), readLimit()));
+                        scan.getKey(), scan.getValue().source().copy(), readLimit()));
             }
         }
         StreamExecution execution = new StreamExecution(

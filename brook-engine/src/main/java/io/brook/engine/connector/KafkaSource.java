@@ -89,6 +89,11 @@ public final class KafkaSource implements Source {
     }
 
     @Override
+    public Source copy() {
+        return new KafkaSource(options, streaming);
+    }
+
+    @Override
     public void initialize(Path metadataDirectory) {
         this.metadataDirectory = metadataDirectory;
     }

@@ -38,6 +38,11 @@ public final class RateSource implements Source {
     }
 
     @Override
+    public Source copy() {
+        return new RateSource(rowsPerSecond, clockMillis);
+    }
+
+    @Override
     public Offset initialOffset() {
         return new Offset("{\"startMillis\":" + start() + ",\"rows\":0}");
     }

@@ -38,6 +38,15 @@ public interface Source extends AutoCloseable {
     /** Everything up to {@code end} has been processed and committed; the source may forget it. */
     default void commit(Offset end) {}
 
+    /**
+     * A fresh instance of this source, for one query: each streaming query (and each bounded run) reads with its own
+     * instance, with its own clients and its own checkpoint directory, and closes it when done. A source that keeps no
+     * such state may return itself.
+     */
+    default Source copy() {
+        return this;
+    }
+
     /** A one-line description for progress reports, e.g. {@code MemoryStream[value]}. */
     String description();
 

@@ -20,10 +20,17 @@ public final class BoundedRunner {
         pipeline.begin(BatchContext.bounded());
         Map<String, SourceTable> scans = scans(plan);
         for (String table : pipeline.tables()) {
-            Source source = scans.get(table).source();
-            Offset start = source.initialOffset();
-            for (Batch batch : source.read(start, source.latestOffset(start, ReadLimit.ALL))) {
-                pipeline.push(table, batch);
+            Source shared = scans.get(table).source();
+            Source source = shared.copy();
+            try {
+                Offset start = source.initialOffset();
+                for (Batch batch : source.read(start, source.latestOffset(start, ReadLimit.ALL))) {
+                    pipeline.push(table, batch);
+                }
+            } finally {
+                if (source != shared) {
+                    source.close();
+                }
             }
         }
         return pipeline.finish(BatchContext.bounded());

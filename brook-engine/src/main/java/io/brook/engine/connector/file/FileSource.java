@@ -103,6 +103,12 @@ public final class FileSource implements Source {
         return source;
     }
 
+    /** A stream's copy starts with no files seen (its checkpoint directory tells it which); a bounded one is itself. */
+    @Override
+    public io.brook.engine.connector.Source copy() {
+        return streaming ? new FileSource(options, schema, path, true) : this;
+    }
+
     private static Schema nullable(Schema schema) {
         List<Field> fields = new ArrayList<>();
         for (Field field : schema.fields()) {

@@ -112,6 +112,7 @@ public final class DataStreamWriter {
                 checkpoint(),
                 session.listeners(),
                 session.stateStoreConfig(),
+                PhysicalPlanner.stateSignature(dataset.logicalPlan()),
                 System::currentTimeMillis);
         StreamingQuery query = new StreamingQuery(execution);
         session.started(query);

@@ -304,6 +304,55 @@ public final class PhysicalPlanner {
                 statefulOperators++, keys, new KeyCodec(keyTypes), finalityKey, downstream, currentBatch);
     }
 
+    /**
+     * What the state of a plan's stateful operators depends on, one line per operator in operator-id order: the kind,
+     * the key types, and the aggregate functions with their types. A checkpoint remembers it, so a changed query is
+     * refused instead of misreading old state.
+     */
+    public static List<String> stateSignature(RelNode plan) {
+        List<String> lines = new ArrayList<>();
+        signature(plan, lines);
+        return lines;
+    }
+
+    private static void signature(RelNode rel, List<String> lines) {
+        // Children first: operator ids are given in the order create() meets stateful nodes, top-down; keep it stable
+        // by listing top-down too.
+        if (rel instanceof Aggregate aggregate) {
+            Schema input = RelTypes.toSchema(aggregate.getInput().getRowType());
+            List<String> keys = new ArrayList<>();
+            for (int key : aggregate.getGroupSet().toArray()) {
+                keys.add(input.field(key).type().name());
+            }
+            List<String> calls = new ArrayList<>();
+            for (AggregateCall call : aggregate.getAggCallList()) {
+                calls.add(call.getAggregation().getName() + (call.isDistinct() ? " DISTINCT " : " ") + call.getType());
+            }
+            lines.add("aggregate keys=" + keys + " calls=" + calls);
+        } else if (rel instanceof SessionAggregate session) {
+            Schema input = RelTypes.toSchema(session.getInput().getRowType());
+            List<String> keys = new ArrayList<>();
+            for (int key : session.keys()) {
+                keys.add(input.field(key).type().name());
+            }
+            List<String> calls = new ArrayList<>();
+            for (AggregateCall call : session.calls()) {
+                calls.add(call.getAggregation().getName() + " " + call.getType());
+            }
+            lines.add("session keys=" + keys + " gapMicros=" + session.gapMicros() + " calls=" + calls);
+        } else if (rel instanceof Deduplicate deduplicate) {
+            Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
+            List<String> keys = new ArrayList<>();
+            for (int key : deduplicate.keys()) {
+                keys.add(input.field(key).type().name());
+            }
+            lines.add("deduplicate keys=" + keys);
+        }
+        for (RelNode input : rel.getInputs()) {
+            signature(input, lines);
+        }
+    }
+
     boolean streaming() {
         return streaming;
     }

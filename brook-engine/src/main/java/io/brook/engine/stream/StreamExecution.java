@@ -93,6 +93,7 @@ public final class StreamExecution {
             Path checkpoint,
             List<StreamingQueryListener> listeners,
             StateStoreConfig stateConfig,
+            List<String> stateSignature,
             LongSupplier clockMillis) {
         this.name = name;
         this.sources = List.copyOf(sources);
@@ -106,25 +107,46 @@ public final class StreamExecution {
         this.clockMillis = clockMillis;
         this.offsetLog = new CheckpointLog(checkpoint.resolve("offsets"));
         this.commitLog = new CheckpointLog(checkpoint.resolve("commits"));
-        this.id = readOrCreateMetadata();
+        this.id = readOrCreateMetadata(List.copyOf(stateSignature));
         this.state = new StoreStateBackend(checkpoint, stateConfig);
         this.thread = new Thread(this::run, "brook-query-" + (name == null ? id : name));
         this.thread.setDaemon(true);
     }
 
-    private UUID readOrCreateMetadata() {
+    /**
+     * The query id from the checkpoint's {@code metadata}, written on the first start with the signature of the
+     * query's state. A restart with a query whose stateful operators differ is refused: its state would be misread.
+     */
+    private UUID readOrCreateMetadata(List<String> stateSignature) {
         Path metadata = checkpoint.resolve("metadata");
-        try {
-            if (Files.exists(metadata)) {
-                JsonNode node = JSON.readTree(Files.readString(metadata, StandardCharsets.UTF_8));
-                return UUID.fromString(node.get("id").asText());
+        if (Files.exists(metadata)) {
+            JsonNode node;
+            try {
+                node = JSON.readTree(Files.readString(metadata, StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                throw new BrookException(
+                        ErrorCode.INCOMPATIBLE_CHECKPOINT, "cannot read the query id from " + metadata + ": " + e, e);
             }
-        } catch (IOException | RuntimeException e) {
-            throw new BrookException(
-                    ErrorCode.INCOMPATIBLE_CHECKPOINT, "cannot read the query id from " + metadata + ": " + e, e);
+            JsonNode stored = node.get("state");
+            if (stored != null) {
+                List<String> before = new ArrayList<>();
+                stored.forEach(line -> before.add(line.asText()));
+                if (!before.equals(stateSignature)) {
+                    throw new BrookException(
+                            ErrorCode.INCOMPATIBLE_CHECKPOINT,
+                            "the checkpoint " + checkpoint + " belongs to a query with other stateful operators: it"
+                                    + " has " + before + ", this query has " + stateSignature + "; restore the"
+                                    + " query's groupBy/aggregates/dropDuplicates, or use a new checkpointLocation");
+                }
+            }
+            return UUID.fromString(node.get("id").asText());
         }
         UUID created = UUID.randomUUID();
-        CheckpointLog.writeAtomically(metadata, "{\"id\":\"" + created + "\"}\n");
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+        node.put("id", created.toString());
+        com.fasterxml.jackson.databind.node.ArrayNode state = node.putArray("state");
+        stateSignature.forEach(state::add);
+        CheckpointLog.writeAtomically(metadata, node + "\n");
         return created;
     }
 

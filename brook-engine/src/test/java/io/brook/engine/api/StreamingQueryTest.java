@@ -303,6 +303,33 @@ class StreamingQueryTest {
         assertThat(new HashSet<>(before.snapshot().get(1L))).containsExactlyInAnyOrder("[a,2]", "[b,1]", "[c,1]");
     }
 
+    @Test
+    void aCheckpointOfAQueryWithOtherStatefulOperatorsIsRefused() throws Exception {
+        // Given: a checkpoint written by a count per word
+        Path checkpoint = temp.resolve("changed");
+        run(session("memory"), checkpoint, new Outputs(), List.of(Row.of("a", 1L)))
+                .stop();
+        Brook brook = session("memory");
+        MemoryStream input = MemoryStream.of(brook, WORDS);
+
+        // When / Then: the query now sums per word instead
+        assertThatThrownBy(() -> input.toDF()
+                        .groupBy("word")
+                        .agg(sum(col("n")))
+                        .writeStream()
+                        .outputMode("update")
+                        .option("checkpointLocation", checkpoint.toString())
+                        .foreachBatch((batch, id) -> {})
+                        .start())
+                .isInstanceOfSatisfying(
+                        BrookException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INCOMPATIBLE_CHECKPOINT))
+                .hasMessage("the checkpoint " + checkpoint + " belongs to a query with other stateful operators: it has"
+                        + " [aggregate keys=[VARCHAR] calls=[COUNT BIGINT]], this query has [aggregate"
+                        + " keys=[VARCHAR] calls=[SUM BIGINT]]; restore the query's groupBy/aggregates/dropDuplicates,"
+                        + " or use a new checkpointLocation");
+    }
+
     @SafeVarargs
     private static StreamingQuery run(Brook brook, Path checkpoint, Outputs outputs, List<Row>... batches)
             throws Exception {

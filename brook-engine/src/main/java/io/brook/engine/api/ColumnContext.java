@@ -15,6 +15,19 @@ record ColumnContext(RelBuilder builder, ExpressionParser parser, List<RelNode> 
         return builder.peek();
     }
 
+    /** The columns SQL text may name: the input's, or for a join condition both sides', left then right. */
+    org.apache.calcite.rel.type.RelDataType rowType() {
+        if (!inJoin()) {
+            return input().getRowType();
+        }
+        org.apache.calcite.rel.type.RelDataTypeFactory.Builder fields =
+                builder.getTypeFactory().builder();
+        for (RelNode side : joinInputs) {
+            fields.addAll(side.getRowType().getFieldList());
+        }
+        return fields.build();
+    }
+
     /** Whether columns resolve against the two sides of a join (its condition) rather than one input. */
     boolean inJoin() {
         return joinInputs != null;

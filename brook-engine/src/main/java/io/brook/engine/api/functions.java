@@ -124,7 +124,7 @@ public final class functions {
     /** A SQL expression over the Dataset's columns, e.g. {@code expr("upper(name) AS shout")}. */
     public static Column expr(String sql) {
         return Column.of(context -> {
-            ExpressionParser.Parsed parsed = context.parser().parse(context.input(), sql);
+            ExpressionParser.Parsed parsed = context.parser().parse(context.rowType(), sql);
             return new Column.Named(parsed.expression(), parsed.name());
         });
     }

@@ -73,6 +73,10 @@ final class EventTime {
                 result.put(session.keys().size(), Kind.WINDOW_START);
                 result.put(session.keys().size() + 1, Kind.WINDOW_END);
             }
+        } else if (rel instanceof org.apache.calcite.rel.core.Join join) {
+            result.putAll(columns(join.getLeft()));
+            int offset = join.getLeft().getRowType().getFieldCount();
+            columns(join.getRight()).forEach((index, kind) -> result.put(offset + index, kind));
         } else if (rel instanceof Union union) {
             result.putAll(columns(union.getInput(0)));
             for (RelNode input : union.getInputs()) {

@@ -103,22 +103,42 @@ final class KeyCodec {
 
     /** The value of one BIGINT or TIMESTAMP key column in an encoded key; {@link Long#MIN_VALUE} when null. */
     long longAt(byte[] key, int column) {
-        int at = 0;
+        return longAt(key, 0, column);
+    }
+
+    /** As {@link #longAt(byte[], int)}, for an encoded row that starts at {@code offset}. */
+    long longAt(byte[] bytes, int offset, int column) {
+        int at = offset;
         for (int i = 0; i < column; i++) {
-            if (key[at++] == 1) {
-                continue;
-            }
-            at += switch (types.get(i)) {
-                case BOOLEAN -> 1;
-                case INT, DATE -> 4;
-                case BIGINT, TIMESTAMP, DOUBLE -> 8;
-                case VARCHAR, VARBINARY -> 4 + getInt(key, at);
-            };
+            at = skipValue(bytes, at, i);
         }
         if (!types.get(column).storedAsLong()) {
             throw new IllegalArgumentException("key column " + column + " is " + types.get(column) + ", not a long");
         }
-        return key[at] == 1 ? Long.MIN_VALUE : getLong(key, at + 1);
+        return bytes[at] == 1 ? Long.MIN_VALUE : getLong(bytes, at + 1);
+    }
+
+    /** The offset after the encoded row that starts at {@code offset}. */
+    int skip(byte[] bytes, int offset) {
+        int at = offset;
+        for (int i = 0; i < types.size(); i++) {
+            at = skipValue(bytes, at, i);
+        }
+        return at;
+    }
+
+    private int skipValue(byte[] bytes, int at, int column) {
+        if (bytes[at] == 1) {
+            return at + 1;
+        }
+        return at
+                + 1
+                + switch (types.get(column)) {
+                    case BOOLEAN -> 1;
+                    case INT, DATE -> 4;
+                    case BIGINT, TIMESTAMP, DOUBLE -> 8;
+                    case VARCHAR, VARBINARY -> 4 + getInt(bytes, at + 1);
+                };
     }
 
     private void ensure(int more) {

@@ -193,9 +193,8 @@ public final class PhysicalPlanner {
         boolean leftStreaming = BoundedRunner.streaming(left);
         boolean rightStreaming = BoundedRunner.streaming(right);
         if (leftStreaming && rightStreaming) {
-            throw new BrookException(
-                    ErrorCode.UNSUPPORTED_IN_STREAMING,
-                    "joining two streams is not supported yet; join a stream with a static Dataset");
+            streamJoin(join, downstream);
+            return;
         }
         JoinRelType type = join.getJoinType();
         boolean buildIsLeft = rightStreaming || (!leftStreaming && type == JoinRelType.RIGHT);
@@ -253,6 +252,71 @@ public final class PhysicalPlanner {
                 () -> BoundedRunner.run(build),
                 downstream);
         create(probe, operator);
+    }
+
+    /** An inner join of two streams, both sides buffered in state (see StreamJoinOperator). */
+    private void streamJoin(Join join, Operator downstream) {
+        if (join.getJoinType() != JoinRelType.INNER) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_IN_STREAMING,
+                    join.getJoinType().lowerName + " join of two streams is not supported yet; use an inner join");
+        }
+        JoinInfo info = join.analyzeCondition();
+        if (info.leftKeys.isEmpty()) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_IN_STREAMING,
+                    "a join of two streams needs at least one equality between a column of each side; got "
+                            + join.getCondition());
+        }
+        Schema leftSchema = RelTypes.toSchema(join.getLeft().getRowType());
+        Schema rightSchema = RelTypes.toSchema(join.getRight().getRowType());
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            ColumnType leftType = leftSchema.field(info.leftKeys.get(i)).type();
+            ColumnType rightType = rightSchema.field(info.rightKeys.get(i)).type();
+            if (leftType != rightType) {
+                throw new BrookException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "join keys '" + leftSchema.field(info.leftKeys.get(i)).name() + "' (" + leftType + ") and '"
+                                + rightSchema.field(info.rightKeys.get(i)).name() + "' (" + rightType
+                                + ") differ in type; cast one to the other's");
+            }
+            keyTypes.add(leftType);
+        }
+        int leftTime = eventTimeColumn(join.getLeft());
+        int rightLocal = eventTimeColumn(join.getRight());
+        int rightTime = rightLocal < 0 ? -1 : leftSchema.size() + rightLocal;
+        RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
+        JoinTimeBounds bounds = leftTime >= 0 && rightTime >= 0
+                ? JoinTimeBounds.of(remaining, leftTime, rightTime)
+                : JoinTimeBounds.NONE;
+        StreamJoinOperator operator = new StreamJoinOperator(
+                statefulOperators++,
+                statefulOperators++,
+                info.leftKeys.toIntArray(),
+                info.rightKeys.toIntArray(),
+                new KeyCodec(keyTypes),
+                leftSchema,
+                rightSchema,
+                RelTypes.toSchema(join.getRowType()),
+                remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining),
+                leftTime,
+                rightTime,
+                bounds,
+                downstream,
+                currentBatch);
+        create(join.getLeft(), operator.side(true));
+        create(join.getRight(), operator.side(false));
+    }
+
+    private static int eventTimeColumn(RelNode rel) {
+        for (java.util.Map.Entry<Integer, EventTime.Kind> entry :
+                EventTime.columns(rel).entrySet()) {
+            if (entry.getValue() == EventTime.Kind.EVENT_TIME) {
+                return entry.getKey();
+            }
+        }
+        return -1;
     }
 
     private Operator sessionAggregate(SessionAggregate session, Operator downstream) {
@@ -340,6 +404,16 @@ public final class PhysicalPlanner {
                 calls.add(call.getAggregation().getName() + " " + call.getType());
             }
             lines.add("session keys=" + keys + " gapMicros=" + session.gapMicros() + " calls=" + calls);
+        } else if (rel instanceof Join join
+                && BoundedRunner.streaming(join.getLeft())
+                && BoundedRunner.streaming(join.getRight())) {
+            JoinInfo info = join.analyzeCondition();
+            Schema left = RelTypes.toSchema(join.getLeft().getRowType());
+            Schema right = RelTypes.toSchema(join.getRight().getRowType());
+            lines.add("join left="
+                    + left.fields().stream().map(f -> f.type().name()).toList() + " keys=" + info.leftKeys);
+            lines.add("join right="
+                    + right.fields().stream().map(f -> f.type().name()).toList() + " keys=" + info.rightKeys);
         } else if (rel instanceof Deduplicate deduplicate) {
             Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
             List<String> keys = new ArrayList<>();

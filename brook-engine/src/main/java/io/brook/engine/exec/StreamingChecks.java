@@ -27,6 +27,24 @@ final class StreamingChecks {
                     + " result would be every row ever read; use outputMode(\"append\")");
         }
         checkSorts(plan, outputMode, false);
+        if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
+            throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
+                    + " out, never changes; use outputMode(\"append\")");
+        }
+    }
+
+    private static boolean joinsTwoStreams(RelNode rel) {
+        if (rel instanceof org.apache.calcite.rel.core.Join join
+                && BoundedRunner.streaming(join.getLeft())
+                && BoundedRunner.streaming(join.getRight())) {
+            return true;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (joinsTwoStreams(input)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean aggregatesOverEventTime(RelNode rel) {

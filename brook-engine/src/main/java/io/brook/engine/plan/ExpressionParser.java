@@ -71,12 +71,17 @@ public final class ExpressionParser {
      * unquoted, as in Spark: when the text does not parse, it is parsed again with those names and the alias quoted.
      */
     public Parsed parse(RelNode input, String text) {
+        return parse(input.getRowType(), text);
+    }
+
+    /** Parses one expression over columns of this row type (for a join condition: both sides' columns, in order). */
+    public Parsed parse(RelDataType inputRowType, String text) {
         SqlNode query;
         try {
             query = SqlParser.create(PREFIX + text + "\nFROM " + INPUT, parserConfig())
                     .parseQuery();
         } catch (SqlParseException e) {
-            String quoted = KeywordColumns.quote(text, input.getRowType().getFieldNames());
+            String quoted = KeywordColumns.quote(text, inputRowType.getFieldNames());
             try {
                 if (quoted.equals(text)) {
                     throw e;
@@ -96,7 +101,7 @@ public final class ExpressionParser {
             throw new BrookException(ErrorCode.INVALID_EXPRESSION, "expected one expression, got: " + text);
         }
         SqlNode item = select.getSelectList().get(0);
-        RelDataType rowType = input.getRowType();
+        RelDataType rowType = inputRowType;
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
         schema.add(INPUT, new FixedRowTypeTable(rowType));
         // Spark's name for VARCHAR, as in CAST(value AS STRING).
@@ -137,7 +142,11 @@ public final class ExpressionParser {
         }
         if (rel instanceof TableScan) {
             int index = rowType.getFieldNames().indexOf(name);
-            return new Parsed(context.cluster().getRexBuilder().makeInputRef(rel, index), name);
+            return new Parsed(
+                    context.cluster()
+                            .getRexBuilder()
+                            .makeInputRef(rowType.getFieldList().get(index).getType(), index),
+                    name);
         }
         throw new BrookException(
                 ErrorCode.UNSUPPORTED_OPERATION,

@@ -131,9 +131,10 @@ class JoinTest {
                         .start())
                 .hasMessage("right join is not supported between a stream and a static Dataset (as in Spark); with"
                         + " the stream on the left, use inner or left outer");
-        assertThatThrownBy(() ->
-                        stream.join(stream.select("page"), "page").writeStream().start())
-                .hasMessage("joining two streams is not supported yet; join a stream with a static Dataset");
+        assertThatThrownBy(() -> stream.join(stream.select("page"), List.of("page"), "left")
+                        .writeStream()
+                        .start())
+                .hasMessage("left join of two streams is not supported yet; use an inner join");
     }
 
     @Test

@@ -31,6 +31,8 @@ public final class Column {
     private final String aggregateName;
     private final List<Column[]> caseBranches;
     private final WindowSpec window;
+    private final List<Column> structFields;
+    private final String structName;
 
     /** {@code window(time, size, slide)}: only meaningful as a groupBy key. */
     record WindowSpec(Column time, long sizeMicros, long slideMicros, boolean session) {}
@@ -54,6 +56,41 @@ public final class Column {
         this.aggregateName = aggregateName;
         this.caseBranches = caseBranches;
         this.window = window;
+        this.structFields = null;
+        this.structName = null;
+    }
+
+    private Column(List<Column> structFields, String structName) {
+        this.expression = context -> {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "the struct " + structName + " is a group of columns: select it (its fields become " + structName
+                            + ".<field> columns, and " + structName + ".* selects them by their names), or pass it to"
+                            + " to_json(...)");
+        };
+        this.aggregate = null;
+        this.aggregateName = null;
+        this.caseBranches = null;
+        this.window = null;
+        this.structFields = List.copyOf(structFields);
+        this.structName = structName;
+    }
+
+    /** A struct: a group of columns, flattened into {@code name.field} columns when selected. */
+    static Column struct(List<Column> fields, String name) {
+        return new Column(fields, name);
+    }
+
+    boolean isStruct() {
+        return structFields != null;
+    }
+
+    List<Column> structFields() {
+        return structFields;
+    }
+
+    String structName() {
+        return structName;
     }
 
     static Column window(WindowSpec spec) {
@@ -124,6 +161,9 @@ public final class Column {
     /** This column under another name. */
     public Column as(String alias) {
         requireNonNull(alias, "alias is null");
+        if (structFields != null) {
+            return new Column(structFields, alias);
+        }
         if (aggregate != null) {
             return new Column(null, context -> aggregate.apply(context).as(alias), alias, null);
         }

@@ -84,6 +84,15 @@ public final class Dataset<T> {
             List<RexNode> expressions = new ArrayList<>();
             List<String> names = new ArrayList<>();
             for (Column column : columns) {
+                if (column.isStruct()) {
+                    // A struct is flattened: its fields become "name.field" columns.
+                    for (Column field : column.structFields()) {
+                        Column.Named named = field.resolve(context);
+                        expressions.add(named.expression());
+                        names.add(column.structName() + "." + named.name());
+                    }
+                    continue;
+                }
                 Column.Named named = column.resolve(context);
                 expressions.add(named.expression());
                 names.add(named.name());
@@ -92,11 +101,36 @@ public final class Dataset<T> {
         });
     }
 
+    /**
+     * Columns by name; {@code "*"} is every column, and {@code "data.*"} the fields of a selected struct
+     * {@code data} (its {@code data.x} columns) under their own names.
+     */
     public Dataset<Row> select(String column, String... more) {
         List<Column> columns = new ArrayList<>();
-        columns.add(functions.col(column));
-        for (String name : more) {
-            columns.add(functions.col(name));
+        List<String> names = new ArrayList<>();
+        names.add(column);
+        names.addAll(List.of(more));
+        List<String> existing = plan.getRowType().getFieldNames();
+        for (String name : names) {
+            if (name.equals("*")) {
+                existing.forEach(field -> columns.add(functions.col(field)));
+            } else if (name.endsWith(".*")) {
+                String prefix = name.substring(0, name.length() - 1);
+                int before = columns.size();
+                for (String field : existing) {
+                    if (field.startsWith(prefix)) {
+                        columns.add(functions.col(field).as(field.substring(prefix.length())));
+                    }
+                }
+                if (columns.size() == before) {
+                    throw new BrookException(
+                            ErrorCode.UNRESOLVED_COLUMN,
+                            "no struct '" + prefix.substring(0, prefix.length() - 1) + "' to expand in '" + name
+                                    + "' (columns: " + String.join(", ", existing) + ")");
+                }
+            } else {
+                columns.add(functions.col(name));
+            }
         }
         return select(columns.toArray(new Column[0]));
     }

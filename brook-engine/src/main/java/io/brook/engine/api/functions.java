@@ -2,6 +2,7 @@ package io.brook.engine.api;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.Schema;
 import io.brook.engine.exec.BrookOperators;
 import io.brook.engine.plan.ExpressionParser;
 import io.brook.engine.plan.Names;
@@ -324,6 +325,92 @@ public final class functions {
                     builder.call(BrookOperators.GET_JSON_OBJECT, named.expression(), builder.literal(path)),
                     "get_json_object(" + named.name() + ", " + path + ")");
         });
+    }
+
+    /** A struct of columns (for {@link #to_json}, or selected as {@code name.field} columns). */
+    public static Column struct(Column... fields) {
+        return Column.struct(List.of(fields), "struct");
+    }
+
+    /** A struct as JSON text, as Spark's {@code to_json(struct(...))}; null fields are left out. */
+    public static Column to_json(Column struct) {
+        if (!struct.isStruct()) {
+            throw new BrookException(
+                    ErrorCode.INVALID_EXPRESSION, "to_json takes a struct: to_json(struct(col(\"a\"), col(\"b\")))");
+        }
+        return Column.of(context -> {
+            RelBuilder builder = context.builder();
+            List<RexNode> operands = new ArrayList<>();
+            for (Column field : struct.structFields()) {
+                Column.Named named = field.resolve(context);
+                operands.add(builder.literal(named.name()));
+                operands.add(named.expression());
+            }
+            return new Column.Named(
+                    builder.call(BrookOperators.TO_JSON, operands), "to_json(" + struct.structName() + ")");
+        });
+    }
+
+    /**
+     * JSON text parsed with a schema into a struct, as Spark's {@code from_json}: select it as {@code data} and read
+     * {@code data.field} or {@code data.*}. A field that is missing or does not convert is null.
+     */
+    public static Column from_json(Column json, Schema schema) {
+        List<Column> fields = new ArrayList<>();
+        for (io.brook.engine.batch.Field field : schema.fields()) {
+            String path = "$['" + field.name().replace("'", "\\'") + "']";
+            fields.add(get_json_object(json, path)
+                    .cast(sparkTypeName(field.type()))
+                    .as(field.name()));
+        }
+        return Column.struct(fields, "from_json");
+    }
+
+    /** {@link #from_json(Column, Schema)} with the schema in DDL, e.g. {@code "page STRING, ms BIGINT"}. */
+    public static Column from_json(Column json, String ddl) {
+        return from_json(json, schemaOf(ddl));
+    }
+
+    /** A schema from DDL: {@code "name TYPE, ..."} with Spark's type names. */
+    public static Schema schemaOf(String ddl) {
+        List<io.brook.engine.batch.Field> fields = new ArrayList<>();
+        for (String part : ddl.split(",")) {
+            String[] words = part.strip().split("\\s+");
+            if (words.length != 2) {
+                throw new BrookException(
+                        ErrorCode.INVALID_EXPRESSION,
+                        "cannot read '" + part.strip() + "' in schema '" + ddl
+                                + "'; write name TYPE, e.g. 'page STRING'");
+            }
+            fields.add(new io.brook.engine.batch.Field(words[0].replace("`", ""), columnType(words[1]), true));
+        }
+        return new Schema(fields);
+    }
+
+    private static io.brook.engine.batch.ColumnType columnType(String type) {
+        return switch (Column.typeName(type)) {
+            case INTEGER -> io.brook.engine.batch.ColumnType.INT;
+            case BIGINT -> io.brook.engine.batch.ColumnType.BIGINT;
+            case DOUBLE -> io.brook.engine.batch.ColumnType.DOUBLE;
+            case VARBINARY -> io.brook.engine.batch.ColumnType.VARBINARY;
+            case BOOLEAN -> io.brook.engine.batch.ColumnType.BOOLEAN;
+            case DATE -> io.brook.engine.batch.ColumnType.DATE;
+            case TIMESTAMP -> io.brook.engine.batch.ColumnType.TIMESTAMP;
+            default -> io.brook.engine.batch.ColumnType.VARCHAR;
+        };
+    }
+
+    private static String sparkTypeName(io.brook.engine.batch.ColumnType type) {
+        return switch (type) {
+            case BOOLEAN -> "boolean";
+            case INT -> "int";
+            case BIGINT -> "bigint";
+            case DOUBLE -> "double";
+            case VARCHAR -> "string";
+            case VARBINARY -> "binary";
+            case DATE -> "date";
+            case TIMESTAMP -> "timestamp";
+        };
     }
 
     // Aggregates

@@ -84,9 +84,17 @@ public final class BrookOperators {
             OperandTypes.STRING_STRING,
             SqlFunctionCategory.STRING);
 
+    /**
+     * {@code TO_JSON('name1', value1, 'name2', value2, ...)}: a JSON object of the values under the names (Spark's
+     * {@code to_json(struct(...))}); numbers and booleans as JSON numbers and booleans, timestamps as ISO text, nulls
+     * left out as Spark does.
+     */
+    public static final SqlFunction TO_JSON = SqlBasicFunction.create(
+            "TO_JSON", ReturnTypes.explicit(SqlTypeName.VARCHAR), OperandTypes.VARIADIC, SqlFunctionCategory.STRING);
+
     /** Every Brook operator, for an operator table. */
     public static final List<SqlFunction> ALL =
-            List.of(REGEXP_EXTRACT, DATE_TRUNC, TO_TIMESTAMP, DATE_ADD, DATE_SUB, DATEDIFF, GET_JSON_OBJECT);
+            List.of(REGEXP_EXTRACT, DATE_TRUNC, TO_TIMESTAMP, DATE_ADD, DATE_SUB, DATEDIFF, GET_JSON_OBJECT, TO_JSON);
 
     private BrookOperators() {}
 }

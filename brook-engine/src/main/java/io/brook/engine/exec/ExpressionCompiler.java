@@ -234,6 +234,19 @@ public final class ExpressionCompiler {
     private static Evaluator brookCall(RexCall call) {
         SqlOperator operator = call.getOperator();
         int count = call.getOperands().size();
+        if (operator == BrookOperators.TO_JSON) {
+            List<String> names = new ArrayList<>();
+            List<Evaluator> values = new ArrayList<>();
+            for (int i = 0; i + 1 < count; i += 2) {
+                String name = literalString(call, i);
+                if (name == null) {
+                    throw new IllegalArgumentException("to_json needs constant field names; got " + call);
+                }
+                names.add(name);
+                values.add(operand(call, i + 1));
+            }
+            return JsonFunctions.toJson(names, values);
+        }
         if (operator == BrookOperators.GET_JSON_OBJECT) {
             String path = literalString(call, 1);
             if (path == null) {

@@ -42,6 +42,60 @@ final class JsonFunctions {
         return JsonPointer.compile(pointer.toString());
     }
 
+    static Evaluator toJson(java.util.List<String> names, java.util.List<Evaluator> values) {
+        return batch -> {
+            io.brook.engine.batch.Column[] columns = new io.brook.engine.batch.Column[values.size()];
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = values.get(i).evaluate(batch);
+            }
+            VarcharColumn.Builder out = VarcharColumn.builder(batch.rowCount());
+            java.io.StringWriter text = new java.io.StringWriter();
+            for (int row = 0; row < batch.rowCount(); row++) {
+                text.getBuffer().setLength(0);
+                try (com.fasterxml.jackson.core.JsonGenerator generator =
+                        JSON.getFactory().createGenerator(text)) {
+                    generator.writeStartObject();
+                    for (int i = 0; i < columns.length; i++) {
+                        io.brook.engine.batch.Column column = columns[i];
+                        if (column.isNull(row)) {
+                            continue;
+                        }
+                        generator.writeFieldName(names.get(i));
+                        writeValue(generator, column, row);
+                    }
+                    generator.writeEndObject();
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot write JSON", e);
+                }
+                out.append(text.toString());
+            }
+            return out.build();
+        };
+    }
+
+    private static void writeValue(
+            com.fasterxml.jackson.core.JsonGenerator generator, io.brook.engine.batch.Column column, int row)
+            throws IOException {
+        switch (column.type()) {
+            case BOOLEAN -> generator.writeBoolean(((io.brook.engine.batch.BooleanColumn) column).getBoolean(row));
+            case INT -> generator.writeNumber(((io.brook.engine.batch.IntColumn) column).getInt(row));
+            case BIGINT -> generator.writeNumber(((io.brook.engine.batch.LongColumn) column).getLong(row));
+            case DOUBLE -> generator.writeNumber(((io.brook.engine.batch.DoubleColumn) column).getDouble(row));
+            case VARCHAR -> generator.writeString(((VarcharColumn) column).getString(row));
+            case VARBINARY -> generator.writeBinary(((VarcharColumn) column).getBytes(row));
+            case DATE ->
+                generator.writeString(
+                        java.time.LocalDate.ofEpochDay(((io.brook.engine.batch.IntColumn) column).getInt(row))
+                                .toString());
+            case TIMESTAMP -> {
+                long micros = ((io.brook.engine.batch.LongColumn) column).getLong(row);
+                generator.writeString(java.time.Instant.ofEpochSecond(
+                                Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+                        .toString());
+            }
+        }
+    }
+
     static Evaluator getJsonObject(Evaluator json, String path) {
         JsonPointer pointer = pointer(path);
         return batch -> {

@@ -271,4 +271,34 @@ class DatasetTest {
                         .collectAsList())
                 .hasMessage("a JSON path starts with '$', e.g. '$.user.name'; got 'user'");
     }
+
+    @Test
+    void fromJsonParsesIntoAStructAndToJsonWritesOne() {
+        // Given
+        Dataset<Row> events = brook.createDataFrame(
+                List.of(
+                        Row.of("{\"page\":\"home\",\"ms\":12,\"at\":\"2026-12-01T10:00:00Z\",\"ok\":true}"),
+                        Row.of("{\"page\":\"cart\",\"ms\":\"seven\"}")),
+                Schema.of(new Field("value", ColumnType.VARCHAR, false)));
+
+        // When
+        Dataset<Row> parsed = events.select(functions
+                        .from_json(col("value"), "page STRING, ms BIGINT, at TIMESTAMP, ok BOOLEAN")
+                        .as("data"))
+                .select("data.*");
+        List<Row> json = parsed.select(functions
+                        .to_json(functions.struct(col("page"), col("ms").plus(1).as("next")))
+                        .as("json"))
+                .collectAsList();
+
+        // Then
+        assertThat(parsed.columns()).containsExactly("page", "ms", "at", "ok");
+        assertThat(parsed.collectAsList())
+                .containsExactly(
+                        Row.of("home", 12L, java.time.Instant.parse("2026-12-01T10:00:00Z"), true),
+                        Row.of("cart", null, null, null));
+        assertThat(json).containsExactly(Row.of("{\"page\":\"home\",\"next\":13}"), Row.of("{\"page\":\"cart\"}"));
+        assertThatThrownBy(() -> parsed.select("nope.*"))
+                .hasMessage("no struct 'nope' to expand in 'nope.*' (columns: page, ms, at, ok)");
+    }
 }

@@ -88,6 +88,8 @@ final class GroupHash {
         int group = groupCount;
         if (group + 2 > keyStarts.length) {
             keyStarts = Arrays.copyOf(keyStarts, keyStarts.length * 2);
+        }
+        if (group >= hashes.length) {
             hashes = Arrays.copyOf(hashes, hashes.length * 2);
         }
         int start = keyStarts[group];

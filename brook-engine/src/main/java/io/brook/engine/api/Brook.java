@@ -89,6 +89,29 @@ public final class Brook implements AutoCloseable {
         };
     }
 
+    /**
+     * How many partitions each stateful operator's state is split into: {@code brook.sql.shuffle.partitions} (or
+     * Spark's {@code spark.sql.shuffle.partitions}), by default the number of cores.
+     */
+    int shufflePartitions() {
+        String value = config.getOrDefault(
+                "brook.sql.shuffle.partitions",
+                config.getOrDefault(
+                        "spark.sql.shuffle.partitions",
+                        Integer.toString(io.brook.engine.exec.PhysicalPlanner.defaultPartitions())));
+        try {
+            int partitions = Integer.parseInt(value.strip());
+            if (partitions >= 1) {
+                return partitions;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BrookException(
+                ErrorCode.INVALID_OPTION,
+                "brook.sql.shuffle.partitions must be a whole number >= 1; got '" + value + "'");
+    }
+
     PlanContext context() {
         return context;
     }
@@ -171,7 +194,7 @@ public final class Brook implements AutoCloseable {
                     ErrorCode.UNSUPPORTED_IN_STREAMING,
                     action + " is not supported on a streaming Dataset; start it with writeStream()...start()");
         }
-        return io.brook.engine.exec.BoundedRunner.run(plan);
+        return io.brook.engine.exec.BoundedRunner.run(plan, shufflePartitions());
     }
 
     /** The session's queries still running. */

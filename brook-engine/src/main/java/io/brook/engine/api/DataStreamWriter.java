@@ -89,9 +89,12 @@ public final class DataStreamWriter {
 
     public StreamingQuery start() {
         Brook session = dataset.session();
-        Pipeline pipeline = PhysicalPlanner.streaming(dataset.logicalPlan(), outputMode);
+        PhysicalPlanner.checkStreaming(dataset.logicalPlan(), outputMode);
         Schema schema = dataset.schema();
         Sink sink = sink(session, schema);
+        Path checkpoint = checkpoint();
+        int partitions = StreamExecution.checkpointPartitions(checkpoint).orElse(session.shufflePartitions());
+        Pipeline pipeline = PhysicalPlanner.streaming(dataset.logicalPlan(), outputMode, partitions);
         List<StreamExecution.NamedSource> sources = new ArrayList<>();
         // The streams the pipeline is fed from; static sides of joins are read by the join itself.
         for (Map.Entry<String, SourceTable> scan :
@@ -109,10 +112,11 @@ public final class DataStreamWriter {
                 sink,
                 outputMode,
                 trigger,
-                checkpoint(),
+                checkpoint,
                 session.listeners(),
                 session.stateStoreConfig(),
                 PhysicalPlanner.stateSignature(dataset.logicalPlan()),
+                partitions,
                 System::currentTimeMillis);
         StreamingQuery query = new StreamingQuery(execution);
         session.started(query);

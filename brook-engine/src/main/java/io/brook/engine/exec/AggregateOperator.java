@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  */
 final class AggregateOperator implements Operator {
     private final int operatorId;
+    private final int partition;
     private final int[] keyColumns;
     private final int finalityKey;
     private final KeyCodec codec;
@@ -35,6 +36,7 @@ final class AggregateOperator implements Operator {
 
     AggregateOperator(
             int operatorId,
+            int partition,
             int[] keyColumns,
             List<ColumnType> keyTypes,
             int finalityKey,
@@ -43,6 +45,7 @@ final class AggregateOperator implements Operator {
             Operator downstream,
             Pipeline.CurrentBatch currentBatch) {
         this.operatorId = operatorId;
+        this.partition = partition;
         this.keyColumns = keyColumns.clone();
         this.finalityKey = finalityKey;
         this.codec = new KeyCodec(keyTypes);
@@ -102,7 +105,7 @@ final class AggregateOperator implements Operator {
             }
             emit(groups, accumulators);
         } else {
-            KeyValueState state = context.state().apply(operatorId);
+            KeyValueState state = context.state(operatorId, partition);
             mergeWithState(state);
             boolean evicting = finalityKey >= 0 && context.hasWatermark();
             switch (context.outputMode()) {

@@ -1,7 +1,5 @@
 package io.brook.engine.exec;
 
-import java.util.function.IntFunction;
-
 /**
  * What the operators of one micro-batch share: its id, the output mode, the event-time watermark the batch runs with
  * (microseconds, {@link Long#MIN_VALUE} before there is one), each stateful operator's state by operator id, and an
@@ -9,11 +7,18 @@ import java.util.function.IntFunction;
  * no state and no watermark: its stateful operators keep everything in memory and emit the final result.
  */
 public record BatchContext(
-        long batchId,
-        OutputMode outputMode,
-        long watermarkMicros,
-        IntFunction<KeyValueState> state,
-        BatchObserver observer) {
+        long batchId, OutputMode outputMode, long watermarkMicros, StateAccess state, BatchObserver observer) {
+    /** The state of each stateful operator's partitions in this batch. */
+    @FunctionalInterface
+    public interface StateAccess {
+        KeyValueState open(int operatorId, int partition);
+    }
+
+    /** The state of one partition of a stateful operator; only for streaming contexts. */
+    public KeyValueState state(int operatorId, int partition) {
+        return state.open(operatorId, partition);
+    }
+
     /** What operators report during a batch. */
     public interface BatchObserver {
         /** A watermark operator saw event times up to {@code maxEventTimeMicros}; its delay is {@code delayMicros}. */

@@ -16,7 +16,12 @@ public final class BoundedRunner {
     private BoundedRunner() {}
 
     public static List<Batch> run(RelNode plan) {
-        Pipeline pipeline = PhysicalPlanner.bounded(plan);
+        return run(plan, PhysicalPlanner.defaultPartitions());
+    }
+
+    /** Runs a plan whose aggregations spread over this many partitions. */
+    public static List<Batch> run(RelNode plan, int partitions) {
+        Pipeline pipeline = PhysicalPlanner.bounded(plan, partitions);
         pipeline.begin(BatchContext.bounded());
         Map<String, SourceTable> scans = scans(plan);
         for (String table : pipeline.tables()) {

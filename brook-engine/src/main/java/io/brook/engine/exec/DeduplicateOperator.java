@@ -14,6 +14,7 @@ import java.util.List;
  */
 final class DeduplicateOperator implements Operator {
     private final int operatorId;
+    private final int partition;
     private final int[] keyColumns;
     private final int finalityKey;
     private final KeyCodec codec;
@@ -24,12 +25,14 @@ final class DeduplicateOperator implements Operator {
 
     DeduplicateOperator(
             int operatorId,
+            int partition,
             int[] keyColumns,
             KeyCodec codec,
             int finalityKey,
             Operator downstream,
             Pipeline.CurrentBatch currentBatch) {
         this.operatorId = operatorId;
+        this.partition = partition;
         this.keyColumns = keyColumns.clone();
         this.codec = codec;
         this.finalityKey = finalityKey;
@@ -41,7 +44,7 @@ final class DeduplicateOperator implements Operator {
     @Override
     public void accept(Batch batch) {
         BatchContext context = currentBatch.context();
-        KeyValueState state = context.streaming() ? context.state().apply(operatorId) : null;
+        KeyValueState state = context.streaming() ? context.state(operatorId, partition) : null;
         boolean dropLate = state != null && finalityKey >= 0 && context.hasWatermark();
         Column[] keys = new Column[keyColumns.length];
         for (int i = 0; i < keys.length; i++) {
@@ -79,7 +82,7 @@ final class DeduplicateOperator implements Operator {
     @Override
     public void finish(BatchContext context) {
         if (context.streaming()) {
-            KeyValueState state = context.state().apply(operatorId);
+            KeyValueState state = context.state(operatorId, partition);
             if (finalityKey >= 0 && context.hasWatermark()) {
                 List<byte[]> expired = new ArrayList<>();
                 state.forEach((key, value) -> {

@@ -36,25 +36,62 @@ import org.apache.calcite.rex.RexNode;
 public final class PhysicalPlanner {
     private final boolean streaming;
     private final OutputMode outputMode;
+    private final int partitions;
     private final Map<String, List<Operator>> entries = new HashMap<>();
     private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
     private int statefulOperators;
     private int watermarkOperators;
 
-    private PhysicalPlanner(boolean streaming, OutputMode outputMode) {
+    private PhysicalPlanner(boolean streaming, OutputMode outputMode, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+        }
         this.streaming = streaming;
         this.outputMode = outputMode;
+        this.partitions = partitions;
+    }
+
+    /** The default number of state partitions: one per core, as Brook runs on one machine. */
+    public static int defaultPartitions() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The pipeline of a bounded query. */
     public static Pipeline bounded(RelNode plan) {
-        return new PhysicalPlanner(false, OutputMode.COMPLETE).build(plan);
+        return bounded(plan, defaultPartitions());
+    }
+
+    /** The pipeline of a bounded query, its aggregations spread over this many partitions. */
+    public static Pipeline bounded(RelNode plan, int partitions) {
+        return new PhysicalPlanner(false, OutputMode.COMPLETE, partitions).build(plan);
     }
 
     /** The pipeline of a streaming query in an output mode; refuses what streaming cannot do. */
     public static Pipeline streaming(RelNode plan, OutputMode outputMode) {
+        return streaming(plan, outputMode, defaultPartitions());
+    }
+
+    /** As {@link #streaming(RelNode, OutputMode)}, with each stateful operator's state in this many partitions. */
+    public static Pipeline streaming(RelNode plan, OutputMode outputMode, int partitions) {
         StreamingChecks.check(plan, outputMode);
-        return new PhysicalPlanner(true, outputMode).build(plan);
+        return new PhysicalPlanner(true, outputMode, partitions).build(plan);
+    }
+
+    /** Refuses what a streaming query cannot do, before anything is started for it. */
+    public static void checkStreaming(RelNode plan, OutputMode outputMode) {
+        StreamingChecks.check(plan, outputMode);
+    }
+
+    /** Spreads a keyed stateful operator over the partitions (one partition when it has no key). */
+    private Operator partitioned(
+            int[] keys,
+            List<ColumnType> keyTypes,
+            java.util.function.BiFunction<Integer, Operator, Operator> factory,
+            Operator downstream) {
+        if (keys.length == 0 || partitions == 1) {
+            return factory.apply(0, downstream);
+        }
+        return new ExchangeOperator(keys, new KeyCodec(keyTypes), partitions, factory, downstream);
     }
 
     private Pipeline build(RelNode plan) {
@@ -164,22 +201,23 @@ public final class PhysicalPlanner {
         for (AggregateCall call : calls) {
             Accumulators.create(call, aggregate.getInput().getRowType(), streaming);
         }
-        return new AggregateOperator(
-                statefulOperators++,
+        int operatorId = statefulOperators++;
+        int finalityKey = EventTime.finalityKey(aggregate);
+        Schema schema = RelTypes.toSchema(aggregate.getRowType());
+        java.util.function.Supplier<Accumulator[]> accumulators = () -> {
+            Accumulator[] created = new Accumulator[calls.size()];
+            for (int i = 0; i < created.length; i++) {
+                created[i] =
+                        Accumulators.create(calls.get(i), aggregate.getInput().getRowType(), streaming);
+            }
+            return created;
+        };
+        return partitioned(
                 keys,
                 keyTypes,
-                EventTime.finalityKey(aggregate),
-                () -> {
-                    Accumulator[] accumulators = new Accumulator[calls.size()];
-                    for (int i = 0; i < accumulators.length; i++) {
-                        accumulators[i] = Accumulators.create(
-                                calls.get(i), aggregate.getInput().getRowType(), streaming);
-                    }
-                    return accumulators;
-                },
-                RelTypes.toSchema(aggregate.getRowType()),
-                downstream,
-                currentBatch);
+                (partition, output) -> new AggregateOperator(
+                        operatorId, partition, keys, keyTypes, finalityKey, accumulators, schema, output, currentBatch),
+                downstream);
     }
 
     /**
@@ -331,23 +369,31 @@ public final class PhysicalPlanner {
         for (AggregateCall call : calls) {
             Accumulators.create(call, inputType, streaming);
         }
-        return new SessionAggregateOperator(
-                statefulOperators++,
+        int operatorId = statefulOperators++;
+        Schema output = RelTypes.toSchema(session.getRowType());
+        java.util.function.Supplier<Accumulator[]> accumulators = () -> {
+            Accumulator[] created = new Accumulator[calls.size()];
+            for (int i = 0; i < created.length; i++) {
+                created[i] = Accumulators.create(calls.get(i), inputType, streaming);
+            }
+            return created;
+        };
+        return partitioned(
                 keys,
                 keyTypes,
-                session.timeColumn(),
-                session.gapMicros(),
-                () -> {
-                    Accumulator[] accumulators = new Accumulator[calls.size()];
-                    for (int i = 0; i < accumulators.length; i++) {
-                        accumulators[i] = Accumulators.create(calls.get(i), inputType, streaming);
-                    }
-                    return accumulators;
-                },
-                input,
-                RelTypes.toSchema(session.getRowType()),
-                downstream,
-                currentBatch);
+                (partition, out) -> new SessionAggregateOperator(
+                        operatorId,
+                        partition,
+                        keys,
+                        keyTypes,
+                        session.timeColumn(),
+                        session.gapMicros(),
+                        accumulators,
+                        input,
+                        output,
+                        out,
+                        currentBatch),
+                downstream);
     }
 
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {
@@ -364,8 +410,14 @@ public final class PhysicalPlanner {
                 finalityKey = i;
             }
         }
-        return new DeduplicateOperator(
-                statefulOperators++, keys, new KeyCodec(keyTypes), finalityKey, downstream, currentBatch);
+        int operatorId = statefulOperators++;
+        int finality = finalityKey;
+        return partitioned(
+                keys,
+                keyTypes,
+                (partition, output) -> new DeduplicateOperator(
+                        operatorId, partition, keys, new KeyCodec(keyTypes), finality, output, currentBatch),
+                downstream);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  */
 final class SessionAggregateOperator implements Operator {
     private final int operatorId;
+    private final int partition;
     private final int[] keyColumns;
     private final int timeColumn;
     private final long gap;
@@ -37,6 +38,7 @@ final class SessionAggregateOperator implements Operator {
 
     SessionAggregateOperator(
             int operatorId,
+            int partition,
             int[] keyColumns,
             List<ColumnType> keyTypes,
             int timeColumn,
@@ -47,6 +49,7 @@ final class SessionAggregateOperator implements Operator {
             Operator downstream,
             Pipeline.CurrentBatch currentBatch) {
         this.operatorId = operatorId;
+        this.partition = partition;
         this.keyColumns = keyColumns.clone();
         this.timeColumn = timeColumn;
         this.gap = gap;
@@ -68,7 +71,7 @@ final class SessionAggregateOperator implements Operator {
         Batch rows = Batches.concat(inputSchema, input);
         input.clear();
         boolean streaming = context.streaming();
-        KeyValueState state = streaming ? context.state().apply(operatorId) : null;
+        KeyValueState state = streaming ? context.state(operatorId, partition) : null;
         boolean evicting = streaming && context.outputMode() != OutputMode.COMPLETE && context.hasWatermark();
         long watermark = context.watermarkMicros();
 

@@ -96,8 +96,8 @@ final class StreamJoinOperator {
     }
 
     private void join(BatchContext context) {
-        KeyValueState leftState = context.state().apply(leftStateId);
-        KeyValueState rightState = context.state().apply(rightStateId);
+        KeyValueState leftState = context.state(leftStateId, 0);
+        KeyValueState rightState = context.state(rightStateId, 0);
         boolean evicting = context.hasWatermark() && leftTime >= 0 && rightTime >= 0;
         long watermark = context.watermarkMicros();
         Batch left = Batches.concat(leftSchema, newLeft);

@@ -8,8 +8,8 @@ import io.brook.engine.exec.KeyValueState;
  * exactly the state that version was committed with.
  */
 interface StateBackend extends AutoCloseable {
-    /** The state of an operator for the batch that reads {@code version}. */
-    KeyValueState open(int operatorId, long version);
+    /** The state of one partition of an operator for the batch that reads {@code version}; thread-safe. */
+    KeyValueState open(int operatorId, int partition, long version);
 
     /** Makes the open states durable as {@code version + 1}. */
     void commit();

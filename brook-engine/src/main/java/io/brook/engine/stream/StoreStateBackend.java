@@ -7,8 +7,9 @@ import io.brook.engine.state.StateStoreMetrics;
 import io.brook.engine.state.StateStoreProvider;
 import io.brook.engine.state.StateStores;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,10 +19,12 @@ import java.util.function.BiConsumer;
 final class StoreStateBackend implements StateBackend {
     private final Path checkpoint;
     private final StateStoreConfig config;
-    private final Map<Integer, StateStoreProvider> providers = new HashMap<>();
-    private final Map<Integer, StateStore> open = new HashMap<>();
-    private final Map<Integer, StateStoreMetrics> lastMetrics = new HashMap<>();
-    private final Map<Integer, Long> updated = new HashMap<>();
+    /** Keys are (operator, partition) pairs; partitions of one batch open and write their stores concurrently. */
+    private final Map<List<Integer>, StateStoreProvider> providers = new ConcurrentHashMap<>();
+
+    private final Map<List<Integer>, StateStore> open = new ConcurrentHashMap<>();
+    private final Map<List<Integer>, StateStoreMetrics> lastMetrics = new ConcurrentHashMap<>();
+    private final Map<List<Integer>, Long> updated = new ConcurrentHashMap<>();
 
     StoreStateBackend(Path checkpoint, StateStoreConfig config) {
         this.checkpoint = checkpoint;
@@ -29,16 +32,15 @@ final class StoreStateBackend implements StateBackend {
     }
 
     @Override
-    public KeyValueState open(int operatorId, long version) {
-        StateStore store = open.get(operatorId);
-        if (store == null) {
+    public KeyValueState open(int operatorId, int partition, long version) {
+        List<Integer> id = List.of(operatorId, partition);
+        StateStore current = open.computeIfAbsent(id, key -> {
             StateStoreProvider provider = providers.computeIfAbsent(
-                    operatorId, id -> StateStores.open(StateStores.partitionDirectory(checkpoint, id, 0), config));
-            store = provider.load(version);
-            open.put(operatorId, store);
-            updated.put(operatorId, 0L);
-        }
-        StateStore current = store;
+                    key,
+                    k -> StateStores.open(StateStores.partitionDirectory(checkpoint, operatorId, partition), config));
+            updated.put(key, 0L);
+            return provider.load(version);
+        });
         return new KeyValueState() {
             @Override
             public byte[] get(byte[] key) {
@@ -48,7 +50,7 @@ final class StoreStateBackend implements StateBackend {
             @Override
             public void put(byte[] key, byte[] value) {
                 current.put(key, value);
-                updated.merge(operatorId, 1L, Long::sum);
+                updated.merge(id, 1L, Long::sum);
             }
 
             @Override
@@ -65,7 +67,7 @@ final class StoreStateBackend implements StateBackend {
 
     @Override
     public void commit() {
-        for (Map.Entry<Integer, StateStore> entry : open.entrySet()) {
+        for (Map.Entry<List<Integer>, StateStore> entry : open.entrySet()) {
             entry.getValue().commit();
             lastMetrics.put(entry.getKey(), entry.getValue().metrics());
         }
@@ -82,11 +84,15 @@ final class StoreStateBackend implements StateBackend {
 
     @Override
     public long[] metrics(int operatorId) {
-        StateStoreMetrics metrics = lastMetrics.get(operatorId);
-        if (metrics == null) {
-            return new long[3];
-        }
-        return new long[] {metrics.numKeys(), updated.getOrDefault(operatorId, 0L), metrics.memoryBytes()};
+        long[] total = new long[3];
+        lastMetrics.forEach((id, metrics) -> {
+            if (id.get(0) == operatorId) {
+                total[0] += metrics.numKeys();
+                total[1] += updated.getOrDefault(id, 0L);
+                total[2] += metrics.memoryBytes();
+            }
+        });
+        return total;
     }
 
     @Override

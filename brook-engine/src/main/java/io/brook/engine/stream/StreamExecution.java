@@ -94,6 +94,7 @@ public final class StreamExecution {
             List<StreamingQueryListener> listeners,
             StateStoreConfig stateConfig,
             List<String> stateSignature,
+            int partitions,
             LongSupplier clockMillis) {
         this.name = name;
         this.sources = List.copyOf(sources);
@@ -107,7 +108,7 @@ public final class StreamExecution {
         this.clockMillis = clockMillis;
         this.offsetLog = new CheckpointLog(checkpoint.resolve("offsets"));
         this.commitLog = new CheckpointLog(checkpoint.resolve("commits"));
-        this.id = readOrCreateMetadata(List.copyOf(stateSignature));
+        this.id = readOrCreateMetadata(List.copyOf(stateSignature), partitions);
         this.state = new StoreStateBackend(checkpoint, stateConfig);
         this.thread = new Thread(this::run, "brook-query-" + (name == null ? id : name));
         this.thread.setDaemon(true);
@@ -117,7 +118,7 @@ public final class StreamExecution {
      * The query id from the checkpoint's {@code metadata}, written on the first start with the signature of the
      * query's state. A restart with a query whose stateful operators differ is refused: its state would be misread.
      */
-    private UUID readOrCreateMetadata(List<String> stateSignature) {
+    private UUID readOrCreateMetadata(List<String> stateSignature, int partitions) {
         Path metadata = checkpoint.resolve("metadata");
         if (Files.exists(metadata)) {
             JsonNode node;
@@ -144,10 +145,30 @@ public final class StreamExecution {
         UUID created = UUID.randomUUID();
         com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
         node.put("id", created.toString());
+        node.put("partitions", partitions);
         com.fasterxml.jackson.databind.node.ArrayNode state = node.putArray("state");
         stateSignature.forEach(state::add);
         CheckpointLog.writeAtomically(metadata, node + "\n");
         return created;
+    }
+
+    /**
+     * The number of state partitions a checkpoint was written with, if it exists: a restarted query keeps it whatever
+     * the session now says, as Spark keeps its shuffle partitions, because the state is split that way.
+     */
+    public static java.util.OptionalInt checkpointPartitions(Path checkpoint) {
+        Path metadata = checkpoint.resolve("metadata");
+        if (!Files.exists(metadata)) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            JsonNode partitions = JSON.readTree(Files.readString(metadata, StandardCharsets.UTF_8))
+                    .get("partitions");
+            return partitions == null ? java.util.OptionalInt.of(1) : java.util.OptionalInt.of(partitions.asInt());
+        } catch (IOException | RuntimeException e) {
+            throw new BrookException(
+                    ErrorCode.INCOMPATIBLE_CHECKPOINT, "cannot read the checkpoint metadata " + metadata + ": " + e, e);
+        }
     }
 
     public UUID id() {
@@ -319,7 +340,11 @@ public final class StreamExecution {
         long started = clockMillis.getAsLong();
         BatchObservations observed = new BatchObservations();
         BatchContext context = new BatchContext(
-                batchId, outputMode, watermarkMicros, operator -> state.open(operator, batchId), observed);
+                batchId,
+                outputMode,
+                watermarkMicros,
+                (operator, partition) -> state.open(operator, partition, batchId),
+                observed);
         pipeline.begin(context);
         long inputRows = 0;
         List<StreamingQueryProgress.SourceProgress> sourceProgress = new ArrayList<>();

@@ -330,6 +330,45 @@ class StreamingQueryTest {
                         + " or use a new checkpointLocation");
     }
 
+    @Test
+    void stateSpreadOverPartitionsGivesTheSameResultAndARestartKeepsTheCheckpointsPartitions() throws Exception {
+        // Given: the same input counted with 1 and with 4 state partitions
+        List<Row> first = new ArrayList<>();
+        List<Row> second = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            first.add(Row.of("w" + (i % 37), 1L));
+            second.add(Row.of("w" + (i % 53), 1L));
+        }
+        Path one = temp.resolve("one-partition");
+        Path four = temp.resolve("four-partitions");
+        Outputs single = new Outputs();
+        Outputs spread = new Outputs();
+
+        // When
+        run(partitioned(1), one, single, first, second).stop();
+        run(partitioned(4), four, spread, first, second).stop();
+        Outputs resumed = new Outputs();
+        run(partitioned(2), four, resumed, first, second, List.of(Row.of("w1", 1L)))
+                .stop();
+
+        // Then
+        assertThat(spread.snapshot()).isEqualTo(single.snapshot());
+        assertThat(single.snapshot().get(1L)).hasSize(53);
+        try (var directories = Files.list(four.resolve("state").resolve("0"))) {
+            assertThat(directories.map(path -> path.getFileName().toString()).sorted())
+                    .containsExactly("0", "1", "2", "3");
+        }
+        assertThat(resumed.snapshot().get(2L)).contains("[w1," + (14 + 10 + 1) + "]");
+    }
+
+    private Brook partitioned(int partitions) {
+        Brook brook = Brook.builder()
+                .config("brook.sql.shuffle.partitions", Integer.toString(partitions))
+                .getOrCreate();
+        sessions.add(brook);
+        return brook;
+    }
+
     @SafeVarargs
     private static StreamingQuery run(Brook brook, Path checkpoint, Outputs outputs, List<Row>... batches)
             throws Exception {

@@ -21,11 +21,13 @@ import io.brook.engine.stream.Trigger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts a streaming query, as Spark's {@code writeStream()}: a sink format, an output mode, a trigger, options (the
@@ -89,6 +91,7 @@ public final class DataStreamWriter {
 
     public StreamingQuery start() {
         Brook session = dataset.session();
+        Optional<Duration> stateTtl = session.stateTtl();
         Pipeline pipeline = PhysicalPlanner.streaming(dataset.logicalPlan(), outputMode);
         Schema schema = dataset.schema();
         Sink sink = sink(session, schema);
@@ -101,6 +104,11 @@ public final class DataStreamWriter {
                         scan.getKey(), scan.getValue().source().copy(), readLimit()));
             }
         }
+        List<String> stateSignature = new ArrayList<>(PhysicalPlanner.stateSignature(dataset.logicalPlan()));
+        if (stateTtl.isPresent() && !stateSignature.isEmpty()) {
+            // Values then carry their update time: a checkpoint written with a TTL cannot be read without one.
+            stateSignature.add("state ttl (values carry their last update time)");
+        }
         StreamExecution execution = new StreamExecution(
                 queryName,
                 sources,
@@ -112,8 +120,9 @@ public final class DataStreamWriter {
                 checkpoint(),
                 session.listeners(),
                 session.stateStoreConfig(),
-                PhysicalPlanner.stateSignature(dataset.logicalPlan()),
-                System::currentTimeMillis);
+                stateSignature,
+                stateTtl,
+                session.clock());
         StreamingQuery query = new StreamingQuery(execution);
         session.started(query);
         execution.start();

@@ -7,13 +7,18 @@ import io.brook.engine.state.StateStoreMetrics;
 import io.brook.engine.state.StateStoreProvider;
 import io.brook.engine.state.StateStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
  * Operator state in the checkpoint's versioned state stores ({@code state/<operatorId>/0}), in memory or in RocksDB
  * by config. A provider per operator stays open for the query's life; each micro-batch loads its version and commits.
+ * With a TTL ({@code brook.state.ttl}), operators see their state through a {@link TtlKeyValueState}: values carry the
+ * time of the batch that last put them, and {@link #removeExpired} walks an operator's store at the end of a batch,
+ * unless the oldest update time it found last time shows that nothing can have expired since.
  */
 final class StoreStateBackend implements StateBackend {
     private final Path checkpoint;
@@ -22,14 +27,45 @@ final class StoreStateBackend implements StateBackend {
     private final Map<Integer, StateStore> open = new HashMap<>();
     private final Map<Integer, StateStoreMetrics> lastMetrics = new HashMap<>();
     private final Map<Integer, Long> updated = new HashMap<>();
+    private final Map<Integer, Long> removedByTtl = new HashMap<>();
+    /** Per operator, a lower bound of the update times in its state, from its last pass; absent when unknown. */
+    private final Map<Integer, Long> oldestUpdate = new HashMap<>();
 
-    StoreStateBackend(Path checkpoint, StateStoreConfig config) {
+    private final long ttlMillis;
+
+    StoreStateBackend(Path checkpoint, StateStoreConfig config, Optional<Duration> ttl) {
         this.checkpoint = checkpoint;
         this.config = config;
+        this.ttlMillis = ttl.map(Duration::toMillis).orElse(0L);
+        if (ttl.isPresent() && ttlMillis <= 0) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl.get());
+        }
     }
 
     @Override
-    public KeyValueState open(int operatorId, long version) {
+    public KeyValueState open(int operatorId, long version, long batchTimestampMillis) {
+        KeyValueState raw = open(operatorId, version);
+        return ttlMillis > 0 ? new TtlKeyValueState(raw, ttlMillis, batchTimestampMillis) : raw;
+    }
+
+    @Override
+    public long removeExpired(int operatorId, long version, long batchTimestampMillis) {
+        removedByTtl.put(operatorId, 0L);
+        if (ttlMillis <= 0) {
+            return 0;
+        }
+        Long oldest = oldestUpdate.get(operatorId);
+        if (oldest != null && batchTimestampMillis - oldest <= ttlMillis) {
+            return 0; // puts since then are newer, so no entry can have expired yet
+        }
+        TtlKeyValueState.Removal removal =
+                new TtlKeyValueState(open(operatorId, version), ttlMillis, batchTimestampMillis).removeExpired();
+        oldestUpdate.put(operatorId, removal.oldestUpdateMillis());
+        removedByTtl.put(operatorId, removal.removed());
+        return removal.removed();
+    }
+
+    private KeyValueState open(int operatorId, long version) {
         StateStore store = open.get(operatorId);
         if (store == null) {
             StateStoreProvider provider = providers.computeIfAbsent(
@@ -37,6 +73,7 @@ final class StoreStateBackend implements StateBackend {
             store = provider.load(version);
             open.put(operatorId, store);
             updated.put(operatorId, 0L);
+            removedByTtl.put(operatorId, 0L);
         }
         StateStore current = store;
         return new KeyValueState() {
@@ -78,15 +115,22 @@ final class StoreStateBackend implements StateBackend {
             store.abort();
         }
         open.clear();
+        // Removals of an aborted batch come back; their update times are older than what was remembered.
+        oldestUpdate.clear();
     }
 
     @Override
     public long[] metrics(int operatorId) {
         StateStoreMetrics metrics = lastMetrics.get(operatorId);
         if (metrics == null) {
-            return new long[3];
+            return new long[4];
         }
-        return new long[] {metrics.numKeys(), updated.getOrDefault(operatorId, 0L), metrics.memoryBytes()};
+        return new long[] {
+            metrics.numKeys(),
+            updated.getOrDefault(operatorId, 0L),
+            metrics.memoryBytes(),
+            removedByTtl.getOrDefault(operatorId, 0L)
+        };
     }
 
     @Override

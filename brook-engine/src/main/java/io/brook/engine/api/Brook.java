@@ -1,5 +1,7 @@
 package io.brook.engine.api;
 
+import static java.util.Objects.requireNonNull;
+
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
@@ -12,16 +14,20 @@ import io.brook.engine.connector.StaticSource;
 import io.brook.engine.plan.PlanContext;
 import io.brook.engine.plan.SourceTable;
 import io.brook.engine.stream.StreamingQueryListener;
+import io.brook.engine.stream.Trigger;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import org.apache.calcite.rel.RelNode;
 
 /**
@@ -30,14 +36,19 @@ import org.apache.calcite.rel.RelNode;
  * memory sinks. Thread-safe. {@link #close} stops the session's streaming queries.
  */
 public final class Brook implements AutoCloseable {
+    /** The session config key of the state TTL (see {@link #stateTtl}). */
+    public static final String STATE_TTL = "brook.state.ttl";
+
     private final PlanContext context = new PlanContext();
     private final Map<String, String> config;
     private final Map<String, MemorySink> memoryTables = new ConcurrentHashMap<>();
     private final List<StreamingQuery> queries = new CopyOnWriteArrayList<>();
     private final List<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongSupplier clockMillis;
 
-    private Brook(Map<String, String> config) {
+    private Brook(Map<String, String> config, LongSupplier clockMillis) {
         this.config = Map.copyOf(config);
+        this.clockMillis = clockMillis;
     }
 
     /** A session with default settings. */
@@ -52,6 +63,7 @@ public final class Brook implements AutoCloseable {
     /** Settings for a new session, as Spark's {@code SparkSession.builder()}. */
     public static final class Builder {
         private final Map<String, String> config = new LinkedHashMap<>();
+        private LongSupplier clockMillis = System::currentTimeMillis;
 
         public Builder appName(String name) {
             return config("brook.app.name", name);
@@ -66,8 +78,18 @@ public final class Brook implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The clock of the session's streaming queries, in epoch milliseconds: the time a micro-batch is triggered at
+         * (which state TTL measures), its progress timestamps and durations. For tests and simulations, which advance
+         * a clock of their own; the default is the system clock. Trigger intervals still wait in real time.
+         */
+        public Builder clock(LongSupplier clockMillis) {
+            this.clockMillis = requireNonNull(clockMillis, "clockMillis is null");
+            return this;
+        }
+
         public Brook getOrCreate() {
-            return new Brook(config);
+            return new Brook(config, clockMillis);
         }
     }
 
@@ -110,6 +132,35 @@ public final class Brook implements AutoCloseable {
         throw new BrookException(
                 ErrorCode.INVALID_OPTION,
                 "brook.sql.shuffle.partitions must be a whole number >= 1; got '" + value + "'");
+    }
+
+    /**
+     * How long a streaming query keeps a state entry (a group, a session key, a deduplication key) that no micro-batch
+     * has updated: {@code brook.state.ttl}, a duration such as {@code "1 hour"}; empty (keep until the watermark
+     * evicts it, or for ever) by default.
+     */
+    Optional<Duration> stateTtl() {
+        String text = conf(STATE_TTL, "").strip();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration ttl;
+        try {
+            ttl = Trigger.parseInterval(text);
+        } catch (BrookException e) {
+            throw new BrookException(ErrorCode.INVALID_OPTION, STATE_TTL + ": " + e.getMessage(), e);
+        }
+        if (ttl.isZero() || ttl.isNegative()) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    STATE_TTL + " must be a positive duration such as '1 hour'; got '" + text + "'");
+        }
+        return Optional.of(ttl);
+    }
+
+    /** The clock of streaming queries, in epoch milliseconds ({@link Builder#clock}). */
+    LongSupplier clock() {
+        return clockMillis;
     }
 
     PlanContext context() {

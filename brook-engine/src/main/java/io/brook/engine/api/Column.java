@@ -149,7 +149,7 @@ public final class Column {
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
                     "'" + named.name() + "' is not an aggregate function; agg(...) takes count, sum, avg, min, max,"
-                            + " countDistinct");
+                            + " countDistinct, first, last, approx_count_distinct");
         }
         return aggregate.apply(context);
     }

@@ -21,11 +21,13 @@ import io.brook.engine.stream.Trigger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts a streaming query, as Spark's {@code writeStream()}: a sink format, an output mode, a trigger, options (the
@@ -90,6 +92,7 @@ public final class DataStreamWriter {
     public StreamingQuery start() {
         Brook session = dataset.session();
         PhysicalPlanner.checkStreaming(dataset.logicalPlan(), outputMode);
+        Optional<Duration> stateTtl = session.stateTtl();
         Schema schema = dataset.schema();
         Sink sink = sink(session, schema);
         Path checkpoint = checkpoint();
@@ -104,6 +107,11 @@ public final class DataStreamWriter {
                         scan.getKey(), scan.getValue().source().copy(), readLimit()));
             }
         }
+        List<String> stateSignature = new ArrayList<>(PhysicalPlanner.stateSignature(dataset.logicalPlan()));
+        if (stateTtl.isPresent() && !stateSignature.isEmpty()) {
+            // Values then carry their update time: a checkpoint written with a TTL cannot be read without one.
+            stateSignature.add("state ttl (values carry their last update time)");
+        }
         StreamExecution execution = new StreamExecution(
                 queryName,
                 sources,
@@ -115,9 +123,10 @@ public final class DataStreamWriter {
                 checkpoint,
                 session.listeners(),
                 session.stateStoreConfig(),
-                PhysicalPlanner.stateSignature(dataset.logicalPlan()),
+                stateSignature,
                 partitions,
-                System::currentTimeMillis);
+                stateTtl,
+                session.clock());
         StreamingQuery query = new StreamingQuery(execution);
         session.started(query);
         execution.start();

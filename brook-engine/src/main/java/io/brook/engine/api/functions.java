@@ -3,6 +3,7 @@ package io.brook.engine.api;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.exec.BrookAggregates;
 import io.brook.engine.exec.BrookOperators;
 import io.brook.engine.plan.ExpressionParser;
 import io.brook.engine.plan.Names;
@@ -14,6 +15,7 @@ import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -471,6 +473,84 @@ public final class functions {
     public static Column max(String column) {
         return max(col(column));
     }
+
+    /**
+     * The value of the first row of each group, null or not, in input order (in a stream, of the earliest batch).
+     * Which row is first depends on input order, as in Spark: use it where that order means something.
+     */
+    public static Column first(Column value) {
+        return first(value, false);
+    }
+
+    public static Column first(String column) {
+        return first(col(column), false);
+    }
+
+    /** With {@code ignoreNulls}, the first value that is not null (null when every value is). */
+    public static Column first(Column value, boolean ignoreNulls) {
+        return aggregate(
+                "first",
+                value,
+                (builder, name, rex) -> builder.aggregateCall(BrookAggregates.FIRST, rex)
+                        .ignoreNulls(ignoreNulls)
+                        .as(name));
+    }
+
+    public static Column first(String column, boolean ignoreNulls) {
+        return first(col(column), ignoreNulls);
+    }
+
+    /** The value of the last row of each group, null or not, in input order (in a stream, of the latest batch). */
+    public static Column last(Column value) {
+        return last(value, false);
+    }
+
+    public static Column last(String column) {
+        return last(col(column), false);
+    }
+
+    /** With {@code ignoreNulls}, the last value that is not null (null when every value is). */
+    public static Column last(Column value, boolean ignoreNulls) {
+        return aggregate(
+                "last",
+                value,
+                (builder, name, rex) -> builder.aggregateCall(BrookAggregates.LAST, rex)
+                        .ignoreNulls(ignoreNulls)
+                        .as(name));
+    }
+
+    public static Column last(String column, boolean ignoreNulls) {
+        return last(col(column), ignoreNulls);
+    }
+
+    /**
+     * An estimate of the number of distinct non-null values (a BIGINT, 0 for none) by HyperLogLog, with a relative
+     * standard deviation of at most 5%. Unlike {@link #countDistinct}, it works on streams: a group's sketch is its
+     * state.
+     */
+    public static Column approx_count_distinct(Column value) {
+        return approx_count_distinct(value, BrookAggregates.DEFAULT_RSD);
+    }
+
+    public static Column approx_count_distinct(String column) {
+        return approx_count_distinct(col(column));
+    }
+
+    /** As {@link #approx_count_distinct(Column)}, with a maximum relative standard deviation from 0.00077 to 0.39. */
+    public static Column approx_count_distinct(Column value, double rsd) {
+        // Checked here, so that a wrong rsd fails where it is written, not when the plan is built.
+        SqlAggFunction function = BrookAggregates.approxCountDistinct(rsd);
+        return aggregate(
+                "approx_count_distinct",
+                value,
+                (builder, name, rex) -> builder.aggregateCall(function, rex).as(name));
+    }
+
+    public static Column approx_count_distinct(String column, double rsd) {
+        return approx_count_distinct(col(column), rsd);
+    }
+
+    // collect_list and collect_set are absent on purpose: they return arrays, which Brook's columns cannot hold yet.
 
     @FunctionalInterface
     private interface AggregateFactory {

@@ -15,7 +15,11 @@ interface Accumulator {
     /** Makes sure groups below {@code groupCount} exist (with the value of no rows). */
     void ensureGroups(int groupCount);
 
-    /** Merges state written by {@link #writeState} at {@code offset} into a group; returns the offset after it. */
+    /**
+     * Merges state written by {@link #writeState} at {@code offset} into a group; returns the offset after it. The
+     * state holds rows that came before the rows already added to the group (an earlier micro-batch's), which matters
+     * to order-sensitive functions such as FIRST and LAST; {@link #add} adds rows that come after everything merged.
+     */
     int mergeState(int group, byte[] state, int offset);
 
     void writeState(int group, StateWriter out);

@@ -13,7 +13,10 @@ import java.util.List;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.type.RelDataType;
 
-/** The accumulators of Brook's aggregate functions: COUNT, COUNT(DISTINCT), SUM, AVG, MIN and MAX. */
+/**
+ * The accumulators of Brook's aggregate functions: COUNT, COUNT(DISTINCT), SUM, AVG, MIN and MAX, and Brook's own
+ * FIRST, LAST and APPROX_COUNT_DISTINCT ({@link BrookAggregates}).
+ */
 final class Accumulators {
     private Accumulators() {}
 
@@ -36,6 +39,12 @@ final class Accumulators {
                 return new CountDistinct(args.get(0), input);
             }
             throw unsupported(call);
+        }
+        if (call.getAggregation() == BrookAggregates.FIRST || call.getAggregation() == BrookAggregates.LAST) {
+            return new FirstLast(args.get(0), input, call.getAggregation() == BrookAggregates.LAST, call.ignoreNulls());
+        }
+        if (call.getAggregation() instanceof BrookAggregates.ApproxCountDistinctFunction function) {
+            return new ApproxCountDistinct(args.get(0), function.precision());
         }
         return switch (call.getAggregation().getKind()) {
             case COUNT -> args.isEmpty() ? new Count(-1) : new Count(args.get(0));
@@ -69,7 +78,7 @@ final class Accumulators {
         return new BrookException(
                 ErrorCode.UNSUPPORTED_OPERATION,
                 "aggregate " + call + " is not supported yet; supported: count, count distinct (batch), sum, avg, min,"
-                        + " max");
+                        + " max, first, last, approx_count_distinct");
     }
 
     static int capacity(int current, int needed) {

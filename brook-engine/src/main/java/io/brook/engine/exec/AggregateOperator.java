@@ -16,7 +16,10 @@ import java.util.function.Supplier;
  * accumulates one micro-batch, merges each touched group with its state from earlier batches and writes it back, then
  * emits by output mode: the changed groups (update), every group (complete), or the groups the watermark has closed
  * (append). When a group key carries event time (a window end, or the event time itself), rows the watermark has
- * passed are dropped as late, and closed groups leave the state in append and update mode.
+ * passed are dropped as late, and closed groups leave the state in append and update mode. With a state TTL
+ * ({@code brook.state.ttl}), a group no batch has updated for longer than the TTL leaves the state without being
+ * emitted: it silently drops out of the complete-mode result, an update-mode group that comes back starts again from
+ * its new rows, and an append-mode window that expires before the watermark closes it is never emitted.
  */
 final class AggregateOperator implements Operator {
     private final int operatorId;

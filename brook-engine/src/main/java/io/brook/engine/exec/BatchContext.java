@@ -2,12 +2,19 @@ package io.brook.engine.exec;
 
 /**
  * What the operators of one micro-batch share: its id, the output mode, the event-time watermark the batch runs with
- * (microseconds, {@link Long#MIN_VALUE} before there is one), each stateful operator's state by operator id, and an
+ * (microseconds, {@link Long#MIN_VALUE} before there is one), the processing time the batch was triggered at (epoch
+ * milliseconds, from the query's clock; 0 for a bounded query), each stateful operator's state by operator id, and an
  * observer for what the batch learns (event times seen, late rows dropped). A bounded query runs as a single batch with
- * no state and no watermark: its stateful operators keep everything in memory and emit the final result.
+ * no state and no watermark: its stateful operators keep everything in memory and emit the final result. With a state
+ * TTL, the state an operator sees already hides the entries that expired by {@code batchTimestampMillis}.
  */
 public record BatchContext(
-        long batchId, OutputMode outputMode, long watermarkMicros, StateAccess state, BatchObserver observer) {
+        long batchId,
+        OutputMode outputMode,
+        long watermarkMicros,
+        long batchTimestampMillis,
+        StateAccess state,
+        BatchObserver observer) {
     /** The state of each stateful operator's partitions in this batch. */
     @FunctionalInterface
     public interface StateAccess {
@@ -32,7 +39,7 @@ public record BatchContext(
 
     /** The context of a bounded (batch) query. */
     public static BatchContext bounded() {
-        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, null, IGNORE);
+        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, 0, null, IGNORE);
     }
 
     public boolean streaming() {

@@ -8,8 +8,18 @@ import io.brook.engine.exec.KeyValueState;
  * exactly the state that version was committed with.
  */
 interface StateBackend extends AutoCloseable {
-    /** The state of one partition of an operator for the batch that reads {@code version}; thread-safe. */
-    KeyValueState open(int operatorId, int partition, long version);
+    /**
+     * The state of one partition of an operator for the batch that reads {@code version}, triggered at
+     * {@code batchTimestampMillis}: with a TTL, entries not updated for longer than it are hidden, and the batch's puts
+     * record that time. Thread-safe: partitions open their state concurrently.
+     */
+    KeyValueState open(int operatorId, int partition, long version, long batchTimestampMillis);
+
+    /**
+     * At the end of a batch, deletes the entries of the operator's partitions that the TTL has expired by the batch's
+     * time (none without a TTL); returns how many.
+     */
+    long removeExpired(int operatorId, long version, long batchTimestampMillis);
 
     /** Makes the open states durable as {@code version + 1}. */
     void commit();
@@ -17,7 +27,10 @@ interface StateBackend extends AutoCloseable {
     /** Forgets the open states' changes. */
     void abort();
 
-    /** Keys now in an operator's state, keys written in the last batch, and approximate memory, for progress. */
+    /**
+     * Keys now in an operator's state, keys written in the last batch, approximate memory, and keys the TTL removed in
+     * the last batch, for progress.
+     */
     long[] metrics(int operatorId);
 
     @Override

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +97,7 @@ public final class StreamExecution {
             StateStoreConfig stateConfig,
             List<String> stateSignature,
             int partitions,
+            Optional<Duration> stateTtl,
             LongSupplier clockMillis) {
         this.name = name;
         this.sources = List.copyOf(sources);
@@ -109,7 +112,7 @@ public final class StreamExecution {
         this.offsetLog = new CheckpointLog(checkpoint.resolve("offsets"));
         this.commitLog = new CheckpointLog(checkpoint.resolve("commits"));
         this.id = readOrCreateMetadata(List.copyOf(stateSignature), partitions);
-        this.state = new StoreStateBackend(checkpoint, stateConfig);
+        this.state = new StoreStateBackend(checkpoint, stateConfig, stateTtl);
         this.thread = new Thread(this::run, "brook-query-" + (name == null ? id : name));
         this.thread.setDaemon(true);
     }
@@ -223,16 +226,22 @@ public final class StreamExecution {
             if (lastCommit >= 0) {
                 committed = readOffsets(lastCommit);
                 watermarkMicros =
-                        micros(commitLog.read(lastCommit).orElseThrow().get(0), "nextBatchWatermarkMicros");
+                        metadataLong(commitLog.read(lastCommit).orElseThrow().get(0), "nextBatchWatermarkMicros");
                 lastBatchWatermark =
-                        micros(offsetLog.read(lastCommit).orElseThrow().get(0), "batchWatermarkMicros");
+                        metadataLong(offsetLog.read(lastCommit).orElseThrow().get(0), "batchWatermarkMicros");
             }
             if (lastCommit < lastOffsets) {
                 List<Offset> start = lastOffsets == 0 ? committed : readOffsets(lastOffsets - 1);
                 LOGGER.info("[query {} id={}] re-running uncommitted batch {}", name, id, lastOffsets);
-                watermarkMicros =
-                        micros(offsetLog.read(lastOffsets).orElseThrow().get(0), "batchWatermarkMicros");
-                runBatch(lastOffsets, start, readOffsets(lastOffsets), clockMillis.getAsLong());
+                String metadata = offsetLog.read(lastOffsets).orElseThrow().get(0);
+                watermarkMicros = metadataLong(metadata, "batchWatermarkMicros");
+                // The batch runs again at the time it was first triggered, so the state TTL expires the same entries.
+                long logged = metadataLong(metadata, "batchTimestampMs");
+                runBatch(
+                        lastOffsets,
+                        start,
+                        readOffsets(lastOffsets),
+                        logged == Long.MIN_VALUE ? clockMillis.getAsLong() : logged);
                 committed = readOffsets(lastOffsets);
             }
             nextBatch = lastOffsets + 1;
@@ -304,8 +313,8 @@ public final class StreamExecution {
         return micros == Long.MIN_VALUE ? 0 : Math.floorDiv(micros, 1000);
     }
 
-    /** A watermark field of a log entry's metadata line; entries without it mean no watermark. */
-    private static long micros(String json, String field) {
+    /** A number field of a log entry's metadata line; {@link Long#MIN_VALUE} when absent (no watermark). */
+    private static long metadataLong(String json, String field) {
         try {
             JsonNode value = JSON.readTree(json).get(field);
             return value == null ? Long.MIN_VALUE : value.asLong();
@@ -343,7 +352,8 @@ public final class StreamExecution {
                 batchId,
                 outputMode,
                 watermarkMicros,
-                (operator, partition) -> state.open(operator, partition, batchId),
+                triggerStart,
+                (operator, partition) -> state.open(operator, partition, batchId, triggerStart),
                 observed);
         pipeline.begin(context);
         long inputRows = 0;
@@ -368,6 +378,9 @@ public final class StreamExecution {
         long batchWatermark = watermarkMicros;
         try {
             output = pipeline.finish(context);
+            for (int operator = 0; operator < pipeline.statefulOperators(); operator++) {
+                state.removeExpired(operator, batchId, triggerStart);
+            }
         } catch (RuntimeException e) {
             state.abort();
             throw e;
@@ -449,7 +462,8 @@ public final class StreamExecution {
                     metrics[0],
                     metrics[1],
                     metrics[2],
-                    observations.dropped.getOrDefault(operator, 0L)));
+                    observations.dropped.getOrDefault(operator, 0L),
+                    metrics[3]));
         }
         StreamingQueryProgress progress = new StreamingQueryProgress(
                 id.toString(),

@@ -34,13 +34,18 @@ public record StreamingQueryProgress(
         sources = List.copyOf(sources);
     }
 
-    /** A stateful operator after the batch: keys in its state, keys written in this batch, approximate memory. */
+    /**
+     * A stateful operator after the batch: keys in its state, keys written in this batch, approximate memory, input
+     * rows dropped as late, and keys removed because no batch had updated them for longer than the state TTL
+     * ({@code brook.state.ttl}; always 0 without one).
+     */
     public record StateOperatorProgress(
             String operatorName,
             long numRowsTotal,
             long numRowsUpdated,
             long memoryUsedBytes,
-            long numRowsDroppedByWatermark) {}
+            long numRowsDroppedByWatermark,
+            long numRowsRemovedByTtl) {}
 
     public record SourceProgress(
             String description,

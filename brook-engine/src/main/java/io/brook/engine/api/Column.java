@@ -198,6 +198,7 @@ public final class Column {
         return of(context -> {
             Named a = resolve(context);
             Named b = right.resolve(context);
+            TypeChecks.arithmetic("/", a, b);
             RelBuilder builder = context.builder();
             // Nullable even over non-null inputs: dividing by zero gives null, as in Spark.
             RelDataTypeFactory types = builder.getTypeFactory();
@@ -216,6 +217,7 @@ public final class Column {
         return of(context -> {
             Named a = resolve(context);
             Named b = right.resolve(context);
+            TypeChecks.arithmetic("%", a, b);
             RelBuilder builder = context.builder();
             RexNode exact = builder.call(SqlStdOperatorTable.MOD, a.expression(), b.expression());
             RexNode remainder = builder.getRexBuilder()
@@ -412,6 +414,7 @@ public final class Column {
             StringBuilder name = new StringBuilder("CASE");
             for (Column[] branch : copy) {
                 Named condition = branch[0].resolve(context);
+                TypeChecks.condition("when", condition);
                 Named value = branch[1].resolve(context);
                 operands.add(condition.expression());
                 operands.add(value.expression());
@@ -436,6 +439,16 @@ public final class Column {
         return of(context -> {
             Named a = resolve(context);
             Named b = right.resolve(context);
+            switch (symbol) {
+                case "+", "-", "*", "%" -> TypeChecks.arithmetic(symbol, a, b);
+                case "=", "!=", ">", ">=", "<", "<=" -> TypeChecks.comparison(symbol, a, b);
+                case "AND", "OR" -> {
+                    TypeChecks.condition(symbol, a);
+                    TypeChecks.condition(symbol, b);
+                }
+                case "LIKE" -> TypeChecks.text("like", a);
+                default -> {}
+            }
             return new Named(
                     context.builder().call(operator, a.expression(), b.expression()),
                     "(" + a.name() + " " + symbol + " " + b.name() + ")");

@@ -141,7 +141,11 @@ public final class Dataset<T> {
     }
 
     public Dataset<Row> filter(Column condition) {
-        return transform(context -> context.builder().filter(condition.rex(context)));
+        return transform(context -> {
+            Column.Named named = condition.resolve(context);
+            TypeChecks.condition("filter", named);
+            context.builder().filter(named.expression());
+        });
     }
 
     /** Filters by a SQL condition, e.g. {@code filter("clicks > 2 AND user <> 'bob'")}. */

@@ -168,6 +168,7 @@ public final class functions {
     public static Column trim(Column value) {
         return Column.of(context -> {
             Column.Named named = value.resolve(context);
+            TypeChecks.text("trim", named);
             RelBuilder builder = context.builder();
             RexNode trimmed = builder.call(
                     SqlStdOperatorTable.TRIM,
@@ -182,6 +183,7 @@ public final class functions {
     public static Column substring(Column value, int position, int length) {
         return Column.of(context -> {
             Column.Named named = value.resolve(context);
+            TypeChecks.text("substring", named);
             RelBuilder builder = context.builder();
             return new Column.Named(
                     builder.call(
@@ -202,6 +204,7 @@ public final class functions {
     public static Column regexp_extract(Column value, String regex, int group) {
         return Column.of(context -> {
             Column.Named named = value.resolve(context);
+            TypeChecks.text("regexp_extract", named);
             RelBuilder builder = context.builder();
             return new Column.Named(
                     builder.call(
@@ -322,6 +325,7 @@ public final class functions {
     public static Column get_json_object(Column json, String path) {
         return Column.of(context -> {
             Column.Named named = json.resolve(context);
+            TypeChecks.text("get_json_object", named);
             RelBuilder builder = context.builder();
             return new Column.Named(
                     builder.call(BrookOperators.GET_JSON_OBJECT, named.expression(), builder.literal(path)),
@@ -560,6 +564,9 @@ public final class functions {
     private static Column aggregate(String function, Column value, AggregateFactory factory) {
         return Column.aggregate(function + "(...)", context -> {
             Column.Named operand = value.resolve(context);
+            if (function.equals("sum") || function.equals("avg")) {
+                TypeChecks.number(function, operand);
+            }
             String name = function + "(" + operand.name() + ")";
             return factory.create(context.builder(), name, operand.expression());
         });
@@ -571,6 +578,12 @@ public final class functions {
             List<String> names = new ArrayList<>();
             for (Column value : values) {
                 Column.Named named = value.resolve(context);
+                switch (function) {
+                    case "lower", "upper", "length", "to_timestamp" -> TypeChecks.text(function, named);
+                    case "abs" -> TypeChecks.number(function, named);
+                    case "NOT" -> TypeChecks.condition("not", named);
+                    default -> {}
+                }
                 operands.add(named.expression());
                 names.add(named.name());
             }

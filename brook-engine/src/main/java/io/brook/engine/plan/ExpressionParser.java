@@ -45,6 +45,37 @@ public final class ExpressionParser {
     private static final String PREFIX = "SELECT ";
     private static final Pattern NOT_FOUND = Pattern.compile("Column '([^']+)' not found in any table");
 
+    private static final java.util.Set<String> NILADIC = java.util.Set.of(
+            "USER",
+            "CURRENT_USER",
+            "SESSION_USER",
+            "SYSTEM_USER",
+            "CURRENT_ROLE",
+            "CURRENT_DATE",
+            "CURRENT_TIME",
+            "CURRENT_TIMESTAMP",
+            "LOCALTIME",
+            "LOCALTIMESTAMP",
+            "CURRENT_CATALOG",
+            "CURRENT_SCHEMA",
+            "CURRENT_PATH");
+
+    private static SqlParseException requireOriginal(SqlParseException original, String text) {
+        if (original == null) {
+            throw new IllegalStateException("the text as written parsed, yet no attempt did: " + text);
+        }
+        return original;
+    }
+
+    private static boolean shadowsNiladicFunction(List<String> columns) {
+        for (String column : columns) {
+            if (NILADIC.contains(column.toUpperCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A parsed expression and the name of its column: its alias, the column it names, or its text. */
     public record Parsed(RexNode expression, String name) {}
 
@@ -76,26 +107,33 @@ public final class ExpressionParser {
 
     /** Parses one expression over columns of this row type (for a join condition: both sides' columns, in order). */
     public Parsed parse(RelDataType inputRowType, String text) {
-        SqlNode query;
-        try {
-            query = SqlParser.create(PREFIX + text + "\nFROM " + INPUT, parserConfig())
-                    .parseQuery();
-        } catch (SqlParseException e) {
-            String quoted = KeywordColumns.quote(text, inputRowType.getFieldNames());
+        // Spark lets keywords name columns (value, offset, user): try the text as written, and with such names
+        // quoted; a column named like a function without parentheses (user) must be quoted first, or it parses as
+        // that function. Errors point into the text as written.
+        List<String> names = inputRowType.getFieldNames();
+        String quoted = KeywordColumns.quote(text, names);
+        List<String> attempts = shadowsNiladicFunction(names) ? List.of(quoted, text) : List.of(text, quoted);
+        SqlNode query = null;
+        SqlParseException original = null;
+        for (String attempt : new java.util.LinkedHashSet<>(attempts)) {
             try {
-                if (quoted.equals(text)) {
-                    throw e;
-                }
-                query = SqlParser.create(PREFIX + quoted + "\nFROM " + INPUT, parserConfig())
+                query = SqlParser.create(PREFIX + attempt + "\nFROM " + INPUT, parserConfig())
                         .parseQuery();
-            } catch (SqlParseException ignored) {
-                throw error(
-                        ErrorCode.INVALID_EXPRESSION,
-                        text,
-                        e.getPos().getLineNum(),
-                        e.getPos().getColumnNum(),
-                        firstLine(e.getMessage()));
+                break;
+            } catch (SqlParseException e) {
+                if (attempt.equals(text)) {
+                    original = e;
+                }
             }
+        }
+        if (query == null) {
+            SqlParseException e = requireOriginal(original, text);
+            throw error(
+                    ErrorCode.INVALID_EXPRESSION,
+                    text,
+                    e.getPos().getLineNum(),
+                    e.getPos().getColumnNum(),
+                    firstLine(e.getMessage()));
         }
         if (!(query instanceof SqlSelect select) || select.getSelectList().size() != 1) {
             throw new BrookException(ErrorCode.INVALID_EXPRESSION, "expected one expression, got: " + text);

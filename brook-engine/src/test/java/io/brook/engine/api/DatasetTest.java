@@ -301,4 +301,29 @@ class DatasetTest {
         assertThatThrownBy(() -> parsed.select("nope.*"))
                 .hasMessage("no struct 'nope' to expand in 'nope.*' (columns: page, ms, at, ok)");
     }
+
+    @Test
+    void typeMistakesAreRefusedNamingTheColumnAndTheFix() {
+        // Given
+        Dataset<Row> frame = clicks();
+
+        // When / Then
+        assertThatThrownBy(() -> frame.select(col("user").plus(1)))
+                .isInstanceOfSatisfying(
+                        BrookException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
+                .hasMessage("cannot apply + to 'user' (VARCHAR) and '1' (INTEGER): it needs numbers (or a timestamp and"
+                        + " an interval); convert with cast(\"bigint\") or cast(\"double\")");
+        assertThatThrownBy(() -> frame.filter(col("clicks")))
+                .hasMessage("filter needs a boolean; 'clicks' (BIGINT) is not one (compare it, e.g."
+                        + " col(\"clicks\").gt(0))");
+        assertThatThrownBy(() -> frame.select(col("user").gt(col("clicks"))))
+                .hasMessage("cannot compare 'user' (VARCHAR) > 'clicks' (BIGINT): the types differ; cast one to the"
+                        + " other's type");
+        assertThatThrownBy(() -> frame.groupBy("page").agg(sum(col("user"))))
+                .hasMessage("sum needs a number; 'user' (VARCHAR) is not (use cast(\"bigint\") or cast(\"double\"))");
+        assertThatThrownBy(() -> frame.select(functions.lower(col("clicks"))))
+                .hasMessage("lower needs text; 'clicks' (BIGINT) is not (use cast(\"string\"))");
+        assertThat(frame.selectExpr("user", "upper(user) AS shout").limit(1).collectAsList())
+                .containsExactly(Row.of("ann", "ANN"));
+    }
 }

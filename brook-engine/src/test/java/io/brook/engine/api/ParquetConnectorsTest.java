@@ -241,7 +241,7 @@ class ParquetConnectorsTest {
 
     @Test
     void aStreamReadsNewParquetFilesWithItsSchema() throws Exception {
-        // Given: files of (id BIGINT, page VARCHAR), read with a schema that widens nothing but adds a column
+        // Given: files of (id BIGINT, page VARCHAR), read with a schema that reorders, widens id and adds a column
         Brook brook = session();
         Path input = temp.resolve("in");
         brook.createDataFrame(List.of(Row.of(1L, "a")), EVENTS).write().parquet(input.toString());

@@ -24,7 +24,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * Compresses and decompresses Parquet pages in pure Java: snappy, zstd and lz4_raw with aircompressor, gzip with the
  * JDK. It replaces parquet-hadoop's default codec factory, which loads Hadoop's codec classes, and the native
- * snappy-java and zstd-jni libraries. Stateless and thread-safe; {@link #release} has nothing to free.
+ * snappy-java and zstd-jni libraries. Thread-safe: each call returns a new compressor or decompressor, which one writer
+ * or reader uses on its thread; {@link #release} has nothing to free.
  */
 final class ParquetCompression implements CompressionCodecFactory {
     static final ParquetCompression INSTANCE = new ParquetCompression();

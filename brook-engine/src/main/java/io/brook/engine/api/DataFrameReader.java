@@ -86,7 +86,8 @@ public final class DataFrameReader {
             return session.fromSource(FileSource.bounded(fileOptions, schema, location), false, format);
         }
         throw new BrookException(
-                ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for read(); supported: json, csv, kafka");
+                ErrorCode.INVALID_OPTION,
+                "unknown format '" + format + "' for read(); supported: json, csv, parquet, kafka");
     }
 
     public Dataset<Row> json(String path) {
@@ -95,6 +96,11 @@ public final class DataFrameReader {
 
     public Dataset<Row> csv(String path) {
         return format("csv").load(path);
+    }
+
+    /** Reads Parquet files; without a schema, the schema is the files' own (their footers' columns). */
+    public Dataset<Row> parquet(String path) {
+        return format("parquet").load(path);
     }
 
     Brook session() {

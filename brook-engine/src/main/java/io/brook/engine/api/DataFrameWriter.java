@@ -15,7 +15,7 @@ import java.util.Set;
  * Writes a bounded Dataset to files, as Spark's {@code df.write().format("json").mode("append").save(path)}: the rows
  * go to one new part file, committed by a {@code _brook_metadata} entry as the file sink commits a batch (see
  * {@link FileSink#save}). The mode says what to do when the path exists: {@code errorifexists} (default), {@code
- * append}, {@code overwrite} or {@code ignore}. Formats: json, csv (with {@code header}, {@code sep}, {@code quote},
+ * append}, {@code overwrite} or {@code ignore}. Formats: json, parquet (with {@code compression}: snappy by default), csv (with {@code header}, {@code sep}, {@code quote},
  * {@code nullValue}).
  */
 public final class DataFrameWriter {
@@ -61,14 +61,19 @@ public final class DataFrameWriter {
         format("csv").save(path);
     }
 
+    public void parquet(String path) {
+        format("parquet").save(path);
+    }
+
     /** Runs the Dataset and writes its rows under the path. */
     public void save(String path) {
         if (format == null) {
-            throw new BrookException(ErrorCode.INVALID_OPTION, "write() needs a format(...): json or csv");
+            throw new BrookException(ErrorCode.INVALID_OPTION, "write() needs a format(...): json, csv or parquet");
         }
         if (!FileFormat.isFileFormat(format)) {
             throw new BrookException(
-                    ErrorCode.INVALID_OPTION, "unknown format '" + format + "' for write(); supported: json, csv");
+                    ErrorCode.INVALID_OPTION,
+                    "unknown format '" + format + "' for write(); supported: json, csv, parquet");
         }
         Map<String, String> withPath = new LinkedHashMap<>(options);
         withPath.put("path", path);

@@ -63,6 +63,10 @@ public final class DataStreamReader {
         return format("csv").load(path);
     }
 
+    public Dataset<Row> parquet(String path) {
+        return format("parquet").load(path);
+    }
+
     public Dataset<Row> load() {
         if (format == null) {
             throw new BrookException(ErrorCode.INVALID_OPTION, "readStream() needs a format(...), e.g. \"rate\"");
@@ -71,11 +75,11 @@ public final class DataStreamReader {
             case "rate" -> session.fromSource(rate(), true, "rate");
             case "kafka" ->
                 session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, true), true), true, "kafka");
-            case "json", "csv" -> session.fromSource(files(FileFormat.of(format)), true, format);
+            case "json", "csv", "parquet" -> session.fromSource(files(FileFormat.of(format)), true, format);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown stream format '" + format + "'; supported: rate, kafka, json, csv");
+                        "unknown stream format '" + format + "'; supported: rate, kafka, json, csv, parquet");
         };
     }
 

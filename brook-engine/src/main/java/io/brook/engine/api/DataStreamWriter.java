@@ -186,12 +186,12 @@ public final class DataStreamWriter {
             case "console" -> new ConsoleSink(Brook.stdout(), intOption("numRows", 20));
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
             case "kafka" -> KafkaSink.create(options, schema);
-            case "json", "csv" -> fileSink();
+            case "json", "csv", "parquet" -> fileSink();
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
                         "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka, json,"
-                                + " csv");
+                                + " csv, parquet");
         };
     }
 

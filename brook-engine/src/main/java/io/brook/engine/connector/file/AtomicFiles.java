@@ -21,6 +21,11 @@ final class AtomicFiles {
         void writeTo(Writer writer) throws IOException;
     }
 
+    /** Writes the content of a file by creating and closing the file at the path it is given. */
+    interface FileContent {
+        void writeTo(Path file) throws IOException;
+    }
+
     private AtomicFiles() {}
 
     static void write(Path file, Content content) throws IOException {
@@ -32,6 +37,27 @@ final class AtomicFiles {
             content.writeTo(writer);
             writer.flush();
             channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.getParent());
+    }
+
+    /**
+     * Writes a file through a library that creates it by path (a Parquet writer): it writes the temporary file and
+     * closes it, then the file is fsynced and renamed into place as {@link #write(Path, Content)} does.
+     */
+    static void writeFile(Path file, FileContent content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(temporary); // left by a crash; the writer creates its file anew
+            content.writeTo(temporary);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temporary);
             throw e;

@@ -27,7 +27,7 @@ import java.util.Set;
  * An unquoted field equal to {@code nullValue} (default empty) is NULL, a quoted empty field an empty string, so that
  * what the writer writes reads back the same.
  */
-final class CsvCodec implements FormatCodec {
+final class CsvCodec implements TextCodec {
     static final CsvCodec INSTANCE = new CsvCodec();
 
     private CsvCodec() {}

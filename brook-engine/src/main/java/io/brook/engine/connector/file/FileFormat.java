@@ -5,10 +5,11 @@ import io.brook.engine.ErrorCode;
 import java.util.Locale;
 import java.util.Set;
 
-/** The text formats the file source and sink read and write, with the options each takes besides the common ones. */
+/** The formats the file source and sink read and write, with the options each takes besides the common ones. */
 public enum FileFormat {
     JSON("json", Set.of()),
-    CSV("csv", Set.of("header", "sep", "delimiter", "quote", "inferSchema", "nullValue"));
+    CSV("csv", Set.of("header", "sep", "delimiter", "quote", "inferSchema", "nullValue")),
+    PARQUET("parquet", Set.of("compression"));
 
     private final String extension;
     private final Set<String> formatOptions;
@@ -25,13 +26,14 @@ public enum FileFormat {
                 return format;
             }
         }
-        throw new BrookException(ErrorCode.INVALID_OPTION, "unknown file format '" + name + "'; supported: json, csv");
+        throw new BrookException(
+                ErrorCode.INVALID_OPTION, "unknown file format '" + name + "'; supported: json, csv, parquet");
     }
 
     /** Whether {@code name} names a file format. */
     public static boolean isFileFormat(String name) {
         String lower = name.strip().toLowerCase(Locale.ROOT);
-        return lower.equals("json") || lower.equals("csv");
+        return lower.equals("json") || lower.equals("csv") || lower.equals("parquet");
     }
 
     public String extension() {
@@ -46,6 +48,7 @@ public enum FileFormat {
         return switch (this) {
             case JSON -> JsonCodec.INSTANCE;
             case CSV -> CsvCodec.INSTANCE;
+            case PARQUET -> ParquetCodec.INSTANCE;
         };
     }
 }

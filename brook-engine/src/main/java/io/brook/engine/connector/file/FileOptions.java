@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.plan.Names;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +19,8 @@ import java.util.TreeSet;
  * The options of a file source or sink, parsed once from the user's map. Keys are matched in any case, as Spark does;
  * an unknown key is refused with the closest known one. Values: {@code mode} PERMISSIVE (default), DROPMALFORMED or
  * FAILFAST; CSV {@code header} (false), {@code sep} (","), {@code quote} ("\""), {@code inferSchema} (false),
- * {@code nullValue} (""); streaming {@code maxFilesPerTrigger} and {@code latestFirst} (false).
+ * {@code nullValue} (""); Parquet {@code compression} (snappy; or none, uncompressed, gzip, lz4_raw, zstd) for
+ * writing; streaming {@code maxFilesPerTrigger} and {@code latestFirst} (false).
  */
 public record FileOptions(
         FileFormat format,
@@ -28,7 +32,8 @@ public record FileOptions(
         String nullValue,
         Optional<Long> maxFilesPerTrigger,
         boolean latestFirst,
-        Optional<String> path) {
+        Optional<String> path,
+        String compression) {
 
     /** What a reader does with a record that is not valid JSON or CSV, or a value that does not fit its column. */
     public enum ParseMode {
@@ -40,6 +45,10 @@ public record FileOptions(
         FAILFAST
     }
 
+    /** The Parquet compression codecs Brook writes, by their Spark names; none is uncompressed. */
+    public static final Set<String> COMPRESSIONS = Collections.unmodifiableSet(
+            new LinkedHashSet<>(List.of("none", "uncompressed", "snappy", "gzip", "lz4_raw", "zstd")));
+
     private static final Set<String> COMMON_READ = Set.of("path", "mode", "maxFilesPerTrigger", "latestFirst");
     private static final Set<String> COMMON_WRITE = Set.of("path", "checkpointLocation");
 
@@ -49,6 +58,7 @@ public record FileOptions(
         requireNonNull(nullValue, "nullValue is null");
         requireNonNull(maxFilesPerTrigger, "maxFilesPerTrigger is null");
         requireNonNull(path, "path is null");
+        requireNonNull(compression, "compression is null");
     }
 
     /** Options of {@code read()} or {@code readStream()}. */
@@ -86,7 +96,8 @@ public record FileOptions(
                 Optional.ofNullable(options.get("maxFilesPerTrigger"))
                         .map(value -> positive("maxFilesPerTrigger", value)),
                 bool(options, "latestFirst"),
-                Optional.ofNullable(options.get("path")));
+                Optional.ofNullable(options.get("path")),
+                compression(options.get("compression")));
     }
 
     private static void throwIfUnknown(FileFormat format, String role, String key, Set<String> known) {
@@ -117,6 +128,19 @@ public record FileOptions(
                     "option mode must be PERMISSIVE, DROPMALFORMED or FAILFAST; got '" + value + "'",
                     e);
         }
+    }
+
+    private static String compression(String value) {
+        if (value == null) {
+            return "snappy";
+        }
+        String name = value.strip().toLowerCase(Locale.ROOT);
+        if (!COMPRESSIONS.contains(name)) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "option compression must be one of " + String.join(", ", COMPRESSIONS) + "; got '" + value + "'");
+        }
+        return name;
     }
 
     private static boolean bool(Map<String, String> options, String key) {

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a streaming query's output as JSON or CSV files, exactly once, as Spark's file sink: each batch's rows go to a
+ * Writes a streaming query's output as JSON, CSV or Parquet files, exactly once, as Spark's file sink: each batch's rows go to a
  * new part file ({@code part-<batchId>-<uuid>.json}, written under a hidden temporary name, fsynced and renamed), then
  * the batch is committed by its {@code _brook_metadata/<batchId>} entry. A batch id already committed is skipped, so a
  * re-run batch writes nothing twice, and readers that go by the manifest never see the files of a batch that crashed
@@ -114,15 +114,9 @@ public final class FileSink implements Sink {
         if (rows == 0) {
             return List.of();
         }
-        FormatCodec codec = options.format().codec();
         String name = "part-" + label + "-" + UUID.randomUUID() + "."
                 + options.format().extension();
-        AtomicFiles.write(directory.resolve(name), writer -> {
-            codec.writeStart(writer, schema, options);
-            for (Batch batch : batches) {
-                codec.write(writer, batch, options);
-            }
-        });
+        options.format().codec().writeFile(directory.resolve(name), schema, batches, options);
         return List.of(name);
     }
 

@@ -22,9 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -32,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads JSON or CSV files, as Spark's file source. Streaming, each {@link #latestOffset} lists the path and takes the
+ * Reads JSON, CSV or Parquet files, as Spark's file source. Streaming, each {@link #latestOffset} lists the path and takes the
  * files it has not seen (oldest modification first, then by name; newest first with {@code latestFirst}), at most
  * {@code maxFilesPerTrigger} of them, and records them as the next entry of its own log in the query's checkpoint
  * ({@code sources/<index>/<n>}, written atomically and fsynced before the offset {@code {"logOffset":n}} is returned).
@@ -71,7 +69,8 @@ public final class FileSource implements Source {
 
     /**
      * The files under a path now, read when the Dataset runs; with no schema, one is inferred from them (JSON: the
-     * union of the fields, by name; CSV: the header's names, typed with {@code inferSchema}).
+     * union of the fields, by name; CSV: the header's names, typed with {@code inferSchema}; Parquet: the union of the
+     * footers' columns, in file order).
      */
     public static FileSource bounded(FileOptions options, Schema schema, String path) {
         if (!FileListing.exists(path)) {
@@ -83,11 +82,9 @@ public final class FileSource implements Source {
         }
         Schema resolved = schema;
         if (resolved == null) {
-            Map<Path, String> texts = new LinkedHashMap<>();
-            for (FileEntry file : files) {
-                texts.put(file.path(), readText(file.path()));
-            }
-            resolved = options.format().codec().infer(texts, options);
+            resolved = options.format()
+                    .codec()
+                    .inferSchema(files.stream().map(FileEntry::path).toList(), options);
             if (resolved.size() == 0) {
                 throw new BrookException(
                         ErrorCode.SOURCE_FAILED,
@@ -219,7 +216,7 @@ public final class FileSource implements Source {
                                 + " to " + end);
             }
             for (FileEntry file : files) {
-                Batch batch = options.format().codec().read(file.path(), readText(file.path()), schema, options);
+                Batch batch = options.format().codec().readFile(file.path(), schema, options);
                 if (batch.rowCount() > 0) {
                     batches.add(batch);
                 }
@@ -231,14 +228,6 @@ public final class FileSource implements Source {
     @Override
     public String description() {
         return "FileStreamSource[" + options.format().extension() + ":" + path + "]";
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BrookException(ErrorCode.SOURCE_FAILED, "cannot read file " + file + ": " + e, e);
-        }
     }
 
     private static Offset offset(long logOffset) {

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * lacks is NULL; a value of the wrong kind (text for a BIGINT, a fraction for an INT) does not convert. Nested objects
  * and arrays read into a VARCHAR column as their JSON text. Written rows leave out NULL fields, as Spark does.
  */
-final class JsonCodec implements FormatCodec {
+final class JsonCodec implements TextCodec {
     static final JsonCodec INSTANCE = new JsonCodec();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -29,7 +29,8 @@ class FileOptionsTest {
                         "",
                         Optional.empty(),
                         false,
-                        Optional.empty()));
+                        Optional.empty(),
+                        "snappy"));
     }
 
     @Test

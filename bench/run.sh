@@ -12,7 +12,7 @@
 #   BENCH_BROOK_CDS=off (no class-data-sharing archive), BENCH_KEEP=1 (keep the work directory under /tmp),
 #   BENCH_BUILD=0 (use the builds as they are).
 # Environment (engine): QUICK=1 runs shorter steps, a shorter ladder and a 10 s latency run (~4 min);
-#   BENCH_ENGINE_RATES (50000,100000,200000,400000,800000,1200000,1600000,2400000,3200000,...,12800000 rows/s),
+#   BENCH_ENGINE_RATES (50000,100000,200000,400000,800000,1200000,1600000,2400000,3200000,...,51200000 rows/s),
 #   BENCH_ENGINE_STEP_SECONDS (15), BENCH_ENGINE_WARMUP_SECONDS (5), BENCH_ENGINE_INTERVAL_MS (1000),
 #   BENCH_ENGINE_LATENCY_RATE (1000), BENCH_ENGINE_LATENCY_SECONDS (30), BENCH_ENGINE_HEAP (2g, both engines),
 #   BENCH_RUN_TIMEOUT_SECONDS (600 per engine run), BENCH_TIMEOUT_SECONDS (2400), BENCH_SYSTEMS (spark,brook),

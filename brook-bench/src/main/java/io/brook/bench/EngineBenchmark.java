@@ -269,6 +269,9 @@ public final class EngineBenchmark {
         OptionalLong highest = SustainedRate.highestSustained(verdicts);
         if (highest.isPresent()) {
             result.put("sustained_window_count_rps", highest.getAsLong());
+            if (highest.getAsLong() >= settings.rates().get(settings.rates().size() - 1)) {
+                lines.add("the top of the ladder was sustained: the figure is a lower bound (BENCH_ENGINE_RATES)");
+            }
             return "sustained up to " + highest.getAsLong() + " rows/s over " + verdicts.size() + " steps";
         }
         result.error(

@@ -43,7 +43,11 @@ record EngineSettings(
             4_800_000L,
             6_400_000L,
             9_600_000L,
-            12_800_000L);
+            12_800_000L,
+            19_200_000L,
+            25_600_000L,
+            38_400_000L,
+            51_200_000L);
     static final List<Long> QUICK_RATES = List.of(50_000L, 200_000L, 800_000L, 3_200_000L, 12_800_000L);
 
     EngineSettings {

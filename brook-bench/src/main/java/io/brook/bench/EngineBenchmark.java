@@ -150,6 +150,7 @@ public final class EngineBenchmark {
 
     void run(PrintWriter out) throws InterruptedException {
         long start = System.nanoTime();
+        String loadBefore = loadAverage();
         SystemResult spark = new SystemResult(EngineSettings.SPARK);
         SystemResult brook = new SystemResult(EngineSettings.BROOK);
         for (String workload : List.of(STARTUP, LATENCY, THROUGHPUT)) {
@@ -172,7 +173,9 @@ public final class EngineBenchmark {
                         settings.quick() ? " (QUICK=1: shorter steps and ladder)" : ""),
                 "Spark: local[2], spark.sql.shuffle.partitions=2 (default 200), spark.ui.enabled=false, default state"
                         + " store; both engines: -Xmx" + settings.heap() + ", a foreachBatch sink that counts rows,"
-                        + " checkpoints on local disk, each workload in a fresh JVM, one engine at a time.");
+                        + " checkpoints on local disk, each workload in a fresh JVM, one engine at a time.",
+                "Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
+                        + " (other work on the machine shows here and makes figures noisy).");
         Report.print(out, header, figures(), spark, brook, details(), notes());
     }
 
@@ -366,6 +369,17 @@ public final class EngineBenchmark {
                         + " Spark's rate source has no rows until a whole second after it starts.",
                 "kafka_json_etl_rps (Kafka JSON ETL): not yet measured.",
                 "Spark JVMs get the module options of Spark's launcher (--add-opens ...) and Log4j at WARN.");
+    }
+
+    /** /proc/loadavg's first three fields, or "n/a" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] fields =
+                    Files.readString(Path.of("/proc/loadavg"), UTF_8).strip().split("\\s+");
+            return fields.length < 3 ? "n/a" : String.join(" ", fields[0], fields[1], fields[2]);
+        } catch (IOException e) {
+            return "n/a";
+        }
     }
 
     /** The batch durations of the latency run after its warm-up: count, rows per batch, median and p99. */

@@ -181,10 +181,20 @@ run_engine_benchmark() {
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
-    # Brook's runner uses this JVM's classpath: brook-bench and its runtime jars (brook-engine among them).
+    # Brook's runner uses this JVM's classpath: brook-bench and its runtime jars. This tree's own brook-engine build
+    # comes first: target/lib holds the brook-engine that Maven resolved when brook-bench was packaged, which may be
+    # another tree's install in the shared local repository.
+    local engine revision
+    engine="$(first_jar "$root/brook-engine/target" brook-engine)"
+    if [[ -z "$engine" ]]; then
+        echo "No brook-engine build in $root/brook-engine/target" >&2
+        exit 1
+    fi
+    revision="$(git -C "$root" describe --always --dirty 2> /dev/null || echo unknown)"
     timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-2400}" \
         "$java" -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
-        -cp "$jar:$bench/lib/*" io.brook.bench.EngineBenchmark \
+        -Dbrook.bench.revision="$revision" -Dbrook.bench.engine="$engine" \
+        -cp "$jar:$engine:$bench/lib/*" io.brook.bench.EngineBenchmark \
         --work-dir "$work" --spark-lib "$bench/spark-lib" --spark-runner "$bench/spark-runner" < /dev/null &
     bench_pid=$!
     wait "$bench_pid" || status=$?

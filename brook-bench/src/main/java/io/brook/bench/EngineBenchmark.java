@@ -174,6 +174,8 @@ public final class EngineBenchmark {
                 "Spark: local[2], spark.sql.shuffle.partitions=2 (default 200), spark.ui.enabled=false, default state"
                         + " store; both engines: -Xmx" + settings.heap() + ", a foreachBatch sink that counts rows,"
                         + " checkpoints on local disk, each workload in a fresh JVM, one engine at a time.",
+                "Brook: revision " + System.getProperty("brook.bench.revision", "unknown") + ", engine "
+                        + System.getProperty("brook.bench.engine", "from brook-bench's classpath") + ".",
                 "Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage()
                         + " (other work on the machine shows here and makes figures noisy).");
         Report.print(out, header, figures(), spark, brook, details(), notes());

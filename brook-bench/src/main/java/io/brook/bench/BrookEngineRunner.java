@@ -121,7 +121,11 @@ public final class BrookEngineRunner {
                 return;
             }
             // The parent judges each step in full (SustainedRate); this only stops climbing once clearly overloaded.
-            if (!durations.isEmpty() && median(durations) > options.intervalMillis()) {
+            if (durations.isEmpty()) {
+                out.println("ladder_end reason=no batch with rows completed after the warm-up at " + rate + " rows/s");
+                return;
+            }
+            if (median(durations) > options.intervalMillis()) {
                 out.println("ladder_end reason=median batch above the trigger interval at " + rate + " rows/s");
                 return;
             }

@@ -137,7 +137,11 @@ public final class SparkEngineRunner {
                 return;
             }
             // The parent judges each step in full; this only stops climbing once clearly overloaded.
-            if (!durations.isEmpty() && median(durations) > interval) {
+            if (durations.isEmpty()) {
+                out.println("ladder_end reason=no batch with rows completed after the warm-up at " + rate + " rows/s");
+                return;
+            }
+            if (median(durations) > interval) {
                 out.println("ladder_end reason=median batch above the trigger interval at " + rate + " rows/s");
                 return;
             }

@@ -2,6 +2,7 @@
 # Benchmarks against the real anchors. Not tests: each prints a table and, as its last line, "summary key=value ...".
 #
 #   bench/run.sh broker    Brook vs Apache Kafka 4.3.1 (one KRaft node) with Kafka's own perf tools (~5 min)
+#   bench/run.sh engine    Brook's engine vs Apache Spark 4.2.0 Structured Streaming, local[2] (~10 min)
 #
 # Environment (broker): QUICK=1 runs 10x fewer records (a smoke run of ~1 min);
 #   BENCH_RECORDS_100B (2000000), BENCH_RECORDS_1KIB (600000), BENCH_RATE (50000), BENCH_RATE_RECORDS (1000000),
@@ -10,15 +11,21 @@
 #   BENCH_BROOK_JAVA_OPTS (e.g. -Xmx1g), BENCH_BROOK_ARGS (e.g. --set brook.flush.policy=none),
 #   BENCH_BROOK_CDS=off (no class-data-sharing archive), BENCH_KEEP=1 (keep the work directory under /tmp),
 #   BENCH_BUILD=0 (use the builds as they are).
-# It builds what it needs first (brook-bench, Kafka's jars from Maven Central, Brook when missing or older than its
-# sources), every Maven call under the shared lock /tmp/brook-mvn.lock.
+# Environment (engine): QUICK=1 runs shorter steps, a shorter ladder and a 10 s latency run (~4 min);
+#   BENCH_ENGINE_RATES (50000,100000,200000,400000,800000,1200000,1600000,2400000,...,12800000,16000000,...,51200000),
+#   BENCH_ENGINE_STEP_SECONDS (15), BENCH_ENGINE_WARMUP_SECONDS (5), BENCH_ENGINE_INTERVAL_MS (1000),
+#   BENCH_ENGINE_LATENCY_RATE (1000), BENCH_ENGINE_LATENCY_SECONDS (30), BENCH_ENGINE_HEAP (2g, both engines),
+#   BENCH_RUN_TIMEOUT_SECONDS (600 per engine run), BENCH_TIMEOUT_SECONDS (2400), BENCH_SYSTEMS (spark,brook),
+#   BENCH_KEEP=1, BENCH_BUILD=0.
+# It builds what it needs first (brook-bench, Kafka's or Spark's jars from Maven Central, Brook when missing or older
+# than its sources), every Maven call under the shared lock /tmp/brook-mvn.lock.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # Maven output goes to stderr: stdout carries only the report.
@@ -48,8 +55,8 @@ build_broker_benchmark() {
     local bench="$root/brook-bench/target" cli="$root/brook-cli/target"
     if stale "$(first_jar "$bench" brook-bench)" "$root/pom.xml" "$root/brook-bench/pom.xml" \
         "$root/brook-bench/src/main"; then
-        echo "Building brook-bench..." >&2
-        mvn -DskipTests install -pl brook-bench
+        echo "Building brook-bench (and brook-engine, which it depends on)..." >&2
+        mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true install -pl brook-bench -am
     fi
     if stale "$bench/kafka-lib/.copied" "$root/brook-bench/kafka"; then
         echo "Copying Apache Kafka's jars from Maven Central into brook-bench/target..." >&2
@@ -81,6 +88,22 @@ build_broker_benchmark() {
     # as ./brook runs it. The build is fresh here, so ./brook builds nothing.
     if [[ "${BENCH_BROOK_CDS:-on}" != off ]]; then
         "$root/brook" version > /dev/null 2>&1 || echo "Warning: ./brook version failed; Brook may start without its archive." >&2
+    fi
+}
+
+# The engine benchmark: brook-bench (with brook-engine, the Brook side) and the Spark side from spark/pom.xml.
+build_engine_benchmark() {
+    local bench="$root/brook-bench/target"
+    if stale "$(first_jar "$bench" brook-bench)" "$root/pom.xml" "$root/brook-bench/pom.xml" \
+        "$root/brook-bench/src/main" "$root/brook-engine/pom.xml" "$root/brook-engine/src/main"; then
+        echo "Building brook-engine and brook-bench..." >&2
+        mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true install -pl brook-bench -am
+    fi
+    if stale "$bench/spark-lib/.copied" "$root/brook-bench/spark/pom.xml" "$root/brook-bench/spark/src"; then
+        echo "Building the Spark side; Apache Spark's jars come from Maven Central into brook-bench/target..." >&2
+        rm -rf "$bench/spark-lib" "$bench/spark-runner"
+        mvn -f brook-bench/spark/pom.xml package
+        touch "$bench/spark-lib/.copied"
     fi
 }
 
@@ -144,8 +167,44 @@ run_broker_benchmark() {
     exit "$status"
 }
 
+run_engine_benchmark() {
+    if [[ "${BENCH_BUILD:-1}" != 0 ]]; then
+        build_engine_benchmark
+    fi
+    local bench="$root/brook-bench/target" jar status=0
+    jar="$(first_jar "$bench" brook-bench)"
+    if [[ -z "$jar" || ! -d "$bench/spark-lib" || ! -d "$bench/spark-runner" ]]; then
+        echo "No brook-bench or Spark build in $bench" >&2
+        exit 1
+    fi
+    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    # Brook's runner uses this JVM's classpath: brook-bench and its runtime jars. This tree's own brook-engine build
+    # comes first: target/lib holds the brook-engine that Maven resolved when brook-bench was packaged, which may be
+    # another tree's install in the shared local repository.
+    local engine revision
+    engine="$(first_jar "$root/brook-engine/target" brook-engine)"
+    if [[ -z "$engine" ]]; then
+        echo "No brook-engine build in $root/brook-engine/target" >&2
+        exit 1
+    fi
+    revision="$(git -C "$root" describe --always --dirty 2> /dev/null || echo unknown)"
+    timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-2400}" \
+        "$java" -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
+        -Dbrook.bench.revision="$revision" -Dbrook.bench.engine="$engine" \
+        -cp "$jar:$engine:$bench/lib/*" io.brook.bench.EngineBenchmark \
+        --work-dir "$work" --spark-lib "$bench/spark-lib" --spark-runner "$bench/spark-runner" < /dev/null &
+    bench_pid=$!
+    wait "$bench_pid" || status=$?
+    bench_pid=""
+    exit "$status"
+}
+
 case "${1:-}" in
     broker) run_broker_benchmark ;;
+    engine) run_engine_benchmark ;;
     -h | --help | help)
         usage
         exit 0
@@ -153,7 +212,7 @@ case "${1:-}" in
     *)
         usage
         echo >&2
-        echo "Error: name a benchmark: bench/run.sh broker" >&2
+        echo "Error: name a benchmark: bench/run.sh broker|engine" >&2
         exit 2
         ;;
 esac

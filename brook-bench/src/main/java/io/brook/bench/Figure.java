@@ -4,9 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One measured quantity in the report, such as {@code produce_100b_acks1_p1_rps}: its key (the summary line appends
- * {@code _kafka}, {@code _brook} or {@code _ratio}), its unit, and whether a higher value is the better one.
+ * the system's name, such as {@code _kafka} or {@code _brook}, or {@code _ratio}), its unit, and whether a higher value
+ * is the better one. A figure that is not {@code measured} yet keeps its row in the table, marked as such.
  */
-record Figure(String key, Unit unit) {
+record Figure(String key, Unit unit, boolean measured) {
+    Figure(String key, Unit unit) {
+        this(key, unit, true);
+    }
+
+    /** A row for a figure the benchmark will measure later. */
+    static Figure notYetMeasured(String key, Unit unit) {
+        return new Figure(key, unit, false);
+    }
+
     Figure {
         requireNonNull(key, "key is null");
         requireNonNull(unit, "unit is null");

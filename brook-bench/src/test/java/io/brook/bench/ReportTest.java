@@ -45,4 +45,35 @@ class ReportTest {
                         "  brook rss: could not read /proc/PID/status",
                         "  - a note");
     }
+
+    @Test
+    void anchorNamesTheColumnsAndSummaryAndUnmeasuredFiguresSaySo() {
+        // Given
+        SystemResult spark = new SystemResult("spark");
+        spark.put("latency_batch_p50_ms", 261);
+        SystemResult brook = new SystemResult("brook");
+        brook.put("latency_batch_p50_ms", 6);
+        List<Figure> figures = List.of(
+                new Figure("latency_batch_p50_ms", Unit.MILLISECONDS),
+                Figure.notYetMeasured("kafka_json_etl_rps", Unit.RECORDS_PER_SECOND));
+        StringWriter text = new StringWriter();
+
+        // When
+        Report.print(
+                new PrintWriter(text), List.of("header"), figures, spark, brook, List.of("  detail line"), List.of());
+
+        // Then
+        List<String> lines = text.toString().lines().toList();
+        assertThat(lines)
+                .containsSubsequence(
+                        "figure                unit              Spark             Brook  Brook/Spark  better",
+                        "latency_batch_p50_ms  ms               261.00              6.00        0.023  lower",
+                        "kafka_json_etl_rps    rec/s  not yet measured  not yet measured          n/a  higher",
+                        "",
+                        "  detail line");
+        assertThat(lines.get(lines.size() - 1))
+                .isEqualTo("summary latency_batch_p50_ms_spark=261.00 latency_batch_p50_ms_brook=6.00"
+                        + " latency_batch_p50_ms_ratio=0.023 kafka_json_etl_rps_spark=n/a kafka_json_etl_rps_brook=n/a"
+                        + " kafka_json_etl_rps_ratio=n/a");
+    }
 }

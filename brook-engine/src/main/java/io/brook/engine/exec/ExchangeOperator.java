@@ -1,7 +1,6 @@
 package io.brook.engine.exec;
 
 import io.brook.engine.batch.Batch;
-import io.brook.engine.batch.Column;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,11 +24,11 @@ final class ExchangeOperator implements Operator {
     });
 
     private final int[] keyColumns;
-    private final KeyCodec codec;
     private final List<Operator> partitions;
     private final List<Buffer> outputs;
     private final List<List<Batch>> inputs;
     private final Operator downstream;
+    private long[] hashScratch;
 
     /** Collects one partition's output until all partitions are done. */
     private static final class Buffer implements Operator {
@@ -49,12 +48,10 @@ final class ExchangeOperator implements Operator {
      */
     ExchangeOperator(
             int[] keyColumns,
-            KeyCodec codec,
             int partitionCount,
             java.util.function.BiFunction<Integer, Operator, Operator> partitionFactory,
             Operator downstream) {
         this.keyColumns = keyColumns.clone();
-        this.codec = codec;
         this.downstream = downstream;
         this.partitions = new ArrayList<>();
         this.outputs = new ArrayList<>();
@@ -79,18 +76,14 @@ final class ExchangeOperator implements Operator {
             return;
         }
         Batch dense = batch.compact();
-        Column[] keys = new Column[keyColumns.length];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = dense.column(keyColumns[i]);
-        }
         int[][] positions = new int[count][];
         int[] sizes = new int[count];
         for (int p = 0; p < count; p++) {
             positions[p] = new int[Math.max(16, dense.rowCount() / count + 16)];
         }
+        hashScratch = KeyHashes.of(dense, keyColumns, hashScratch);
         for (int position = 0; position < dense.rowCount(); position++) {
-            codec.encode(keys, position);
-            int p = partitionOf(GroupHash.hash(codec.bytes(), 0, codec.length()), count);
+            int p = partitionOf(KeyHashes.finish(hashScratch[position]), count);
             if (sizes[p] == positions[p].length) {
                 positions[p] = Arrays.copyOf(positions[p], sizes[p] * 2);
             }

@@ -16,6 +16,10 @@ final class GroupHash {
     private int[] keyStarts = new int[65];
     private int[] hashes = new int[64];
     private int groupCount;
+    private long[] hashScratch;
+    /** Whether keys were hashed from their columns (groupIds) or from their bytes; one table must not mix them. */
+    private Boolean columnHashes;
+
     private int[] table = new int[128];
 
     GroupHash(KeyCodec codec) {
@@ -33,15 +37,19 @@ final class GroupHash {
             columns[i] = batch.column(keyColumns[i]);
         }
         int[] ids = result != null && result.length >= batch.rowCount() ? result : new int[batch.rowCount()];
+        hashScratch = KeyHashes.of(batch, keyColumns, hashScratch);
         for (int row = 0; row < batch.rowCount(); row++) {
             codec.encode(columns, batch.position(row));
-            ids[row] = findOrAdd(codec.bytes(), 0, codec.length());
+            ids[row] = findOrAdd(codec.bytes(), 0, codec.length(), KeyHashes.finish(hashScratch[row]));
         }
         return ids;
     }
 
     /** The id of the key in {@code bytes[offset..offset+length)}, or -1 when it is not there. */
     int find(byte[] bytes, int offset, int length) {
+        if (Boolean.TRUE.equals(columnHashes)) {
+            throw new IllegalStateException("find by key bytes in a GroupHash filled from batches");
+        }
         int hash = hash(bytes, offset, length);
         int mask = table.length - 1;
         int slot = hash & mask;
@@ -61,7 +69,24 @@ final class GroupHash {
 
     /** The id of the key in {@code bytes[offset..offset+length)}, added as a new group if it is not there. */
     int findOrAdd(byte[] bytes, int offset, int length) {
-        int hash = hash(bytes, offset, length);
+        checkMode(false);
+        return insert(bytes, offset, length, hash(bytes, offset, length));
+    }
+
+    private int findOrAdd(byte[] bytes, int offset, int length, int hash) {
+        checkMode(true);
+        return insert(bytes, offset, length, hash);
+    }
+
+    private void checkMode(boolean fromColumns) {
+        if (columnHashes == null) {
+            columnHashes = fromColumns;
+        } else if (columnHashes != fromColumns) {
+            throw new IllegalStateException("a GroupHash is filled either from batches or from key bytes, not both");
+        }
+    }
+
+    private int insert(byte[] bytes, int offset, int length, int hash) {
         int mask = table.length - 1;
         int slot = hash & mask;
         while (true) {

@@ -91,7 +91,7 @@ public final class PhysicalPlanner {
         if (keys.length == 0 || partitions == 1) {
             return factory.apply(0, downstream);
         }
-        return new ExchangeOperator(keys, new KeyCodec(keyTypes), partitions, factory, downstream);
+        return new ExchangeOperator(keys, partitions, factory, downstream);
     }
 
     private Pipeline build(RelNode plan) {

@@ -42,6 +42,11 @@ class GroupHashTest {
         hash.appendKey(keys - 1, decoded);
         assertThat(decoded[0].build().value(0)).isEqualTo("key-" + (keys - 1));
         assertThat(decoded[1].build().value(0)).isEqualTo((long) keys - 1);
-        assertThat(hash.find(hash.key(123), 0, hash.key(123).length)).isEqualTo(123);
+        GroupHash byKeyBytes = new GroupHash(new KeyCodec(List.of(ColumnType.VARCHAR, ColumnType.BIGINT)));
+        for (int group = 0; group < keys; group++) {
+            byte[] key = hash.key(group);
+            assertThat(byKeyBytes.findOrAdd(key, 0, key.length)).isEqualTo(group);
+        }
+        assertThat(byKeyBytes.find(hash.key(123), 0, hash.key(123).length)).isEqualTo(123);
     }
 }

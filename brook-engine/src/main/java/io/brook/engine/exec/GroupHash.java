@@ -38,11 +38,36 @@ final class GroupHash {
         }
         int[] ids = result != null && result.length >= batch.rowCount() ? result : new int[batch.rowCount()];
         hashScratch = KeyHashes.of(batch, keyColumns, hashScratch);
+        checkMode(true);
         for (int row = 0; row < batch.rowCount(); row++) {
-            codec.encode(columns, batch.position(row));
-            ids[row] = findOrAdd(codec.bytes(), 0, codec.length(), KeyHashes.finish(hashScratch[row]));
+            int position = batch.position(row);
+            int hash = KeyHashes.finish(hashScratch[row]);
+            int group = lookup(columns, position, hash);
+            if (group < 0) {
+                // A new key: only now is it encoded, into the arena.
+                codec.encode(columns, position);
+                group = insert(codec.bytes(), 0, codec.length(), hash);
+            }
+            ids[row] = group;
         }
         return ids;
+    }
+
+    /** The group of the key at a position of these columns, compared value by value with stored keys; -1 if none. */
+    private int lookup(Column[] columns, int position, int hash) {
+        int mask = table.length - 1;
+        int slot = hash & mask;
+        while (true) {
+            int entry = table[slot];
+            if (entry == 0) {
+                return -1;
+            }
+            int group = entry - 1;
+            if (hashes[group] == hash && codec.equalsRow(arena, keyStarts[group], columns, position)) {
+                return group;
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /** The id of the key in {@code bytes[offset..offset+length)}, or -1 when it is not there. */

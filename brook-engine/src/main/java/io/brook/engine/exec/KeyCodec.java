@@ -69,6 +69,61 @@ final class KeyCodec {
         return length;
     }
 
+    /**
+     * Whether the key encoded at {@code offset} equals the values at a position of these columns (as {@link #encode}
+     * would write them), without encoding them: the common case of a lookup finds an existing group.
+     */
+    boolean equalsRow(byte[] bytes, int offset, Column[] columns, int position) {
+        int at = offset;
+        for (Column column : columns) {
+            boolean isNull = column.isNull(position);
+            if (bytes[at++] == 1) {
+                if (!isNull) {
+                    return false;
+                }
+                continue;
+            }
+            if (isNull) {
+                return false;
+            }
+            if (column instanceof LongColumn c) {
+                if (getLong(bytes, at) != c.getLong(position)) {
+                    return false;
+                }
+                at += 8;
+            } else if (column instanceof IntColumn c) {
+                if (getInt(bytes, at) != c.getInt(position)) {
+                    return false;
+                }
+                at += 4;
+            } else if (column instanceof DoubleColumn c) {
+                double value = c.getDouble(position);
+                if (getLong(bytes, at) != (value == 0.0 ? 0L : Double.doubleToLongBits(value))) {
+                    return false;
+                }
+                at += 8;
+            } else if (column instanceof BooleanColumn c) {
+                if ((bytes[at++] == 1) != c.getBoolean(position)) {
+                    return false;
+                }
+            } else {
+                VarcharColumn c = (VarcharColumn) column;
+                int length = getInt(bytes, at);
+                if (length != c.byteLength(position)) {
+                    return false;
+                }
+                at += 4;
+                for (int i = 0; i < length; i++) {
+                    if (bytes[at + i] != c.byteAt(position, i)) {
+                        return false;
+                    }
+                }
+                at += length;
+            }
+        }
+        return true;
+    }
+
     /** Appends the values of one encoded key to builders (one per type); returns the offset after the key. */
     int decode(byte[] source, int offset, ColumnBuilder[] builders) {
         int at = offset;

@@ -130,7 +130,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             try {
                 handler.handle(request).whenComplete((response, error) -> {
                     if (error != null) {
-                        complete(slot, errorResponse(request, frame, bodyStart, unwrap(error)));
+                        completeWithError(slot, request, frame, bodyStart, unwrap(error));
                         return;
                     }
                     try {
@@ -148,7 +148,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                     }
                 });
             } catch (RuntimeException e) {
-                complete(slot, errorResponse(request, frame, bodyStart, e));
+                completeWithError(slot, request, frame, bodyStart, e);
             }
         };
         if (handler.isNonBlocking(apiKey)) {
@@ -174,14 +174,36 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return encode(request.header(), parsed.getErrorResponse(0, error).data());
     }
 
+    /**
+     * Answers with an error now. The response is built before a slot is reserved: building it parses the body, which
+     * may be malformed, and a reserved slot that is never completed would hold back every later response and the close.
+     */
     private void respondWithError(Request request, byte[] frame, int bodyStart, Throwable error) {
-        PendingResponse slot = reserveSlot();
-        complete(slot, errorResponse(request, frame, bodyStart, error));
+        List<Object> response = errorResponse(request, frame, bodyStart, error);
+        complete(reserveSlot(), response);
     }
 
     private void respondAt(RequestHeader header, ApiMessage body) {
-        PendingResponse slot = reserveSlot();
-        complete(slot, encode(header, body));
+        List<Object> response = encode(header, body);
+        complete(reserveSlot(), response);
+    }
+
+    /** Completes a slot with the error response, or closes the connection there if even that cannot be built. */
+    private void completeWithError(
+            PendingResponse slot, Request request, byte[] frame, int bodyStart, Throwable error) {
+        List<Object> response;
+        try {
+            response = errorResponse(request, frame, bodyStart, error);
+        } catch (RuntimeException e) {
+            LOGGER.warn(
+                    "[connection {}] cannot answer {} with an error ({}); closing the connection",
+                    connectionId,
+                    request.header(),
+                    e.toString());
+            closeAt(slot);
+            return;
+        }
+        complete(slot, response);
     }
 
     private PendingResponse reserveSlot() {

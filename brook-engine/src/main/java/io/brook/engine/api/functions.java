@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlOperator;
@@ -592,9 +591,5 @@ public final class functions {
                     : function.toLowerCase(Locale.ROOT) + "(" + String.join(", ", names) + ")";
             return new Column.Named(context.builder().call(operator, operands), name);
         });
-    }
-
-    static List<String> fieldNames(List<RelDataTypeField> fields) {
-        return fields.stream().map(RelDataTypeField::getName).toList();
     }
 }

@@ -27,7 +27,8 @@ final class Accumulators {
                 : RelTypes.columnType(
                         inputRowType.getFieldNames().get(args.get(0)),
                         inputRowType.getFieldList().get(args.get(0)).getType());
-        ColumnType result = RelTypes.columnType(call.getName(), call.getType());
+        // Refuses, naming the call, a result type batches cannot hold.
+        RelTypes.columnType(call.getName(), call.getType());
         if (call.isDistinct()) {
             if (streaming) {
                 throw new BrookException(
@@ -68,7 +69,7 @@ final class Accumulators {
                 if (input == ColumnType.BOOLEAN) {
                     throw unsupported(call);
                 }
-                yield new LongExtreme(args.get(0), max, result);
+                yield new LongExtreme(args.get(0), max);
             }
             default -> throw unsupported(call);
         };
@@ -335,7 +336,7 @@ final class Accumulators {
         private long[] values = new long[16];
         private boolean[] seen = new boolean[16];
 
-        LongExtreme(int column, boolean max, ColumnType type) {
+        LongExtreme(int column, boolean max) {
             this.column = column;
             this.max = max;
         }

@@ -170,18 +170,7 @@ final class AggregateOperator implements Operator {
             }
         });
         if (!evictOnly) {
-            GroupHash closed = new GroupHash(codec);
-            Accumulator[] totals = accumulatorFactory.get();
-            for (int i = 0; i < keys.size(); i++) {
-                byte[] key = keys.get(i);
-                int group = closed.findOrAdd(key, 0, key.length);
-                int offset = 0;
-                for (Accumulator accumulator : totals) {
-                    accumulator.ensureGroups(closed.groupCount());
-                    offset = accumulator.mergeState(group, values.get(i), offset);
-                }
-            }
-            emit(closed, totals);
+            emitFromState(keys, values);
         }
         for (byte[] key : keys) {
             state.remove(key);
@@ -189,17 +178,29 @@ final class AggregateOperator implements Operator {
     }
 
     private void emitAll(KeyValueState state) {
-        GroupHash all = new GroupHash(codec);
-        Accumulator[] totals = accumulatorFactory.get();
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
         state.forEach((key, value) -> {
-            int group = all.findOrAdd(key, 0, key.length);
+            keys.add(key);
+            values.add(value);
+        });
+        emitFromState(keys, values);
+    }
+
+    /** Emits groups as the state holds them: their keys and accumulator states. */
+    private void emitFromState(List<byte[]> keys, List<byte[]> values) {
+        GroupHash groups = new GroupHash(codec);
+        Accumulator[] totals = accumulatorFactory.get();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            int group = groups.findOrAdd(key, 0, key.length);
             int offset = 0;
             for (Accumulator accumulator : totals) {
-                accumulator.ensureGroups(all.groupCount());
-                offset = accumulator.mergeState(group, value, offset);
+                accumulator.ensureGroups(groups.groupCount());
+                offset = accumulator.mergeState(group, values.get(i), offset);
             }
-        });
-        emit(all, totals);
+        }
+        emit(groups, totals);
     }
 
     private void emit(GroupHash hash, Accumulator[] values) {

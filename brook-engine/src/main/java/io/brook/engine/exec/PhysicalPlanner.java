@@ -259,19 +259,7 @@ public final class PhysicalPlanner {
         }
         Schema leftSchema = RelTypes.toSchema(left.getRowType());
         Schema rightSchema = RelTypes.toSchema(right.getRowType());
-        List<ColumnType> keyTypes = new ArrayList<>();
-        for (int i = 0; i < info.leftKeys.size(); i++) {
-            ColumnType leftType = leftSchema.field(info.leftKeys.get(i)).type();
-            ColumnType rightType = rightSchema.field(info.rightKeys.get(i)).type();
-            if (leftType != rightType) {
-                throw new BrookException(
-                        ErrorCode.TYPE_MISMATCH,
-                        "join keys '" + leftSchema.field(info.leftKeys.get(i)).name() + "' (" + leftType + ") and '"
-                                + rightSchema.field(info.rightKeys.get(i)).name() + "' (" + rightType
-                                + ") differ in type; cast one to the other's");
-            }
-            keyTypes.add(leftType);
-        }
+        List<ColumnType> keyTypes = joinKeyTypes(info, leftSchema, rightSchema);
         RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
         Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining);
         RelNode probe = buildIsLeft ? right : left;
@@ -308,19 +296,7 @@ public final class PhysicalPlanner {
         }
         Schema leftSchema = RelTypes.toSchema(join.getLeft().getRowType());
         Schema rightSchema = RelTypes.toSchema(join.getRight().getRowType());
-        List<ColumnType> keyTypes = new ArrayList<>();
-        for (int i = 0; i < info.leftKeys.size(); i++) {
-            ColumnType leftType = leftSchema.field(info.leftKeys.get(i)).type();
-            ColumnType rightType = rightSchema.field(info.rightKeys.get(i)).type();
-            if (leftType != rightType) {
-                throw new BrookException(
-                        ErrorCode.TYPE_MISMATCH,
-                        "join keys '" + leftSchema.field(info.leftKeys.get(i)).name() + "' (" + leftType + ") and '"
-                                + rightSchema.field(info.rightKeys.get(i)).name() + "' (" + rightType
-                                + ") differ in type; cast one to the other's");
-            }
-            keyTypes.add(leftType);
-        }
+        List<ColumnType> keyTypes = joinKeyTypes(info, leftSchema, rightSchema);
         int leftTime = eventTimeColumn(join.getLeft());
         int rightLocal = eventTimeColumn(join.getRight());
         int rightTime = rightLocal < 0 ? -1 : leftSchema.size() + rightLocal;
@@ -345,6 +321,24 @@ public final class PhysicalPlanner {
                 currentBatch);
         create(join.getLeft(), operator.side(true));
         create(join.getRight(), operator.side(false));
+    }
+
+    /** The types of a join's key pairs, which must match: the build side is hashed with the probe side's encoding. */
+    private static List<ColumnType> joinKeyTypes(JoinInfo info, Schema leftSchema, Schema rightSchema) {
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            ColumnType leftType = leftSchema.field(info.leftKeys.get(i)).type();
+            ColumnType rightType = rightSchema.field(info.rightKeys.get(i)).type();
+            if (leftType != rightType) {
+                throw new BrookException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "join keys '" + leftSchema.field(info.leftKeys.get(i)).name() + "' (" + leftType + ") and '"
+                                + rightSchema.field(info.rightKeys.get(i)).name() + "' (" + rightType
+                                + ") differ in type; cast one to the other's");
+            }
+            keyTypes.add(leftType);
+        }
+        return keyTypes;
     }
 
     private static int eventTimeColumn(RelNode rel) {
@@ -477,13 +471,5 @@ public final class PhysicalPlanner {
         for (RelNode input : rel.getInputs()) {
             signature(input, lines);
         }
-    }
-
-    boolean streaming() {
-        return streaming;
-    }
-
-    OutputMode outputMode() {
-        return outputMode;
     }
 }

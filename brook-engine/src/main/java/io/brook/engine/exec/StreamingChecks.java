@@ -26,7 +26,7 @@ final class StreamingChecks {
             throw refuse("complete output mode is not supported when there are no streaming aggregations: the whole"
                     + " result would be every row ever read; use outputMode(\"append\")");
         }
-        checkSorts(plan, outputMode, false);
+        checkSorts(plan, outputMode);
         if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
             throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
                     + " out, never changes; use outputMode(\"append\")");
@@ -62,7 +62,7 @@ final class StreamingChecks {
         return false;
     }
 
-    private static void checkSorts(RelNode rel, OutputMode outputMode, boolean aboveAggregate) {
+    private static void checkSorts(RelNode rel, OutputMode outputMode) {
         if (rel instanceof Sort sort) {
             boolean hasAggregateBelow = countAggregations(sort.getInput()) > 0;
             if (outputMode != OutputMode.COMPLETE || !hasAggregateBelow) {
@@ -73,7 +73,7 @@ final class StreamingChecks {
             }
         }
         for (RelNode input : rel.getInputs()) {
-            checkSorts(input, outputMode, aboveAggregate || rel instanceof Aggregate);
+            checkSorts(input, outputMode);
         }
     }
 

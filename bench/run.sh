@@ -2,7 +2,7 @@
 # Benchmarks against the real anchors. Not tests: each prints a table and, as its last line, "summary key=value ...".
 #
 #   bench/run.sh broker    Brook vs Apache Kafka 4.3.1 (one KRaft node) with Kafka's own perf tools (~5 min)
-#   bench/run.sh engine    Brook's engine vs Apache Spark 4.2.0 Structured Streaming, local[2] (~10 min)
+#   bench/run.sh engine    Brook's engine vs Apache Spark 4.2.0 Structured Streaming, local[2] (~12 min)
 #
 # Environment (broker): QUICK=1 runs 10x fewer records (a smoke run of ~1 min);
 #   BENCH_RECORDS_100B (2000000), BENCH_RECORDS_1KIB (600000), BENCH_RATE (50000), BENCH_RATE_RECORDS (1000000),
@@ -15,6 +15,8 @@
 #   BENCH_ENGINE_RATES (50000,100000,200000,400000,800000,1200000,1600000,2400000,...,12800000,16000000,...,51200000),
 #   BENCH_ENGINE_STEP_SECONDS (15), BENCH_ENGINE_WARMUP_SECONDS (5), BENCH_ENGINE_INTERVAL_MS (1000),
 #   BENCH_ENGINE_LATENCY_RATE (1000), BENCH_ENGINE_LATENCY_SECONDS (30), BENCH_ENGINE_HEAP (2g, both engines),
+#   BENCH_ENGINE_WORKLOADS (startup,latency,throughput,etl), BENCH_ENGINE_ETL_EVENTS (2000000; QUICK=1 500000),
+#   BENCH_ENGINE_ETL_MAX_OFFSETS (500000, the ETL query's maxOffsetsPerTrigger),
 #   BENCH_RUN_TIMEOUT_SECONDS (600 per engine run), BENCH_TIMEOUT_SECONDS (2400), BENCH_SYSTEMS (spark,brook),
 #   BENCH_KEEP=1, BENCH_BUILD=0.
 # It builds what it needs first (brook-bench, Kafka's or Spark's jars from Maven Central, Brook when missing or older
@@ -25,7 +27,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # Maven output goes to stderr: stdout carries only the report.
@@ -95,8 +97,10 @@ build_broker_benchmark() {
 build_engine_benchmark() {
     local bench="$root/brook-bench/target"
     if stale "$(first_jar "$bench" brook-bench)" "$root/pom.xml" "$root/brook-bench/pom.xml" \
-        "$root/brook-bench/src/main" "$root/brook-engine/pom.xml" "$root/brook-engine/src/main"; then
-        echo "Building brook-engine and brook-bench..." >&2
+        "$root/brook-bench/src/main" "$root/brook-engine/pom.xml" "$root/brook-engine/src/main" \
+        "$root/brook-broker/pom.xml" "$root/brook-broker/src/main" "$root/brook-log/pom.xml" \
+        "$root/brook-log/src/main"; then
+        echo "Building brook-engine, brook-broker and brook-bench..." >&2
         mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true install -pl brook-bench -am
     fi
     if stale "$bench/spark-lib/.copied" "$root/brook-bench/spark/pom.xml" "$root/brook-bench/spark/src"; then

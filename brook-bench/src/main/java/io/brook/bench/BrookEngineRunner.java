@@ -1,7 +1,9 @@
 package io.brook.bench;
 
+import static io.brook.engine.api.functions.avg;
 import static io.brook.engine.api.functions.col;
 import static io.brook.engine.api.functions.count;
+import static io.brook.engine.api.functions.from_json;
 import static io.brook.engine.api.functions.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The engine benchmark's Brook side, run by {@link EngineBenchmark} in a JVM of its own from brook-bench's classpath:
- * one workload ({@code startup}, {@code latency} or {@code throughput}, see {@link EngineRunnerOptions}) on Brook's
+ * one workload ({@code startup}, {@code latency}, {@code throughput} or {@code etl}, see {@link EngineRunnerOptions}) on Brook's
  * engine, reported on stdout in the line format {@link EngineRunOutput} reads. SparkEngineRunner (brook-bench/spark)
  * runs the same queries on Apache Spark and prints the same lines; keep the two alike.
  *
@@ -70,6 +72,7 @@ public final class BrookEngineRunner {
                 step(evens, "append", Trigger.defaultTrigger(), options.latencyRate(), latencyMillis(), "latency");
             }
             case "throughput" -> throughput();
+            case "etl" -> etl();
             default -> throw new IllegalArgumentException("unknown workload " + options.workload());
         }
     }
@@ -133,6 +136,66 @@ public final class BrookEngineRunner {
         out.println("ladder_end reason=all rates run");
     }
 
+    /**
+     * The Kafka JSON ETL: the whole topic (read from its start, at most {@code etl-max-offsets} records a batch) parsed,
+     * counted and averaged per page and 10 s window, appended to Parquet files with the available-now trigger. Printed
+     * as one step (its rate the number of events) and an {@code etl} line with the rows the output holds.
+     */
+    private void etl() throws InterruptedException {
+        Path output = options.workDir().resolve("etl-output");
+        Dataset<Row> views = brook.readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", options.bootstrap())
+                .option("subscribe", options.topic())
+                .option("startingOffsets", "earliest")
+                .option("maxOffsetsPerTrigger", options.etlMaxOffsets())
+                .load()
+                .select(from_json(col("value").cast("string"), EtlTopic.SCHEMA).as("event"))
+                .select("event.*")
+                .withWatermark("ts", "5 seconds")
+                .groupBy(window(col("ts"), "10 seconds"), col("page"))
+                .agg(count("*").as("views"), avg("latency_ms").as("avg_latency_ms"))
+                .select(
+                        col("window.start").as("window_start"),
+                        col("window.end").as("window_end"),
+                        col("page"),
+                        col("views"),
+                        col("avg_latency_ms"));
+        Collector collector = new Collector();
+        brook.addListener(collector);
+        long start = System.currentTimeMillis();
+        out.println("step rate=1 start_ms=" + start);
+        String failure = null;
+        StreamingQuery query = views.writeStream()
+                .format("parquet")
+                .outputMode("append")
+                .trigger(Trigger.AvailableNow())
+                .queryName("etl")
+                .option("path", output.toString())
+                .option("checkpointLocation", checkpoint("etl").toString())
+                .start();
+        try {
+            if (!query.awaitTermination(Math.max(1, deadlineMillis - STOP_TIMEOUT_MILLIS - start))) {
+                failure = "the query did not end before the deadline";
+            }
+        } catch (RuntimeException e) {
+            failure = oneLine(e);
+        }
+        long end = System.currentTimeMillis();
+        String stopFailure = stop(query);
+        brook.removeListener(collector);
+        printBatches(1, collector.reports());
+        if (failure == null) {
+            failure = stopFailure;
+        }
+        out.println(
+                "step_end rate=1 end_ms=" + end + " status=" + (failure == null ? "ok" : "failed reason=" + failure));
+        if (failure == null) {
+            out.println("etl rows_out="
+                    + brook.read().format("parquet").load(output.toString()).count());
+        }
+    }
+
     private Dataset<Row> rate(long rowsPerSecond) {
         return brook.readStream()
                 .format("rate")
@@ -170,16 +233,12 @@ public final class BrookEngineRunner {
         long end = System.currentTimeMillis();
         brook.removeListener(collector);
         List<StreamingQueryProgress> reports = collector.reports();
+        printBatches(rate, reports);
         List<Long> durations = new ArrayList<>();
         for (StreamingQueryProgress progress : reports) {
             long timestamp = Instant.parse(progress.timestamp()).toEpochMilli();
-            long triggerMillis = progress.durationMs().getOrDefault("triggerExecution", 0L);
-            String maxEvent = progress.eventTime().get("max");
-            out.println("batch rate=" + rate + " id=" + progress.batchId() + " ts_ms=" + timestamp + " rows="
-                    + progress.numInputRows() + " trigger_ms=" + triggerMillis + " max_event_ms="
-                    + (maxEvent == null ? -1 : Instant.parse(maxEvent).toEpochMilli()));
             if (progress.numInputRows() > 0 && timestamp >= start + options.warmupSeconds() * 1000L) {
-                durations.add(triggerMillis);
+                durations.add(progress.durationMs().getOrDefault("triggerExecution", 0L));
             }
         }
         if (failure == null) {
@@ -193,6 +252,16 @@ public final class BrookEngineRunner {
             System.exit(1);
         }
         return failure == null ? durations : null;
+    }
+
+    private void printBatches(long rate, List<StreamingQueryProgress> reports) {
+        for (StreamingQueryProgress progress : reports) {
+            String maxEvent = progress.eventTime().get("max");
+            out.println("batch rate=" + rate + " id=" + progress.batchId() + " ts_ms="
+                    + Instant.parse(progress.timestamp()).toEpochMilli() + " rows=" + progress.numInputRows()
+                    + " trigger_ms=" + progress.durationMs().getOrDefault("triggerExecution", 0L) + " max_event_ms="
+                    + (maxEvent == null ? -1 : Instant.parse(maxEvent).toEpochMilli()));
+        }
     }
 
     private long latencyMillis() {

@@ -23,8 +23,9 @@ import java.util.Set;
  * {@code bench/run.sh engine}: Brook's engine against Apache Spark Structured Streaming (local mode), the same queries
  * on each, every workload in a fresh JVM per engine, one after the other: start-up (JVM launch to the first completed
  * micro-batch), the micro-batch latency floor (batch durations of a trivial filter with the default trigger) and
- * sustained throughput (the highest rate-source rate a windowed count keeps up with, judged by {@link SustainedRate}).
- * The Kafka JSON ETL workload is listed as not yet measured. Prints a table with the ratio Brook/Spark and, last, a
+ * sustained throughput (the highest rate-source rate a windowed count keeps up with, judged by {@link SustainedRate})
+ * and a Kafka JSON ETL (a topic of click events in a Brook broker in this JVM, {@link EtlTopic}, parsed and aggregated
+ * per page and window into Parquet files with the available-now trigger: events per second). Prints a table with the ratio Brook/Spark and, last, a
  * {@code summary} line; progress goes to stderr.
  *
  * <p>Usage: {@code EngineBenchmark --work-dir DIR --spark-lib DIR --spark-runner DIR}; Brook's runner runs from this
@@ -66,6 +67,7 @@ public final class EngineBenchmark {
     private static final String STARTUP = "startup";
     private static final String LATENCY = "latency";
     private static final String THROUGHPUT = "throughput";
+    private static final String ETL = "etl";
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final Path javaBinary;
@@ -77,6 +79,9 @@ public final class EngineBenchmark {
     private final PrintWriter progress;
     private final Map<String, List<String>> ladders = new LinkedHashMap<>();
     private final Map<String, String> latencyDetails = new LinkedHashMap<>();
+    private final Map<String, String> etlDetails = new LinkedHashMap<>();
+    private final Map<String, Long> etlRowsOut = new LinkedHashMap<>();
+    private EtlTopic etlTopic;
     private final Map<String, String> versions = new LinkedHashMap<>();
 
     EngineBenchmark(
@@ -143,7 +148,7 @@ public final class EngineBenchmark {
                 new Figure("sustained_window_count_rps", Unit.RECORDS_PER_SECOND),
                 new Figure("latency_batch_p50_ms", Unit.MILLISECONDS),
                 new Figure("latency_batch_p99_ms", Unit.MILLISECONDS),
-                Figure.notYetMeasured("kafka_json_etl_rps", Unit.RECORDS_PER_SECOND),
+                new Figure("kafka_json_etl_rps", Unit.RECORDS_PER_SECOND),
                 new Figure("startup_query_started_ms", Unit.MILLISECONDS),
                 new Figure("startup_first_batch_ms", Unit.MILLISECONDS));
     }
@@ -153,14 +158,27 @@ public final class EngineBenchmark {
         String loadBefore = loadAverage();
         SystemResult spark = new SystemResult(EngineSettings.SPARK);
         SystemResult brook = new SystemResult(EngineSettings.BROOK);
-        for (String workload : List.of(STARTUP, LATENCY, THROUGHPUT)) {
-            for (SystemResult result : List.of(spark, brook)) {
-                if (settings.systems().contains(result.system())) {
-                    runWorkload(result, workload);
-                } else if (workload.equals(STARTUP)) {
-                    result.error("all", "not run (BENCH_SYSTEMS=" + String.join(",", settings.systems()) + ")");
+        for (SystemResult result : List.of(spark, brook)) {
+            if (!settings.systems().contains(result.system())) {
+                result.error("all", "not run (BENCH_SYSTEMS=" + String.join(",", settings.systems()) + ")");
+            }
+        }
+        try {
+            for (String workload : settings.workloads()) {
+                if (workload.equals(ETL) && !startEtlTopic(spark, brook)) {
+                    continue;
+                }
+                for (SystemResult result : List.of(spark, brook)) {
+                    if (settings.systems().contains(result.system())) {
+                        runWorkload(result, workload);
+                    }
                 }
             }
+        } finally {
+            closeEtlTopic();
+        }
+        if (etlRowsOut.size() == 2 && etlRowsOut.values().stream().distinct().count() > 1) {
+            brook.error(ETL, "the two engines' outputs differ in size: " + etlRowsOut + " rows");
         }
         List<String> header = List.of(
                 String.format(
@@ -215,6 +233,7 @@ public final class EngineBenchmark {
             case STARTUP -> startup(result, run, output);
             case LATENCY -> latency(result, output);
             case THROUGHPUT -> throughput(result, output);
+            case ETL -> etl(result, output);
             default -> throw new IllegalStateException("unknown workload " + workload);
         };
         progress.printf(Locale.ROOT, "%s (%.1f s)%n", summary, run.seconds());
@@ -288,12 +307,77 @@ public final class EngineBenchmark {
         return "no rate sustained";
     }
 
+    /** Starts the broker and fills the ETL topic; false (with the error on both results) when it cannot. */
+    private boolean startEtlTopic(SystemResult... results) throws InterruptedException {
+        progress.printf(
+                Locale.ROOT, "[bench] filling topic %s with %d events ... ", EtlTopic.TOPIC, settings.etlEvents());
+        progress.flush();
+        long start = System.nanoTime();
+        try {
+            etlTopic = EtlTopic.start(Files.createDirectories(workDir.resolve("etl-broker")), settings.etlEvents());
+        } catch (IOException | RuntimeException e) {
+            progress.println("FAILED: " + e.getMessage());
+            for (SystemResult result : results) {
+                result.error(ETL, "cannot fill the input topic: " + e.getMessage());
+            }
+            return false;
+        }
+        progress.printf(Locale.ROOT, "done (%.1f s)%n", (System.nanoTime() - start) / 1e9);
+        return true;
+    }
+
+    private void closeEtlTopic() {
+        if (etlTopic != null) {
+            try {
+                etlTopic.close();
+            } catch (IOException e) {
+                progress.println("[bench] cannot close the ETL broker: " + e.getMessage());
+            }
+            etlTopic = null;
+        }
+    }
+
+    private String etl(SystemResult result, EngineRunOutput output) {
+        if (output.steps().isEmpty()) {
+            result.error(ETL, "the runner ran no query: " + output.ladderEnd());
+            return "no query";
+        }
+        Step step = output.steps().get(0);
+        long rowsIn = step.batches().stream().mapToLong(Batch::rows).sum();
+        long batches = step.batches().stream().filter(batch -> batch.rows() > 0).count();
+        if (step.failed() || step.endMillis() < 0) {
+            result.error(ETL, "query failed: " + step.failure());
+            return "failed";
+        }
+        if (rowsIn != settings.etlEvents()) {
+            result.error(ETL, "read " + rowsIn + " of the topic's " + settings.etlEvents() + " events");
+            return "incomplete";
+        }
+        long millis = Math.max(1, step.endMillis() - step.startMillis());
+        result.put("kafka_json_etl_rps", rowsIn * 1000.0 / millis);
+        String rowsOut = output.etlRowsOut().isPresent()
+                ? Long.toString(output.etlRowsOut().getAsLong())
+                : "unknown";
+        output.etlRowsOut().ifPresent(rows -> etlRowsOut.put(result.system(), rows));
+        String line = String.format(
+                Locale.ROOT,
+                "%d events in %d batches with rows, %.1f s from start() to the end, %s rows written",
+                rowsIn,
+                batches,
+                millis / 1000.0,
+                rowsOut);
+        etlDetails.put(result.system(), line);
+        return line;
+    }
+
     /** What one child JVM did: when it was launched (epoch ms), how it ended, what it printed. */
     private record ChildRun(long launchMillis, int exitCode, String stdout, String tail, double seconds) {}
 
     private ChildRun runChild(String system, String workload) throws IOException, InterruptedException {
         Path directory = Files.createDirectories(workDir.resolve(system));
-        EngineRunnerOptions options = settings.options(workload, directory);
+        EngineRunnerOptions options = workload.equals(ETL) && etlTopic != null
+                ? settings.options(workload, directory, etlTopic.bootstrapServers(), EtlTopic.TOPIC)
+                : settings.options(workload, directory, "", "");
         List<String> command = new ArrayList<>();
         command.add(javaBinary.toString());
         command.add("-Xmx" + settings.heap());
@@ -352,6 +436,18 @@ public final class EngineBenchmark {
                     settings.warmupSeconds()));
             latencyDetails.forEach((system, line) -> lines.add(String.format(Locale.ROOT, "  %-5s %s", system, line)));
         }
+        if (!etlDetails.isEmpty()) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "Kafka JSON ETL: topic %s (%d partitions, %d events) -> from_json -> withWatermark 5 s -> 10 s window"
+                            + " by page: count, avg(latency_ms) -> append -> Parquet files, available-now,"
+                            + " maxOffsetsPerTrigger %d:",
+                    EtlTopic.TOPIC,
+                    EtlTopic.PARTITIONS,
+                    settings.etlEvents(),
+                    settings.etlMaxOffsets()));
+            etlDetails.forEach((system, line) -> lines.add(String.format(Locale.ROOT, "  %-5s %s", system, line)));
+        }
         return lines;
     }
 
@@ -369,7 +465,9 @@ public final class EngineBenchmark {
                 "startup_*: from the launch of the JVM (plain java -cp, no spark-submit launcher JVM, no Brook CDS"
                         + " archive) to start() returning and to the first progress report of rate -> foreachBatch."
                         + " Spark's rate source has no rows until a whole second after it starts.",
-                "kafka_json_etl_rps (Kafka JSON ETL): not yet measured.",
+                "kafka_json_etl_rps: the topic's events divided by the time from start() to the end of the available-now"
+                        + " query (both engines read the same topic from a Brook broker in the benchmark's JVM); the"
+                        + " rows written must agree between the engines.",
                 "Spark JVMs get the module options of Spark's launcher (--add-opens ...) and Log4j at WARN.");
     }
 

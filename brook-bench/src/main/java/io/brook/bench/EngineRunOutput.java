@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * batch rate=R id=N ts_ms=T rows=N trigger_ms=D max_event_ms=M   one progress report (max_event_ms -1: none)
  * step_end rate=R end_ms=EPOCH_MS status=ok|failed [reason=...]
  * ladder_end reason=...                      why the runner climbed no further
+ * etl rows_out=N                             the Kafka JSON ETL's output holds N rows (its run is one step of rate 1)
  * done
  * </pre>
  *
@@ -33,6 +34,7 @@ record EngineRunOutput(
         OptionalLong firstBatchMillis,
         List<Step> steps,
         String ladderEnd,
+        OptionalLong etlRowsOut,
         boolean done) {
 
     EngineRunOutput {
@@ -40,6 +42,7 @@ record EngineRunOutput(
         requireNonNull(startedMillis, "startedMillis is null");
         requireNonNull(firstBatchMillis, "firstBatchMillis is null");
         steps = List.copyOf(steps);
+        requireNonNull(etlRowsOut, "etlRowsOut is null");
     }
 
     /** One progress report: when its trigger started, its input rows, its duration and the largest event time seen. */
@@ -85,6 +88,7 @@ record EngineRunOutput(
         OptionalLong firstBatch = OptionalLong.empty();
         List<Step> steps = new ArrayList<>();
         String ladderEnd = null;
+        OptionalLong etlRowsOut = OptionalLong.empty();
         boolean done = false;
         long stepRate = -1;
         long stepStart = -1;
@@ -129,6 +133,7 @@ record EngineRunOutput(
                     batches = new ArrayList<>();
                 }
                 case "ladder_end" -> ladderEnd = fields.getOrDefault("reason", "");
+                case "etl" -> etlRowsOut = OptionalLong.of(number(fields, "rows_out", line, lineNumber));
                 case "done" -> done = true;
                 default -> throw new IllegalStateException("unhandled record kind " + kind);
             }
@@ -136,11 +141,11 @@ record EngineRunOutput(
         if (stepRate > 0) {
             steps.add(new Step(stepRate, stepStart, -1, batches, "the runner stopped during this step"));
         }
-        return new EngineRunOutput(info, started, firstBatch, steps, ladderEnd, done);
+        return new EngineRunOutput(info, started, firstBatch, steps, ladderEnd, etlRowsOut, done);
     }
 
     private static final List<String> RECORD_KINDS =
-            List.of("info", "started", "first_batch", "step", "batch", "step_end", "ladder_end", "done");
+            List.of("info", "started", "first_batch", "step", "batch", "step_end", "ladder_end", "etl", "done");
 
     /** The {@code key=value} fields after the kind; {@code reason=} takes the rest of the line. */
     private static Map<String, String> fields(String line, int lineNumber) throws RunFailedException {

@@ -12,8 +12,10 @@ import java.util.Set;
 
 /**
  * The command line of an engine runner, the same for {@link BrookEngineRunner} and SparkEngineRunner:
- * {@code --workload startup|latency|throughput --work-dir DIR [--rates R1,R2,...] [--step-seconds S]
- * [--warmup-seconds S] [--interval-ms MS] [--latency-rate R] [--latency-seconds S] [--deadline-seconds S]}.
+ * {@code --workload startup|latency|throughput|etl --work-dir DIR [--rates R1,R2,...] [--step-seconds S]
+ * [--warmup-seconds S] [--interval-ms MS] [--latency-rate R] [--latency-seconds S] [--deadline-seconds S]
+ * [--bootstrap HOST:PORT] [--topic T] [--etl-max-offsets N]}. The last three are the Kafka JSON ETL workload's: where
+ * its topic is and how many records a micro-batch takes at most ({@code maxOffsetsPerTrigger}).
  * {@link #arguments()} writes it, {@link #parse} reads it.
  */
 record EngineRunnerOptions(
@@ -25,15 +27,18 @@ record EngineRunnerOptions(
         long intervalMillis,
         long latencyRate,
         int latencySeconds,
-        int deadlineSeconds) {
+        int deadlineSeconds,
+        String bootstrap,
+        String topic,
+        long etlMaxOffsets) {
 
-    static final Set<String> WORKLOADS = Set.of("startup", "latency", "throughput");
+    static final Set<String> WORKLOADS = Set.of("startup", "latency", "throughput", "etl");
 
     EngineRunnerOptions {
         requireNonNull(workload, "workload is null");
         if (!WORKLOADS.contains(workload)) {
             throw new IllegalArgumentException(
-                    "workload must be startup, latency or throughput; got '" + workload + "'");
+                    "workload must be startup, latency, throughput or etl; got '" + workload + "'");
         }
         requireNonNull(workDir, "workDir is null");
         rates = List.copyOf(rates);
@@ -51,6 +56,14 @@ record EngineRunnerOptions(
                     + " be > 0; got " + intervalMillis + ", " + latencyRate + ", " + latencySeconds + ", "
                     + deadlineSeconds);
         }
+        requireNonNull(bootstrap, "bootstrap is null");
+        requireNonNull(topic, "topic is null");
+        if (etlMaxOffsets <= 0) {
+            throw new IllegalArgumentException("etl-max-offsets must be > 0; got " + etlMaxOffsets);
+        }
+        if (workload.equals("etl") && (bootstrap.isBlank() || topic.isBlank())) {
+            throw new IllegalArgumentException("the etl workload needs --bootstrap and --topic");
+        }
     }
 
     List<String> arguments() {
@@ -64,6 +77,13 @@ record EngineRunnerOptions(
         arguments.addAll(List.of("--latency-rate", Long.toString(latencyRate)));
         arguments.addAll(List.of("--latency-seconds", Integer.toString(latencySeconds)));
         arguments.addAll(List.of("--deadline-seconds", Integer.toString(deadlineSeconds)));
+        if (!bootstrap.isEmpty()) {
+            arguments.addAll(List.of("--bootstrap", bootstrap));
+        }
+        if (!topic.isEmpty()) {
+            arguments.addAll(List.of("--topic", topic));
+        }
+        arguments.addAll(List.of("--etl-max-offsets", Long.toString(etlMaxOffsets)));
         return List.copyOf(arguments);
     }
 
@@ -84,7 +104,10 @@ record EngineRunnerOptions(
                 "interval-ms",
                 "latency-rate",
                 "latency-seconds",
-                "deadline-seconds");
+                "deadline-seconds",
+                "bootstrap",
+                "topic",
+                "etl-max-offsets");
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("unknown option --" + key + "; known: " + known);
@@ -107,6 +130,9 @@ record EngineRunnerOptions(
                 Long.parseLong(values.getOrDefault("interval-ms", "1000")),
                 Long.parseLong(values.getOrDefault("latency-rate", "1000")),
                 Integer.parseInt(values.getOrDefault("latency-seconds", "30")),
-                Integer.parseInt(values.getOrDefault("deadline-seconds", "600")));
+                Integer.parseInt(values.getOrDefault("deadline-seconds", "600")),
+                values.getOrDefault("bootstrap", ""),
+                values.getOrDefault("topic", ""),
+                Long.parseLong(values.getOrDefault("etl-max-offsets", "500000")));
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * How much the engine benchmark does: the throughput ladder's rates and step lengths, the latency run's length, the
- * child JVMs' heap and time limits, and which engines run. Read once from the environment ({@code BENCH_ENGINE_*},
+ * child JVMs' heap and time limits, which engines and workloads run, and the Kafka JSON ETL workload's size. Read once from the environment ({@code BENCH_ENGINE_*},
  * {@code BENCH_SYSTEMS}, {@code QUICK=1} for a smoke run with shorter steps and a shorter ladder) by
  * {@link #fromEnvironment}.
  */
@@ -26,10 +26,16 @@ record EngineSettings(
         String heap,
         Duration runTimeout,
         List<String> systems,
+        List<String> workloads,
+        long etlEvents,
+        long etlMaxOffsets,
         boolean keepWorkDir) {
 
     static final String SPARK = "spark";
     static final String BROOK = "brook";
+    /** The workloads in the order they run; {@code BENCH_ENGINE_WORKLOADS} picks some. */
+    static final List<String> WORKLOADS = List.of("startup", "latency", "throughput", "etl");
+
     static final List<Long> DEFAULT_RATES = List.of(
             50_000L,
             100_000L,
@@ -67,6 +73,13 @@ record EngineSettings(
                 throw new IllegalArgumentException("BENCH_SYSTEMS lists 'spark' and 'brook'; got '" + system + "'");
             }
         }
+        workloads = List.copyOf(workloads);
+        for (String workload : workloads) {
+            if (!WORKLOADS.contains(workload)) {
+                throw new IllegalArgumentException(
+                        "BENCH_ENGINE_WORKLOADS lists " + WORKLOADS + "; got '" + workload + "'");
+            }
+        }
         // The runners' own checks (rates > 0, step longer than warm-up, ...) apply here too.
         new EngineRunnerOptions(
                 "throughput",
@@ -77,7 +90,10 @@ record EngineSettings(
                 intervalMillis,
                 latencyRate,
                 latencySeconds,
-                (int) runTimeout.toSeconds());
+                (int) runTimeout.toSeconds(),
+                "",
+                "",
+                etlMaxOffsets);
     }
 
     /** The settings named by {@code environment}; a variable left unset takes the default shown in bench/run.sh. */
@@ -94,22 +110,38 @@ record EngineSettings(
                 (int) count(environment, "BENCH_ENGINE_LATENCY_SECONDS", quick ? 10 : 30),
                 environment.getOrDefault("BENCH_ENGINE_HEAP", "2g").strip(),
                 Duration.ofSeconds(count(environment, "BENCH_RUN_TIMEOUT_SECONDS", quick ? 300 : 600)),
-                Arrays.stream(environment
-                                .getOrDefault("BENCH_SYSTEMS", SPARK + "," + BROOK)
-                                .replace(',', ' ')
-                                .strip()
-                                .toLowerCase(Locale.ROOT)
-                                .split("\\s+"))
-                        .filter(word -> !word.isEmpty())
-                        .toList(),
+                words(environment.getOrDefault("BENCH_SYSTEMS", SPARK + "," + BROOK)),
+                words(environment.getOrDefault("BENCH_ENGINE_WORKLOADS", String.join(",", WORKLOADS))),
+                count(environment, "BENCH_ENGINE_ETL_EVENTS", quick ? 500_000 : 2_000_000),
+                count(environment, "BENCH_ENGINE_ETL_MAX_OFFSETS", 500_000),
                 "1".equals(environment.get("BENCH_KEEP")));
     }
 
-    /** The command line of one runner: {@code workload} with these settings, its deadline inside the run timeout. */
-    EngineRunnerOptions options(String workload, Path workDir) {
+    /**
+     * The command line of one runner: {@code workload} with these settings, its deadline inside the run timeout, and
+     * for the ETL workload the topic's bootstrap servers and name (empty strings otherwise).
+     */
+    EngineRunnerOptions options(String workload, Path workDir, String bootstrap, String topic) {
         return new EngineRunnerOptions(
-                workload, workDir, rates, stepSeconds, warmupSeconds, intervalMillis, latencyRate, latencySeconds, (int)
-                        Math.max(1, runTimeout.toSeconds() - 30));
+                workload,
+                workDir,
+                rates,
+                stepSeconds,
+                warmupSeconds,
+                intervalMillis,
+                latencyRate,
+                latencySeconds,
+                (int) Math.max(1, runTimeout.toSeconds() - 30),
+                bootstrap,
+                topic,
+                etlMaxOffsets);
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(
+                        text.replace(',', ' ').strip().toLowerCase(Locale.ROOT).split("\\s+"))
+                .filter(word -> !word.isEmpty())
+                .toList();
     }
 
     private static List<Long> rates(String text) {

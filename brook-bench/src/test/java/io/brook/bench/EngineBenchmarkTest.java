@@ -34,13 +34,14 @@ class EngineBenchmarkTest {
     }
 
     @Test
-    void everyFigureHasAUniqueKeyAndTheKafkaEtlIsNotMeasuredYet() {
+    void everyFigureHasAUniqueKeyAndEveryWorkloadIsMeasured() {
         assertThat(EngineBenchmark.figures().stream().map(Figure::key))
                 .doesNotHaveDuplicates()
-                .contains("sustained_window_count_rps", "latency_batch_p99_ms", "startup_first_batch_ms");
-        assertThat(EngineBenchmark.figures())
-                .filteredOn(figure -> !figure.measured())
-                .extracting(Figure::key)
-                .containsExactly("kafka_json_etl_rps");
+                .contains(
+                        "sustained_window_count_rps",
+                        "latency_batch_p99_ms",
+                        "kafka_json_etl_rps",
+                        "startup_first_batch_ms");
+        assertThat(EngineBenchmark.figures()).allMatch(Figure::measured);
     }
 }

@@ -58,6 +58,30 @@ class EngineRunOutputTest {
     }
 
     @Test
+    void theEtlRunIsOneStepAndItsOutputRowsAreRead() throws RunFailedException {
+        // Given
+        String output = String.join(
+                "\n",
+                "info engine=brook state_store=memory sink=foreachBatch(count)",
+                "step rate=1 start_ms=1796138300000",
+                "batch rate=1 id=0 ts_ms=1796138300100 rows=500000 trigger_ms=900 max_event_ms=1796138300100",
+                "batch rate=1 id=1 ts_ms=1796138301000 rows=100 trigger_ms=90 max_event_ms=1796138300200",
+                "step_end rate=1 end_ms=1796138301200 status=ok",
+                "etl rows_out=2000",
+                "done");
+
+        // When
+        EngineRunOutput parsed = EngineRunOutput.parse(output);
+
+        // Then
+        assertThat(parsed.etlRowsOut()).isEqualTo(OptionalLong.of(2000));
+        assertThat(parsed.steps()).singleElement().satisfies(step -> {
+            assertThat(step.failed()).isFalse();
+            assertThat(step.batches()).extracting(EngineRunOutput.Batch::rows).containsExactly(500_000L, 100L);
+        });
+    }
+
+    @Test
     void startupTimesAreReadAndARunnerThatDiedMidStepLeavesAFailedStep() throws RunFailedException {
         // Given
         String output = String.join(
@@ -80,6 +104,7 @@ class EngineRunOutputTest {
             assertThat(step.batches()).hasSize(1);
         });
         assertThat(parsed.done()).isFalse();
+        assertThat(parsed.etlRowsOut()).isEmpty();
     }
 
     @Test

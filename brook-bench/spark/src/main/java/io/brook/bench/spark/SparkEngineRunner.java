@@ -1,8 +1,10 @@
 package io.brook.bench.spark;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.window;
 
 import java.io.OutputStreamWriter;
@@ -24,13 +26,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The engine benchmark's Spark side: the same workloads as brook-bench's BrookEngineRunner, on Apache Spark Structured
  * Streaming in local mode, printing the same lines (read by brook-bench's EngineRunOutput); keep the two alike. The
- * command line is EngineRunnerOptions': {@code --workload startup|latency|throughput --work-dir DIR [--rates R1,R2,...]
- * [--step-seconds S] [--warmup-seconds S] [--interval-ms MS] [--latency-rate R] [--latency-seconds S]
- * [--deadline-seconds S]}.
+ * command line is EngineRunnerOptions': {@code --workload startup|latency|throughput|etl --work-dir DIR
+ * [--rates R1,R2,...] [--step-seconds S] [--warmup-seconds S] [--interval-ms MS] [--latency-rate R]
+ * [--latency-seconds S] [--deadline-seconds S] [--bootstrap HOST:PORT] [--topic T] [--etl-max-offsets N]}.
  *
  * <p>Configuration, kept comparable to Brook on this machine: {@code local[2]} (two cores), 2 shuffle partitions
  * (Spark's default 200 would make every micro-batch of a 2-core run schedule 200 tasks), the web UI off, the default
@@ -92,6 +95,7 @@ public final class SparkEngineRunner {
                 step(evens, "append", Trigger.ProcessingTime(0), latencyRate, millis, "latency");
             }
             case "throughput" -> throughput();
+            case "etl" -> etl();
             default -> throw new IllegalArgumentException("unknown workload " + options.get("workload"));
         }
     }
@@ -149,6 +153,59 @@ public final class SparkEngineRunner {
         out.println("ladder_end reason=all rates run");
     }
 
+    /** As BrookEngineRunner's etl: the same query over the same topic, the same lines. */
+    private void etl() throws InterruptedException, TimeoutException {
+        Path output = Path.of(options.get("work-dir")).resolve("etl-output");
+        // brook-bench's EtlTopic.SCHEMA
+        StructType schema = StructType.fromDDL("ts TIMESTAMP, page STRING, user STRING, latency_ms BIGINT");
+        Dataset<Row> views = spark.readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", options.get("bootstrap"))
+                .option("subscribe", options.get("topic"))
+                .option("startingOffsets", "earliest")
+                .option("maxOffsetsPerTrigger", options.get("etl-max-offsets"))
+                .load()
+                .select(from_json(col("value").cast("string"), schema).as("event"))
+                .select("event.*")
+                .withWatermark("ts", "5 seconds")
+                .groupBy(window(col("ts"), "10 seconds"), col("page"))
+                .agg(count("*").as("views"), avg("latency_ms").as("avg_latency_ms"))
+                .select(
+                        col("window.start").as("window_start"),
+                        col("window.end").as("window_end"),
+                        col("page"),
+                        col("views"),
+                        col("avg_latency_ms"));
+        long start = System.currentTimeMillis();
+        out.println("step rate=1 start_ms=" + start);
+        String failure = null;
+        StreamingQuery query = views.writeStream()
+                .format("parquet")
+                .outputMode("append")
+                .trigger(Trigger.AvailableNow())
+                .queryName("etl")
+                .option("path", output.toString())
+                .option("checkpointLocation", checkpoint("etl").toString())
+                .start();
+        try {
+            if (!query.awaitTermination(Math.max(1, deadlineMillis - STOP_TIMEOUT_MILLIS - start))) {
+                failure = "the query did not end before the deadline";
+            }
+        } catch (Exception e) {
+            failure = oneLine(e);
+        }
+        long end = System.currentTimeMillis();
+        String stopFailure = stop(query);
+        printBatches(1, query.recentProgress());
+        if (failure == null) {
+            failure = stopFailure;
+        }
+        out.println("step_end rate=1 end_ms=" + end + " status=" + (failure == null ? "ok" : "failed reason=" + failure));
+        if (failure == null) {
+            out.println("etl rows_out=" + spark.read().parquet(output.toString()).count());
+        }
+    }
+
     private Dataset<Row> rate(long rowsPerSecond) {
         return spark.readStream()
                 .format("rate")
@@ -183,18 +240,13 @@ public final class SparkEngineRunner {
         }
         String stopFailure = stop(query);
         long end = System.currentTimeMillis();
+        printBatches(rate, query.recentProgress());
         List<Long> durations = new ArrayList<>();
         long warmupEnd = start + Long.parseLong(options.get("warmup-seconds")) * 1000L;
         for (StreamingQueryProgress progress : query.recentProgress()) {
             long timestamp = Instant.parse(progress.timestamp()).toEpochMilli();
-            Long triggerMillis = progress.durationMs().get("triggerExecution");
-            long duration = triggerMillis == null ? 0 : triggerMillis;
-            String maxEvent = progress.eventTime().get("max");
-            out.println("batch rate=" + rate + " id=" + progress.batchId() + " ts_ms=" + timestamp + " rows="
-                    + progress.numInputRows() + " trigger_ms=" + duration + " max_event_ms="
-                    + (maxEvent == null ? -1 : Instant.parse(maxEvent).toEpochMilli()));
             if (progress.numInputRows() > 0 && timestamp >= warmupEnd) {
-                durations.add(duration);
+                durations.add(triggerMillis(progress));
             }
         }
         if (failure == null) {
@@ -208,6 +260,21 @@ public final class SparkEngineRunner {
             System.exit(1);
         }
         return failure == null ? durations : null;
+    }
+
+    private void printBatches(long rate, StreamingQueryProgress[] reports) {
+        for (StreamingQueryProgress progress : reports) {
+            String maxEvent = progress.eventTime().get("max");
+            out.println("batch rate=" + rate + " id=" + progress.batchId() + " ts_ms="
+                    + Instant.parse(progress.timestamp()).toEpochMilli() + " rows=" + progress.numInputRows()
+                    + " trigger_ms=" + triggerMillis(progress) + " max_event_ms="
+                    + (maxEvent == null ? -1 : Instant.parse(maxEvent).toEpochMilli()));
+        }
+    }
+
+    private static long triggerMillis(StreamingQueryProgress progress) {
+        Long millis = progress.durationMs().get("triggerExecution");
+        return millis == null ? 0 : millis;
     }
 
     private Path checkpoint(String name) {
@@ -260,6 +327,9 @@ public final class SparkEngineRunner {
         values.put("latency-rate", "1000");
         values.put("latency-seconds", "30");
         values.put("deadline-seconds", "600");
+        values.put("bootstrap", "");
+        values.put("topic", "");
+        values.put("etl-max-offsets", "500000");
         List<String> known = List.copyOf(values.keySet());
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {

@@ -18,6 +18,7 @@
 #   BENCH_ENGINE_WORKLOADS (startup,latency,throughput,etl), BENCH_ENGINE_ETL_EVENTS (2000000; QUICK=1 500000),
 #   BENCH_ENGINE_ETL_MAX_OFFSETS (500000, the ETL query's maxOffsetsPerTrigger),
 #   BENCH_RUN_TIMEOUT_SECONDS (600 per engine run), BENCH_TIMEOUT_SECONDS (2400), BENCH_SYSTEMS (spark,brook),
+#   BENCH_BROOK_JAVA_OPTS (added to Brook's runner JVMs, e.g. -XX:StartFlightRecording=filename=/tmp/brook.jfr),
 #   BENCH_KEEP=1, BENCH_BUILD=0.
 # It builds what it needs first (brook-bench, Kafka's or Spark's jars from Maven Central, Brook when missing or older
 # than its sources), every Maven call under the shared lock /tmp/brook-mvn.lock.
@@ -27,7 +28,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # Maven output goes to stderr: stdout carries only the report.

@@ -185,6 +185,9 @@ public final class BrookEngineRunner {
         String stopFailure = stop(query);
         brook.removeListener(collector);
         printBatches(1, collector.reports());
+        for (StreamingQueryProgress progress : collector.reports()) {
+            out.println("progress " + progress.json().replaceAll("\\s+", " ")); // skipped by the parent; kept for study
+        }
         if (failure == null) {
             failure = stopFailure;
         }

@@ -390,6 +390,12 @@ public final class EngineBenchmark {
             command.add(sparkRunner.resolve("*") + ":" + sparkLib.resolve("*"));
             command.add(SPARK_MAIN);
         } else {
+            // e.g. BENCH_BROOK_JAVA_OPTS=-XX:StartFlightRecording=filename=brook.jfr to profile Brook's runs
+            String javaOptions =
+                    System.getenv().getOrDefault("BENCH_BROOK_JAVA_OPTS", "").strip();
+            if (!javaOptions.isEmpty()) {
+                command.addAll(List.of(javaOptions.split("\\s+")));
+            }
             command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
             command.add("-Dorg.slf4j.simpleLogger.logFile=System.err");
             command.add("-cp");

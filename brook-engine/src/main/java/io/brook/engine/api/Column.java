@@ -219,10 +219,18 @@ public final class Column {
             Named b = right.resolve(context);
             TypeChecks.arithmetic("%", a, b);
             RelBuilder builder = context.builder();
-            RexNode exact = builder.call(SqlStdOperatorTable.MOD, a.expression(), b.expression());
+            // Spark's type: the wider operand's (Calcite's MOD would take the divisor's, so BIGINT % 7 were INT).
+            RelDataTypeFactory types = builder.getTypeFactory();
+            RelDataType wider = types.leastRestrictive(
+                    List.of(a.expression().getType(), b.expression().getType()));
             RexNode remainder = builder.getRexBuilder()
                     .makeCall(
-                            builder.getTypeFactory().createTypeWithNullability(exact.getType(), true),
+                            types.createTypeWithNullability(
+                                    wider != null
+                                            ? wider
+                                            : builder.call(SqlStdOperatorTable.MOD, a.expression(), b.expression())
+                                                    .getType(),
+                                    true),
                             SqlStdOperatorTable.MOD,
                             List.of(a.expression(), b.expression()));
             return new Named(remainder, "(" + a.name() + " % " + b.name() + ")");

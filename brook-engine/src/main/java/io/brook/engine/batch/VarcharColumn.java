@@ -111,6 +111,26 @@ public final class VarcharColumn implements Column {
                 other.offsets[other.arrayOffset + otherPosition + 1]);
     }
 
+    /**
+     * Passes the UTF-8 bytes of the value at a position to {@code reader} without copying them, for parsers that read
+     * a byte range (the array is shared: the reader must not keep or change it).
+     */
+    public <T> T readBytes(int position, BytesReader<T> reader) {
+        int start = offsets[arrayOffset + position];
+        return reader.read(bytes, start, offsets[arrayOffset + position + 1] - start);
+    }
+
+    /** Reads a range of a byte array; see {@link #readBytes}. */
+    @FunctionalInterface
+    public interface BytesReader<T> {
+        T read(byte[] bytes, int offset, int length);
+    }
+
+    /** The same values as another type stored as bytes (VARBINARY as VARCHAR), sharing this column's arrays. */
+    public VarcharColumn withType(ColumnType newType) {
+        return newType == type ? this : new VarcharColumn(newType, bytes, offsets, arrayOffset, size, nulls);
+    }
+
     void appendTo(int position, Builder builder) {
         int start = offsets[arrayOffset + position];
         builder.appendUtf8(bytes, start, offsets[arrayOffset + position + 1] - start);

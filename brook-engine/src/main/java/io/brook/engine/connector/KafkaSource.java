@@ -527,6 +527,10 @@ public final class KafkaSource implements Source {
             properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
             properties.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+            // A micro-batch reads a known range at once, so fewer, larger fetches and polls beat the defaults (500
+            // records a poll, 1 MiB a partition a fetch); kafka.* options still override these.
+            properties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_BATCH_ROWS * 8));
+            properties.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
             try {
                 consumer = new KafkaConsumer<>(properties);
             } catch (KafkaException e) {

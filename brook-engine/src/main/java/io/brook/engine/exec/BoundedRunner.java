@@ -29,9 +29,7 @@ public final class BoundedRunner {
             Source source = shared.copy();
             try {
                 Offset start = source.initialOffset();
-                for (Batch batch : source.read(start, source.latestOffset(start, ReadLimit.ALL))) {
-                    pipeline.push(table, batch);
-                }
+                pipeline.pushAll(table, source.read(start, source.latestOffset(start, ReadLimit.ALL)));
             } finally {
                 if (source != shared) {
                     source.close();

@@ -245,6 +245,14 @@ final class Casts {
      */
     private static VarcharColumn decodeUtf8(VarcharColumn in) {
         int size = in.size();
+        int firstInvalid = 0;
+        while (firstInvalid < size && (in.isNull(firstInvalid) || isValidUtf8(in, firstInvalid))) {
+            firstInvalid++;
+        }
+        if (firstInvalid == size) {
+            // The common case: the bytes are already UTF-8 text, so the values are shared, not copied.
+            return in.withType(ColumnType.VARCHAR);
+        }
         VarcharColumn.Builder out = VarcharColumn.builder(size);
         for (int i = 0; i < size; i++) {
             if (in.isNull(i)) {

@@ -29,17 +29,26 @@ final class EventTimeOperators {
         @Override
         public void accept(Batch batch) {
             LongColumn times = (LongColumn) batch.column(column);
+            long max = Long.MIN_VALUE;
             for (int row = 0; row < batch.rowCount(); row++) {
                 int position = batch.position(row);
                 if (!times.isNull(position)) {
-                    maxEventTime = Math.max(maxEventTime, times.getLong(position));
+                    max = Math.max(max, times.getLong(position));
                 }
+            }
+            synchronized (this) {
+                maxEventTime = Math.max(maxEventTime, max);
             }
             downstream.accept(batch);
         }
 
         @Override
-        public void finish(BatchContext context) {
+        public boolean acceptsConcurrently() {
+            return downstream.acceptsConcurrently();
+        }
+
+        @Override
+        public synchronized void finish(BatchContext context) {
             if (maxEventTime != Long.MIN_VALUE) {
                 context.observer().eventTime(id, maxEventTime, delayMicros);
             }
@@ -101,6 +110,11 @@ final class EventTimeOperators {
             columns[inputColumns] = LongColumn.of(ColumnType.TIMESTAMP, Arrays.copyOf(starts, count));
             columns[inputColumns + 1] = LongColumn.of(ColumnType.TIMESTAMP, Arrays.copyOf(ends, count));
             downstream.accept(Batch.of(schema, columns));
+        }
+
+        @Override
+        public boolean acceptsConcurrently() {
+            return downstream.acceptsConcurrently();
         }
 
         @Override

@@ -5,10 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Spreads a stateful operator over N partitions by the hash of its key, Spark's shuffle within one process: each
@@ -17,18 +13,11 @@ import java.util.concurrent.Future;
  * outputs go downstream one partition after the other. Rows with equal keys always meet in the same partition.
  */
 final class ExchangeOperator implements Operator {
-    private static final ExecutorService THREADS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "brook-partition");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     private final int[] keyColumns;
     private final List<Operator> partitions;
     private final List<Buffer> outputs;
-    private final List<List<Batch>> inputs;
+    private final List<PushOrder.Collected> inputs;
     private final Operator downstream;
-    private long[] hashScratch;
 
     /** Collects one partition's output until all partitions are done. */
     private static final class Buffer implements Operator {
@@ -60,12 +49,18 @@ final class ExchangeOperator implements Operator {
             Buffer buffer = new Buffer();
             outputs.add(buffer);
             partitions.add(partitionFactory.apply(p, buffer));
-            inputs.add(new ArrayList<>());
+            inputs.add(new PushOrder.Collected());
         }
     }
 
     static int partitionOf(int hash, int partitions) {
         return Math.floorMod(hash, partitions);
+    }
+
+    /** Splitting is per batch and the partitions' inputs keep their order: pushes may come from several threads. */
+    @Override
+    public boolean acceptsConcurrently() {
+        return true;
     }
 
     @Override
@@ -81,9 +76,9 @@ final class ExchangeOperator implements Operator {
         for (int p = 0; p < count; p++) {
             positions[p] = new int[Math.max(16, dense.rowCount() / count + 16)];
         }
-        hashScratch = KeyHashes.of(dense, keyColumns, hashScratch);
+        long[] hashes = KeyHashes.of(dense, keyColumns, null);
         for (int position = 0; position < dense.rowCount(); position++) {
-            int p = partitionOf(KeyHashes.finish(hashScratch[position]), count);
+            int p = partitionOf(KeyHashes.finish(hashes[position]), count);
             if (sizes[p] == positions[p].length) {
                 positions[p] = Arrays.copyOf(positions[p], sizes[p] * 2);
             }
@@ -103,15 +98,14 @@ final class ExchangeOperator implements Operator {
             int partition = p;
             tasks.add(() -> {
                 Operator operator = partitions.get(partition);
-                for (Batch batch : inputs.get(partition)) {
+                for (Batch batch : inputs.get(partition).drain()) {
                     operator.accept(batch);
                 }
-                inputs.get(partition).clear();
                 operator.finish(context);
                 return null;
             });
         }
-        runAll(tasks);
+        Parallel.runAll(tasks);
         for (Buffer output : outputs) {
             for (Batch batch : output.batches) {
                 downstream.accept(batch);
@@ -119,41 +113,5 @@ final class ExchangeOperator implements Operator {
             output.batches.clear();
         }
         downstream.finish(context);
-    }
-
-    /** Runs the tasks, the last on this thread, and rethrows the first failure. */
-    static void runAll(List<Callable<Void>> tasks) {
-        List<Future<Void>> running = new ArrayList<>();
-        for (int i = 0; i < tasks.size() - 1; i++) {
-            running.add(THREADS.submit(tasks.get(i)));
-        }
-        RuntimeException failure = null;
-        try {
-            tasks.get(tasks.size() - 1).call();
-        } catch (RuntimeException e) {
-            failure = e;
-        } catch (Exception e) {
-            failure = new IllegalStateException(e);
-        }
-        for (Future<Void> future : running) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException runtime
-                        ? runtime
-                        : new IllegalStateException(e.getCause());
-                if (failure == null) {
-                    failure = cause;
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while partitions ran", e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
     }
 }

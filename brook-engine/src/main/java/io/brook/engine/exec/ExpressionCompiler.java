@@ -12,7 +12,9 @@ import io.brook.engine.batch.VarcharColumn;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
@@ -46,9 +48,28 @@ public final class ExpressionCompiler {
 
     private static final Evaluator SPACE = compile(REX_BUILDER.makeLiteral(" "));
 
-    private ExpressionCompiler() {}
+    /** The get_json_object readers of this compilation by the digest of their JSON operand; see JsonFieldReader. */
+    private final Map<String, JsonFieldReader> jsonReaders = new HashMap<>();
 
+    /** Compiles one expression. */
     public static Evaluator compile(RexNode expression) {
+        return new ExpressionCompiler().expression(expression);
+    }
+
+    /**
+     * Compiles the expressions of one operator together, so that what they share is computed once a batch: the
+     * fields {@code from_json} reads from one JSON text are parsed in one pass.
+     */
+    public static List<Evaluator> compileAll(List<? extends RexNode> expressions) {
+        ExpressionCompiler compiler = new ExpressionCompiler();
+        List<Evaluator> evaluators = new ArrayList<>();
+        for (RexNode expression : expressions) {
+            evaluators.add(compiler.expression(expression));
+        }
+        return evaluators;
+    }
+
+    private Evaluator expression(RexNode expression) {
         if (expression instanceof RexInputRef input) {
             int index = input.getIndex();
             return batch -> dense(batch, batch.column(index));
@@ -159,7 +180,7 @@ public final class ExpressionCompiler {
         };
     }
 
-    private static Evaluator call(RexCall call) {
+    private Evaluator call(RexCall call) {
         SqlOperator operator = call.getOperator();
         ColumnType result = columnType(call);
         if (BrookOperators.ALL.contains(operator)) {
@@ -183,7 +204,7 @@ public final class ExpressionCompiler {
             case CASE, IF -> Conditionals.caseWhen(result, operands(call));
             case COALESCE, NVL -> Conditionals.coalesce(result, operands(call));
             case NULLIF -> Conditionals.nullIf(result, operand(call, 0), operand(call, 1));
-            case SEARCH -> compile(RexUtil.expandSearch(REX_BUILDER, null, call));
+            case SEARCH -> expression(RexUtil.expandSearch(REX_BUILDER, null, call));
             case BETWEEN -> between(call);
             case CAST, SAFE_CAST -> cast(call);
             case CHAR_LENGTH -> StringFunctions.charLength(result, operand(call, 0));
@@ -207,7 +228,7 @@ public final class ExpressionCompiler {
     }
 
     /** Calls Calcite gives no kind of their own, by operator name. */
-    private static Evaluator namedCall(RexCall call) {
+    private Evaluator namedCall(RexCall call) {
         ColumnType result = columnType(call);
         int count = call.getOperands().size();
         return switch (call.getOperator().getName()) {
@@ -231,7 +252,7 @@ public final class ExpressionCompiler {
         };
     }
 
-    private static Evaluator brookCall(RexCall call) {
+    private Evaluator brookCall(RexCall call) {
         SqlOperator operator = call.getOperator();
         int count = call.getOperands().size();
         if (operator == BrookOperators.TO_JSON) {
@@ -252,7 +273,10 @@ public final class ExpressionCompiler {
             if (path == null) {
                 throw new IllegalArgumentException("get_json_object needs a constant path; got " + call);
             }
-            return JsonFunctions.getJsonObject(operand(call, 0), path);
+            RexNode json = call.getOperands().get(0);
+            return jsonReaders
+                    .computeIfAbsent(json.toString(), digest -> new JsonFieldReader(expression(json)))
+                    .field(path);
         }
         if (operator == BrookOperators.REGEXP_EXTRACT) {
             return Patterns.regexpExtract(
@@ -275,7 +299,7 @@ public final class ExpressionCompiler {
         throw unsupported(call);
     }
 
-    private static Evaluator arithmetic(RexCall call) {
+    private Evaluator arithmetic(RexCall call) {
         ColumnType result = columnType(call);
         if (!ColumnTypes.isNumeric(result) || call.getOperands().size() != 2) {
             throw unsupported(call);
@@ -293,7 +317,7 @@ public final class ExpressionCompiler {
     }
 
     /** DATE or TIMESTAMP plus or minus an interval literal (or an interval literal plus a datetime). */
-    private static Evaluator plusInterval(RexCall call) {
+    private Evaluator plusInterval(RexCall call) {
         ColumnType result = columnType(call);
         int interval = SqlTypeName.INTERVAL_TYPES.contains(
                         call.getOperands().get(0).getType().getSqlTypeName())
@@ -313,10 +337,10 @@ public final class ExpressionCompiler {
         }
         boolean months = literal.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH;
         long amount = literal.getValueAs(Long.class);
-        return DateTimeFunctions.plusInterval(result, compile(datetime), amount, months, subtract ? -1 : 1);
+        return DateTimeFunctions.plusInterval(result, expression(datetime), amount, months, subtract ? -1 : 1);
     }
 
-    private static Evaluator floorCeil(RexCall call) {
+    private Evaluator floorCeil(RexCall call) {
         ColumnType result = columnType(call);
         boolean ceil = call.getKind() == SqlKind.CEIL;
         if (call.getOperands().size() == 1) {
@@ -335,7 +359,7 @@ public final class ExpressionCompiler {
         return DateTimeFunctions.floorCeil(unit, ceil, result, operand(call, 0));
     }
 
-    private static Evaluator extract(RexCall call) {
+    private Evaluator extract(RexCall call) {
         ColumnType result = columnType(call);
         TimeUnitRange unit = call.getOperands().get(0) instanceof RexLiteral literal
                         && literal.getValue() instanceof TimeUnitRange range
@@ -352,7 +376,7 @@ public final class ExpressionCompiler {
     }
 
     /** [NOT] BETWEEN ASYMMETRIC as the comparisons it stands for. */
-    private static Evaluator between(RexCall call) {
+    private Evaluator between(RexCall call) {
         SqlBetweenOperator between = (SqlBetweenOperator) call.getOperator();
         if (between.flag != SqlBetweenOperator.Flag.ASYMMETRIC) {
             throw unsupported(call);
@@ -368,19 +392,19 @@ public final class ExpressionCompiler {
                         SqlStdOperatorTable.LESS_THAN_OR_EQUAL,
                         value,
                         call.getOperands().get(2)));
-        return compile(between.isNegated() ? REX_BUILDER.makeCall(SqlStdOperatorTable.NOT, range) : range);
+        return expression(between.isNegated() ? REX_BUILDER.makeCall(SqlStdOperatorTable.NOT, range) : range);
     }
 
-    private static Evaluator cast(RexCall call) {
+    private Evaluator cast(RexCall call) {
         RexNode source = call.getOperands().get(0);
         if (!Casts.supports(columnType(source), columnType(call))) {
             throw unsupported(call);
         }
-        return Casts.of(source.getType(), call.getType(), compile(source));
+        return Casts.of(source.getType(), call.getType(), expression(source));
     }
 
     /** TRIM(flag, characters, string): Calcite's operands, the flag a literal. */
-    private static Evaluator trim(RexCall call) {
+    private Evaluator trim(RexCall call) {
         if (!(call.getOperands().get(0) instanceof RexLiteral flagLiteral)
                 || !(flagLiteral.getValue() instanceof SqlTrimFunction.Flag flag)) {
             throw unsupported(call);
@@ -393,7 +417,7 @@ public final class ExpressionCompiler {
     }
 
     /** POSITION(search IN string [FROM start]), and INSTR(string, search) whose operands come the other way round. */
-    private static Evaluator position(RexCall call) {
+    private Evaluator position(RexCall call) {
         ColumnType result = columnType(call);
         if (call.getOperator().getName().equals("INSTR")) {
             if (call.getOperands().size() != 2) {
@@ -405,7 +429,7 @@ public final class ExpressionCompiler {
                 result, operand(call, 0), operand(call, 1), call.getOperands().size() > 2 ? operand(call, 2) : null);
     }
 
-    private static Evaluator like(RexCall call) {
+    private Evaluator like(RexCall call) {
         if (!(call.getOperator() instanceof SqlLikeOperator like)) {
             throw unsupported(call);
         }
@@ -426,14 +450,14 @@ public final class ExpressionCompiler {
                 like.isNegated());
     }
 
-    private static Evaluator operand(RexCall call, int index) {
-        return compile(call.getOperands().get(index));
+    private Evaluator operand(RexCall call, int index) {
+        return expression(call.getOperands().get(index));
     }
 
-    private static List<Evaluator> operands(RexCall call) {
+    private List<Evaluator> operands(RexCall call) {
         List<Evaluator> operands = new ArrayList<>();
         for (RexNode operand : call.getOperands()) {
-            operands.add(compile(operand));
+            operands.add(expression(operand));
         }
         return operands;
     }

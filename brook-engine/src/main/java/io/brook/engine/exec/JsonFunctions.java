@@ -1,7 +1,6 @@
 package io.brook.engine.exec;
 
 import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
@@ -10,7 +9,7 @@ import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** JSON functions over VARCHAR columns: {@code get_json_object}. */
+/** JSON functions over VARCHAR columns: {@code to_json} and the paths of {@code get_json_object}; see JsonFieldReader. */
 final class JsonFunctions {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STEP = Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]|\\['([^']+)']");
@@ -94,32 +93,5 @@ final class JsonFunctions {
                         .toString());
             }
         }
-    }
-
-    static Evaluator getJsonObject(Evaluator json, String path) {
-        JsonPointer pointer = pointer(path);
-        return batch -> {
-            VarcharColumn input = (VarcharColumn) json.evaluate(batch);
-            VarcharColumn.Builder out = VarcharColumn.builder(batch.rowCount());
-            for (int row = 0; row < batch.rowCount(); row++) {
-                if (input.isNull(row)) {
-                    out.appendNull();
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(input.getString(row)).at(pointer);
-                } catch (IOException e) {
-                    out.appendNull();
-                    continue;
-                }
-                if (node.isMissingNode() || node.isNull()) {
-                    out.appendNull();
-                } else {
-                    out.append(node.isValueNode() ? node.asText() : node.toString());
-                }
-            }
-            return out.build();
-        };
     }
 }

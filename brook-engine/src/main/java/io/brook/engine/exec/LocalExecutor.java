@@ -22,9 +22,7 @@ public final class LocalExecutor {
             if (batches == null) {
                 throw new IllegalArgumentException("no batches for table " + table + "; known: " + tables.keySet());
             }
-            for (Batch batch : batches) {
-                pipeline.push(table, batch);
-            }
+            pipeline.pushAll(table, batches);
         }
         return pipeline.finish(BatchContext.bounded());
     }

@@ -4,7 +4,6 @@ import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.Schema;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,6 +37,11 @@ final class Operators {
         }
 
         @Override
+        public boolean acceptsConcurrently() {
+            return downstream.acceptsConcurrently();
+        }
+
+        @Override
         public void finish(BatchContext context) {
             downstream.finish(context);
         }
@@ -65,6 +69,11 @@ final class Operators {
         }
 
         @Override
+        public boolean acceptsConcurrently() {
+            return downstream.acceptsConcurrently();
+        }
+
+        @Override
         public void finish(BatchContext context) {
             downstream.finish(context);
         }
@@ -88,6 +97,11 @@ final class Operators {
             downstream.accept(Batch.of(schema, columns(batch.compact())));
         }
 
+        @Override
+        public boolean acceptsConcurrently() {
+            return downstream.acceptsConcurrently();
+        }
+
         private static Column[] columns(Batch batch) {
             Column[] columns = new Column[batch.schema().size()];
             for (int i = 0; i < columns.length; i++) {
@@ -107,7 +121,7 @@ final class Operators {
 
     /** The end of a pipeline: keeps the batches of the current micro-batch for the sink. */
     static final class Collector implements Operator {
-        private final List<Batch> batches = new ArrayList<>();
+        private final PushOrder.Collected batches = new PushOrder.Collected();
         private boolean finished;
 
         @Override
@@ -115,6 +129,11 @@ final class Operators {
             if (batch.rowCount() > 0) {
                 batches.add(batch);
             }
+        }
+
+        @Override
+        public boolean acceptsConcurrently() {
+            return true;
         }
 
         @Override
@@ -127,8 +146,7 @@ final class Operators {
             if (!finished) {
                 throw new IllegalStateException("the pipeline has not finished its batch");
             }
-            List<Batch> result = List.copyOf(batches);
-            batches.clear();
+            List<Batch> result = List.copyOf(batches.drain());
             finished = false;
             return result;
         }

@@ -110,10 +110,7 @@ public final class PhysicalPlanner {
                     filter.getInput(),
                     new Operators.FilterOperator(ExpressionCompiler.compile(filter.getCondition()), downstream));
         } else if (rel instanceof Project project) {
-            List<Evaluator> expressions = new ArrayList<>();
-            for (RexNode expression : project.getProjects()) {
-                expressions.add(ExpressionCompiler.compile(expression));
-            }
+            List<Evaluator> expressions = ExpressionCompiler.compileAll(project.getProjects());
             create(
                     project.getInput(),
                     new Operators.ProjectOperator(expressions, RelTypes.toSchema(project.getRowType()), downstream));

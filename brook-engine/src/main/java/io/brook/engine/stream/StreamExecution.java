@@ -361,10 +361,11 @@ public final class StreamExecution {
         for (int i = 0; i < sources.size(); i++) {
             NamedSource source = sources.get(i);
             long rows = 0;
-            for (Batch batch : source.source().read(starts.get(i), ends.get(i))) {
+            List<Batch> batches = source.source().read(starts.get(i), ends.get(i));
+            for (Batch batch : batches) {
                 rows += batch.rowCount();
-                pipeline.push(source.table(), batch);
             }
+            pipeline.pushAll(source.table(), batches);
             inputRows += rows;
             sourceProgress.add(new StreamingQueryProgress.SourceProgress(
                     source.source().description(),

@@ -303,6 +303,52 @@ class DatasetTest {
     }
 
     @Test
+    void fieldsOfTheTopLevelObjectReadInOnePassAgreeWithPathLookups() {
+        // Given: bytes as a Kafka value holds them, with the cases a streaming read must get right
+        Dataset<Row> events = brook.createDataFrame(
+                List.of(
+                        Row.of((Object)
+                                utf8("{\"page\":\"caf\\u00e9\",\"ms\":7,\"tags\":{\"a\":[1,2]},\"skip\":[{}]}")),
+                        Row.of((Object) utf8("{\"page\":null,\"ms\":1.50,\"ms\":8}")),
+                        Row.of((Object) utf8("[{\"page\":\"in an array\"}]")),
+                        Row.of((Object) utf8("{\"page\":\"cut off\",\"ms\":")),
+                        Row.of((Object) utf8("  {\"ms\" : true , \"page\" : \"\u00fc\"}  ")),
+                        Row.of((Object) null)),
+                Schema.of(new Field("value", ColumnType.VARBINARY, true)));
+        Column json = col("value").cast("string");
+
+        // When: top-level fields only (one streaming pass), and the same with a nested path (a tree per row)
+        List<Row> streamed = events.select(
+                        functions.get_json_object(json, "$.page"),
+                        functions.get_json_object(json, "$['ms']"),
+                        functions.get_json_object(json, "$.tags"))
+                .collectAsList();
+        List<Row> looked = events.select(
+                        functions.get_json_object(json, "$.page"),
+                        functions.get_json_object(json, "$['ms']"),
+                        functions.get_json_object(json, "$.tags"),
+                        functions.get_json_object(json, "$.tags.a[1]"))
+                .collectAsList();
+
+        // Then
+        assertThat(streamed)
+                .containsExactly(
+                        Row.of("caf\u00e9", "7", "{\"a\":[1,2]}"),
+                        Row.of(null, "8", null),
+                        Row.of(null, null, null),
+                        Row.of(null, null, null),
+                        Row.of("\u00fc", "true", null),
+                        Row.of(null, null, null));
+        assertThat(looked.stream().map(row -> Row.of(row.get(0), row.get(1), row.get(2))))
+                .containsExactlyElementsOf(streamed);
+        assertThat(looked.get(0).get(3)).isEqualTo("2");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void typeMistakesAreRefusedNamingTheColumnAndTheFix() {
         // Given
         Dataset<Row> frame = clicks();

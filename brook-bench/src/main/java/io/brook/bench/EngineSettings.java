@@ -54,7 +54,9 @@ record EngineSettings(
             19_200_000L,
             25_600_000L,
             38_400_000L,
-            51_200_000L);
+            51_200_000L,
+            64_000_000L,
+            76_800_000L);
     static final List<Long> QUICK_RATES = List.of(50_000L, 200_000L, 800_000L, 3_200_000L, 12_800_000L);
 
     EngineSettings {

@@ -18,12 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -206,8 +209,19 @@ public final class KafkaSource implements Source {
 
     @Override
     public List<Batch> read(Offset start, Offset end) {
+        List<Batch> batches = new ArrayList<>();
+        read(start, end, batches::add);
+        return batches;
+    }
+
+    /**
+     * Hands over the rows partition by partition (in partition order, each in offset order) while fetching: the first
+     * partition's batches as they fill, the others' once those before them are done.
+     */
+    @Override
+    public void read(Offset start, Offset end, Consumer<Batch> out) {
         try {
-            return readRanges(parse(start), parse(end));
+            readRanges(parse(start), parse(end), out);
         } finally {
             if (!streaming) {
                 closeConsumer();
@@ -215,7 +229,8 @@ public final class KafkaSource implements Source {
         }
     }
 
-    private List<Batch> readRanges(SortedMap<TopicPartition, Long> from, SortedMap<TopicPartition, Long> until) {
+    private void readRanges(
+            SortedMap<TopicPartition, Long> from, SortedMap<TopicPartition, Long> until, Consumer<Batch> out) {
         SortedMap<TopicPartition, long[]> ranges = new TreeMap<>(KafkaOffsets.ORDER);
         List<TopicPartition> added = new ArrayList<>();
         for (TopicPartition partition : until.keySet()) {
@@ -246,16 +261,15 @@ public final class KafkaSource implements Source {
                 ranges.put(partition, new long[] {begin, end});
             }
         }
-        if (ranges.isEmpty()) {
-            return List.of();
+        if (!ranges.isEmpty()) {
+            fetch(ranges, out);
         }
-        return fetch(ranges);
     }
 
     /** Reads exactly [begin, end) of each partition. */
-    private List<Batch> fetch(SortedMap<TopicPartition, long[]> ranges) {
+    private void fetch(SortedMap<TopicPartition, long[]> ranges, Consumer<Batch> out) {
         KafkaConsumer<byte[], byte[]> kafka = consumer();
-        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = new HashMap<>();
+        InPartitionOrder batches = new InPartitionOrder(ranges.keySet(), out);
         Map<TopicPartition, Long> earliest = beginningOffsets(new ArrayList<>(ranges.keySet()));
         SortedMap<TopicPartition, long[]> pending = new TreeMap<>(KafkaOffsets.ORDER);
         for (Map.Entry<TopicPartition, long[]> range : ranges.entrySet()) {
@@ -270,7 +284,8 @@ public final class KafkaSource implements Source {
             }
             if (begin < end) {
                 pending.put(partition, new long[] {begin, end});
-                records.put(partition, new ArrayList<>());
+            } else {
+                batches.done(partition);
             }
         }
         try {
@@ -291,14 +306,18 @@ public final class KafkaSource implements Source {
                 try {
                     polled = kafka.poll(Duration.ofMillis(Math.min(500, timeout.toMillis())));
                 } catch (OffsetOutOfRangeException e) {
-                    skipDeleted(kafka, e.offsetOutOfRangePartitions(), pending);
+                    skipDeleted(kafka, e.offsetOutOfRangePartitions(), pending, batches);
                     continue;
                 }
-                for (ConsumerRecord<byte[], byte[]> record : polled) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                for (TopicPartition partition : polled.partitions()) {
                     long[] range = pending.get(partition);
-                    if (range != null && record.offset() >= range[0] && record.offset() < range[1]) {
-                        records.get(partition).add(record);
+                    if (range == null) {
+                        continue;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : polled.records(partition)) {
+                        if (record.offset() >= range[0] && record.offset() < range[1]) {
+                            batches.add(partition, record);
+                        }
                     }
                 }
                 for (TopicPartition partition : new ArrayList<>(pending.keySet())) {
@@ -306,6 +325,7 @@ public final class KafkaSource implements Source {
                     if (kafka.position(partition, timeout) >= pending.get(partition)[1]) {
                         pending.remove(partition);
                         kafka.pause(List.of(partition));
+                        batches.done(partition);
                     }
                 }
             }
@@ -319,13 +339,13 @@ public final class KafkaSource implements Source {
                 kafka.unsubscribe();
             }
         }
-        return toBatches(new TreeMap<>(ranges).keySet(), records);
     }
 
     private void skipDeleted(
             KafkaConsumer<byte[], byte[]> kafka,
             Map<TopicPartition, Long> outOfRange,
-            SortedMap<TopicPartition, long[]> pending) {
+            SortedMap<TopicPartition, long[]> pending,
+            InPartitionOrder batches) {
         Map<TopicPartition, Long> earliest = beginningOffsets(new ArrayList<>(outOfRange.keySet()));
         for (Map.Entry<TopicPartition, Long> entry : outOfRange.entrySet()) {
             TopicPartition partition = entry.getKey();
@@ -340,6 +360,7 @@ public final class KafkaSource implements Source {
             if (available >= range[1]) {
                 pending.remove(partition);
                 kafka.pause(List.of(partition));
+                batches.done(partition);
             } else {
                 kafka.seek(partition, available);
             }
@@ -355,44 +376,116 @@ public final class KafkaSource implements Source {
         return String.join(", ", parts);
     }
 
-    private static List<Batch> toBatches(
-            Iterable<TopicPartition> order, Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        for (TopicPartition partition : order) {
-            all.addAll(records.getOrDefault(partition, List.of()));
+    /**
+     * Turns records into batches of at most {@link #MAX_BATCH_ROWS} rows per partition and hands them over in
+     * partition order: the first unfinished partition's as they fill, a later one's kept until those before it are
+     * done. The rows are the same, in the same order, however the polls interleave the partitions.
+     */
+    private static final class InPartitionOrder {
+        private final List<TopicPartition> order;
+        private final Map<TopicPartition, PartitionRows> rows = new HashMap<>();
+        private final Consumer<Batch> out;
+        private int current;
+
+        InPartitionOrder(Collection<TopicPartition> partitions, Consumer<Batch> out) {
+            this.order = new ArrayList<>(partitions);
+            this.out = out;
+            for (TopicPartition partition : partitions) {
+                rows.put(partition, new PartitionRows());
+            }
         }
-        List<Batch> batches = new ArrayList<>();
-        for (int first = 0; first < all.size(); first += MAX_BATCH_ROWS) {
-            int count = Math.min(MAX_BATCH_ROWS, all.size() - first);
-            VarcharColumn.Builder keys = VarcharColumn.builder(ColumnType.VARBINARY, count);
-            VarcharColumn.Builder values = VarcharColumn.builder(ColumnType.VARBINARY, count);
-            VarcharColumn.Builder topics = VarcharColumn.builder(count);
-            int[] partitions = new int[count];
-            long[] offsets = new long[count];
-            long[] timestamps = new long[count];
-            int[] timestampTypes = new int[count];
-            for (int i = 0; i < count; i++) {
-                ConsumerRecord<byte[], byte[]> record = all.get(first + i);
-                appendBytes(keys, record.key());
-                appendBytes(values, record.value());
-                topics.append(record.topic());
-                partitions[i] = record.partition();
-                offsets[i] = record.offset();
-                timestamps[i] = Math.multiplyExact(record.timestamp(), 1000L);
-                timestampTypes[i] = record.timestampType().id;
+
+        void add(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
+            PartitionRows partitionRows = rows.get(partition);
+            partitionRows.add(record);
+            if (partitionRows.full()) {
+                partitionRows.seal();
+                if (partition.equals(order.get(current))) {
+                    partitionRows.handOver(out);
+                }
+            }
+        }
+
+        /** The partition has all its rows: hand over what may go now. */
+        void done(TopicPartition partition) {
+            rows.get(partition).done = true;
+            while (current < order.size() && rows.get(order.get(current)).done) {
+                PartitionRows finished = rows.get(order.get(current));
+                finished.seal();
+                finished.handOver(out);
+                current++;
+                if (current < order.size()) {
+                    rows.get(order.get(current)).handOver(out);
+                }
+            }
+        }
+    }
+
+    /** One partition's rows of a read: sealed batches not yet handed over, and the batch being filled. */
+    private static final class PartitionRows {
+        private final List<Batch> sealed = new ArrayList<>();
+        private VarcharColumn.Builder keys;
+        private VarcharColumn.Builder values;
+        private VarcharColumn.Builder topics;
+        private int[] partitions;
+        private long[] offsets;
+        private long[] timestamps;
+        private int[] timestampTypes;
+        private int count;
+        boolean done;
+
+        PartitionRows() {
+            start();
+        }
+
+        private void start() {
+            keys = VarcharColumn.builder(ColumnType.VARBINARY, MAX_BATCH_ROWS);
+            values = VarcharColumn.builder(ColumnType.VARBINARY, MAX_BATCH_ROWS);
+            topics = VarcharColumn.builder(MAX_BATCH_ROWS);
+            partitions = new int[MAX_BATCH_ROWS];
+            offsets = new long[MAX_BATCH_ROWS];
+            timestamps = new long[MAX_BATCH_ROWS];
+            timestampTypes = new int[MAX_BATCH_ROWS];
+            count = 0;
+        }
+
+        void add(ConsumerRecord<byte[], byte[]> record) {
+            appendBytes(keys, record.key());
+            appendBytes(values, record.value());
+            topics.append(record.topic());
+            partitions[count] = record.partition();
+            offsets[count] = record.offset();
+            timestamps[count] = Math.multiplyExact(record.timestamp(), 1000L);
+            timestampTypes[count] = record.timestampType().id;
+            count++;
+        }
+
+        boolean full() {
+            return count == MAX_BATCH_ROWS;
+        }
+
+        /** Closes the batch being filled, if it has rows. */
+        void seal() {
+            if (count == 0) {
+                return;
             }
             Column[] columns = {
                 keys.build(),
                 values.build(),
                 topics.build(),
-                IntColumn.of(ColumnType.INT, partitions),
-                LongColumn.of(ColumnType.BIGINT, offsets),
-                LongColumn.of(ColumnType.TIMESTAMP, timestamps),
-                IntColumn.of(ColumnType.INT, timestampTypes)
+                IntColumn.of(ColumnType.INT, Arrays.copyOf(partitions, count)),
+                LongColumn.of(ColumnType.BIGINT, Arrays.copyOf(offsets, count)),
+                LongColumn.of(ColumnType.TIMESTAMP, Arrays.copyOf(timestamps, count)),
+                IntColumn.of(ColumnType.INT, Arrays.copyOf(timestampTypes, count))
             };
-            batches.add(Batch.of(SCHEMA, columns));
+            sealed.add(Batch.of(SCHEMA, columns));
+            start();
         }
-        return batches;
+
+        void handOver(Consumer<Batch> out) {
+            sealed.forEach(out);
+            sealed.clear();
+        }
     }
 
     private static void appendBytes(VarcharColumn.Builder builder, byte[] bytes) {

@@ -64,9 +64,16 @@ public final class RateSource implements Source {
 
     @Override
     public List<Batch> read(Offset start, Offset end) {
+        List<Batch> batches = new ArrayList<>();
+        read(start, end, batches::add);
+        return batches;
+    }
+
+    /** Makes the rows batch by batch, so a large micro-batch is never in memory whole. */
+    @Override
+    public void read(Offset start, Offset end, java.util.function.Consumer<Batch> out) {
         long[] from = parse(start);
         long[] to = parse(end);
-        List<Batch> batches = new ArrayList<>();
         for (long first = from[1]; first < to[1]; first += MAX_BATCH_ROWS) {
             int count = (int) Math.min(MAX_BATCH_ROWS, to[1] - first);
             long[] timestamps = new long[count];
@@ -76,10 +83,9 @@ public final class RateSource implements Source {
                 values[i] = value;
                 timestamps[i] = from[0] * 1000 + value * 1_000_000 / rowsPerSecond;
             }
-            batches.add(Batch.of(
+            out.accept(Batch.of(
                     SCHEMA, LongColumn.of(ColumnType.TIMESTAMP, timestamps), LongColumn.of(ColumnType.BIGINT, values)));
         }
-        return batches;
     }
 
     /** {startMillis, rows} of an offset. */

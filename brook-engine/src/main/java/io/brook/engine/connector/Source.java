@@ -35,6 +35,15 @@ public interface Source extends AutoCloseable {
     /** The rows after {@code start} up to and including {@code end}. */
     List<Batch> read(Offset start, Offset end);
 
+    /**
+     * The same rows as {@link #read(Offset, Offset)}, in the same order, handed to {@code out} batch by batch as they are
+     * read, so that a pipeline can work on the first while the source reads the next and a large range never sits in
+     * memory whole. Sources that can read incrementally override this.
+     */
+    default void read(Offset start, Offset end, java.util.function.Consumer<Batch> out) {
+        read(start, end).forEach(out);
+    }
+
     /** Everything up to {@code end} has been processed and committed; the source may forget it. */
     default void commit(Offset end) {}
 

@@ -29,7 +29,9 @@ public final class BoundedRunner {
             Source source = shared.copy();
             try {
                 Offset start = source.initialOffset();
-                pipeline.pushAll(table, source.read(start, source.latestOffset(start, ReadLimit.ALL)));
+                try (Pipeline.Pusher pusher = pipeline.pusher(table)) {
+                    source.read(start, source.latestOffset(start, ReadLimit.ALL), pusher);
+                }
             } finally {
                 if (source != shared) {
                     source.close();

@@ -9,14 +9,17 @@ import java.util.concurrent.Callable;
 /**
  * Spreads a stateful operator over N partitions by the hash of its key, Spark's shuffle within one process: each
  * partition is its own operator instance with its own state (a state store per partition). Rows are split as they
- * come; at the end of the micro-batch every partition takes its rows and finishes on a thread of its own, and their
- * outputs go downstream one partition after the other. Rows with equal keys always meet in the same partition.
+ * come, on whichever threads push them, and reach their partition through a {@link PushOrder.Ordered} gate in input
+ * order; at the end of the micro-batch the partitions finish on threads of their own, and their outputs go downstream
+ * one partition after the other. Rows with equal keys always meet in the same partition.
  */
 final class ExchangeOperator implements Operator {
     private final int[] keyColumns;
     private final List<Operator> partitions;
     private final List<Buffer> outputs;
-    private final List<PushOrder.Collected> inputs;
+    /** Each partition's gate: its rows pass to the partition in input order (see PushOrder). */
+    private final List<PushOrder.Ordered> inputs;
+
     private final Operator downstream;
 
     /** Collects one partition's output until all partitions are done. */
@@ -39,6 +42,7 @@ final class ExchangeOperator implements Operator {
             int[] keyColumns,
             int partitionCount,
             java.util.function.BiFunction<Integer, Operator, Operator> partitionFactory,
+            PushOrder.Progress progress,
             Operator downstream) {
         this.keyColumns = keyColumns.clone();
         this.downstream = downstream;
@@ -48,8 +52,9 @@ final class ExchangeOperator implements Operator {
         for (int p = 0; p < partitionCount; p++) {
             Buffer buffer = new Buffer();
             outputs.add(buffer);
-            partitions.add(partitionFactory.apply(p, buffer));
-            inputs.add(new PushOrder.Collected());
+            Operator partition = partitionFactory.apply(p, buffer);
+            partitions.add(partition);
+            inputs.add(new PushOrder.Ordered(progress, partition));
         }
     }
 
@@ -67,7 +72,7 @@ final class ExchangeOperator implements Operator {
     public void accept(Batch batch) {
         int count = partitions.size();
         if (count == 1) {
-            inputs.get(0).add(batch);
+            inputs.get(0).accept(batch);
             return;
         }
         Batch dense = batch.compact();
@@ -86,7 +91,7 @@ final class ExchangeOperator implements Operator {
         }
         for (int p = 0; p < count; p++) {
             if (sizes[p] > 0) {
-                inputs.get(p).add(dense.select(Arrays.copyOf(positions[p], sizes[p])));
+                inputs.get(p).accept(dense.select(Arrays.copyOf(positions[p], sizes[p])));
             }
         }
     }
@@ -97,11 +102,7 @@ final class ExchangeOperator implements Operator {
         for (int p = 0; p < partitions.size(); p++) {
             int partition = p;
             tasks.add(() -> {
-                Operator operator = partitions.get(partition);
-                for (Batch batch : inputs.get(partition).drain()) {
-                    operator.accept(batch);
-                }
-                operator.finish(context);
+                inputs.get(partition).finish(context); // what waits at the gate, then the partition's finish
                 return null;
             });
         }

@@ -4,6 +4,7 @@ import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.Schema;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -119,9 +120,9 @@ final class Operators {
         }
     }
 
-    /** The end of a pipeline: keeps the batches of the current micro-batch for the sink. */
+    /** The end of a pipeline: keeps the batches of the current micro-batch for the sink (behind a PushOrder gate). */
     static final class Collector implements Operator {
-        private final PushOrder.Collected batches = new PushOrder.Collected();
+        private final List<Batch> batches = new ArrayList<>();
         private boolean finished;
 
         @Override
@@ -129,11 +130,6 @@ final class Operators {
             if (batch.rowCount() > 0) {
                 batches.add(batch);
             }
-        }
-
-        @Override
-        public boolean acceptsConcurrently() {
-            return true;
         }
 
         @Override
@@ -146,7 +142,8 @@ final class Operators {
             if (!finished) {
                 throw new IllegalStateException("the pipeline has not finished its batch");
             }
-            List<Batch> result = List.copyOf(batches.drain());
+            List<Batch> result = List.copyOf(batches);
+            batches.clear();
             finished = false;
             return result;
         }

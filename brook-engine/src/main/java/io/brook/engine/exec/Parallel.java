@@ -21,6 +21,25 @@ final class Parallel {
 
     private Parallel() {}
 
+    static java.util.concurrent.Future<?> submit(Callable<?> task) {
+        return THREADS.submit(task);
+    }
+
+    /** Waits for a task; its failure goes to {@code failure} unless one is there already. */
+    static void await(Future<?> task, java.util.concurrent.atomic.AtomicReference<RuntimeException> failure) {
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException runtime
+                    ? runtime
+                    : new IllegalStateException(e.getCause());
+            failure.compareAndSet(null, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new IllegalStateException("interrupted while waiting for worker threads", e));
+        }
+    }
+
     /** Runs the tasks, the last on this thread, waits for all and rethrows the first failure. */
     static void runAll(List<Callable<Void>> tasks) {
         List<Future<Void>> running = new ArrayList<>();

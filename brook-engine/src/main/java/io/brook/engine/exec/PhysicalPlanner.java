@@ -88,15 +88,15 @@ public final class PhysicalPlanner {
             List<ColumnType> keyTypes,
             java.util.function.BiFunction<Integer, Operator, Operator> factory,
             Operator downstream) {
-        if (keys.length == 0 || partitions == 1) {
-            return factory.apply(0, downstream);
-        }
-        return new ExchangeOperator(keys, partitions, factory, downstream);
+        // Even one partition sits behind an exchange: its PushOrder gates let the stateless operators before it run
+        // on every core.
+        return new ExchangeOperator(
+                keys, keys.length == 0 ? 1 : partitions, factory, currentBatch.progress(), downstream);
     }
 
     private Pipeline build(RelNode plan) {
         Operators.Collector collector = new Operators.Collector();
-        create(plan, collector);
+        create(plan, new PushOrder.Ordered(currentBatch.progress(), collector));
         return new Pipeline(entries, collector, statefulOperators, currentBatch);
     }
 

@@ -4,23 +4,30 @@ import io.brook.engine.batch.Batch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A physical plan ready to run: the operators each scanned table's batches enter, the collector at the end, and the
- * ids of its stateful operators. Run a micro-batch by {@link #pushAll pushing} every table's new batches, then
- * {@link #finish}. When the operators a table's batches enter all {@link Operator#acceptsConcurrently accept them
- * concurrently} (the stateless operators up to an exchange or the collector), a micro-batch's input batches are pushed
- * on several threads at once; {@link PushOrder} keeps the result in input order. Used by one thread at a time.
+ * ids of its stateful operators. Run a micro-batch by {@link #begin}, then {@link #pusher pushing} every table's new
+ * batches, then {@link #finish}. When the operators a table's batches enter all {@link Operator#acceptsConcurrently
+ * accept them concurrently} (the stateless operators up to an exchange or the collector), the input batches go
+ * through them on every core while the source is still reading, and {@link PushOrder} gates keep the stateful
+ * operators' input in input order. Used by one thread at a time.
  */
 public final class Pipeline {
+    /** At most this many input batches wait for a worker per core; past that the reading thread pushes one itself. */
+    private static final int QUEUED_PER_CORE = 4;
+
     /** The context of the micro-batch being pushed, for operators that need it before {@code finish}. */
     static final class CurrentBatch {
         private BatchContext context = BatchContext.bounded();
+        private final PushOrder.Progress progress = new PushOrder.Progress();
 
         BatchContext context() {
             return context;
+        }
+
+        PushOrder.Progress progress() {
+            return progress;
         }
     }
 
@@ -29,7 +36,7 @@ public final class Pipeline {
     private final int statefulOperators;
     private final CurrentBatch currentBatch;
     private final int threads;
-    /** The number the next input batch gets (see PushOrder), counting on through the micro-batches. */
+    /** The number the next input batch of this micro-batch gets (see PushOrder). */
     private long nextOrder;
 
     Pipeline(
@@ -47,6 +54,8 @@ public final class Pipeline {
     /** Starts a micro-batch: its batches come next, then {@link #finish} with the same context. */
     public void begin(BatchContext context) {
         currentBatch.context = context;
+        currentBatch.progress.reset();
+        nextOrder = 0;
     }
 
     /** The names of the tables the plan scans. */
@@ -59,70 +68,128 @@ public final class Pipeline {
         return statefulOperators;
     }
 
-    public void push(String table, Batch batch) {
-        pushAll(table, List.of(batch));
+    /** Pushes a table's input batches in order, then waits for them to be through. */
+    public void pushAll(String table, List<Batch> batches) {
+        try (Pusher pusher = pusher(table)) {
+            batches.forEach(pusher);
+        }
     }
 
-    /**
-     * Pushes input batches of a table: in parallel on up to one thread per core when its operators accept that and
-     * there are at least {@link #PARALLEL_MIN_ROWS} rows, else one after the other on this thread.
-     */
-    public void pushAll(String table, List<Batch> batches) {
+    /** Takes a table's input batches one by one as a source reads them; close it to wait until all are through. */
+    public Pusher pusher(String table) {
         List<Operator> targets = entries.get(table);
         if (targets == null) {
             throw new IllegalArgumentException("the plan does not scan '" + table + "'; it scans " + entries.keySet());
         }
-        long first = nextOrder;
-        nextOrder += batches.size();
-        int workers = Math.min(threads, batches.size());
-        if (workers > 1
-                && rows(batches) >= PARALLEL_MIN_ROWS
-                && targets.stream().allMatch(Operator::acceptsConcurrently)) {
-            AtomicInteger next = new AtomicInteger();
-            List<Callable<Void>> tasks = new ArrayList<>();
-            for (int worker = 0; worker < workers; worker++) {
-                tasks.add(() -> {
-                    try {
-                        for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
-                            PushOrder.set(first + i);
-                            for (Operator target : targets) {
-                                target.accept(batches.get(i));
-                            }
-                        }
-                    } finally {
-                        PushOrder.set(PushOrder.FINISHING);
-                    }
-                    return null;
-                });
-            }
-            Parallel.runAll(tasks);
-            return;
+        boolean parallel = threads > 1 && targets.stream().allMatch(Operator::acceptsConcurrently);
+        return new Pusher(targets, parallel);
+    }
+
+    /**
+     * Pushes input batches through the operators of one table. Sequential, each batch goes through at once on the
+     * calling thread. Parallel, batches queue for worker threads (one per core but the caller's, started once
+     * {@link #PARALLEL_MIN_ROWS} rows have come, so small micro-batches stay on one thread); when the queue is full
+     * the caller pushes one itself, and {@link #close} pushes what is left and waits for the workers.
+     */
+    public final class Pusher implements java.util.function.Consumer<Batch>, AutoCloseable {
+        private final List<Operator> targets;
+        private final boolean parallel;
+        private final java.util.concurrent.BlockingQueue<Object[]> queue;
+        private final List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private volatile boolean closed;
+        private long queuedRows;
+
+        private Pusher(List<Operator> targets, boolean parallel) {
+            this.targets = targets;
+            this.parallel = parallel;
+            this.queue = new java.util.concurrent.ArrayBlockingQueue<>(Math.max(2, threads * QUEUED_PER_CORE));
         }
-        try {
-            for (int i = 0; i < batches.size(); i++) {
-                PushOrder.set(first + i);
-                for (Operator target : targets) {
-                    target.accept(batches.get(i));
+
+        @Override
+        public void accept(Batch batch) {
+            throwIfFailed();
+            long order = nextOrder++;
+            if (!parallel) {
+                push(order, batch);
+                return;
+            }
+            queuedRows += batch.rowCount();
+            if (workers.isEmpty() && queuedRows >= PARALLEL_MIN_ROWS) {
+                for (int i = 1; i < threads; i++) {
+                    workers.add(Parallel.submit(this::work));
                 }
             }
-        } finally {
-            PushOrder.set(PushOrder.FINISHING);
+            Object[] item = {order, batch};
+            while (!queue.offer(item)) {
+                Object[] own = queue.poll();
+                if (own != null) {
+                    push((Long) own[0], (Batch) own[1]);
+                }
+            }
+        }
+
+        private Void work() throws InterruptedException {
+            while (failure.get() == null) {
+                Object[] item = queue.poll(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    pushSafely((Long) item[0], (Batch) item[1]);
+                } else if (closed) {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        private void pushSafely(long order, Batch batch) {
+            try {
+                push(order, batch);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+
+        private void push(long order, Batch batch) {
+            PushOrder.set(order);
+            try {
+                for (Operator target : targets) {
+                    target.accept(batch);
+                }
+            } finally {
+                PushOrder.set(PushOrder.FINISHING);
+            }
+            currentBatch.progress.complete(order);
+        }
+
+        private void throwIfFailed() {
+            RuntimeException failed = failure.get();
+            if (failed != null) {
+                throw failed;
+            }
+        }
+
+        /** Pushes what is queued, waits for the workers, and rethrows the first failure. */
+        @Override
+        public void close() {
+            closed = true;
+            for (Object[] item = queue.poll(); item != null && failure.get() == null; item = queue.poll()) {
+                pushSafely((Long) item[0], (Batch) item[1]);
+            }
+            queue.clear();
+            for (java.util.concurrent.Future<?> worker : workers) {
+                Parallel.await(worker, failure);
+            }
+            throwIfFailed();
         }
     }
 
-    /** Below this many rows a push stays on one thread: handing small input to other threads costs more than it saves. */
+    /** Below this many rows a micro-batch stays on one thread: handing small input over costs more than it saves. */
     static final int PARALLEL_MIN_ROWS = 32_768;
-
-    private static long rows(List<Batch> batches) {
-        long rows = 0;
-        for (Batch batch : batches) {
-            rows += batch.rowCount();
-        }
-        return rows;
-    }
 
     /** Ends the micro-batch: every scan's input is complete. Returns the output for the sink. */
     public List<Batch> finish(BatchContext context) {
+        currentBatch.progress.completeAll();
         for (List<Operator> targets : entries.values()) {
             for (Operator target : targets) {
                 target.finish(context);

@@ -1,24 +1,30 @@
 package io.brook.engine.exec;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.brook.engine.batch.Batch;
+import java.util.BitSet;
 import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The place in the input of the batch an operator is handling on this thread. A pipeline numbers the input batches it
- * pushes ({@link Pipeline#pushAll}) and may push them on several threads at once; operators that collect batches from
- * concurrent pushes (an exchange, the collector) keep each with its number and put them back in input order, so a
- * micro-batch's result does not depend on thread timing (which matters for first/last and for sums of doubles, and
- * for a re-run batch to give the same output). Output made while the pipeline finishes comes after all input.
+ * Input order across threads. A pipeline numbers the input batches of a micro-batch 0, 1, 2... as its sources give
+ * them and may push several at once on different threads through the stateless operators ({@link Pipeline.Pusher}).
+ * Where those operators' output meets an operator that must see it in order (a partition of an exchange, the
+ * collector) it goes through an {@link Ordered} gate: a batch that stems from input {@code n} passes once every input
+ * before {@code n} has been pushed all the way, so the stateful operators see their rows in input order and a
+ * micro-batch's result does not depend on thread timing (first and last, sums of doubles, and a re-run batch giving
+ * the same output). Rows pass as soon as they may, so little waits in memory.
  */
 final class PushOrder {
-    /** The number of output made while finishing: after every input batch. */
+    /** The number of output made while the pipeline finishes: it comes after every input batch. */
     static final long FINISHING = Long.MAX_VALUE;
 
     private static final ThreadLocal<long[]> CURRENT = ThreadLocal.withInitial(() -> new long[] {FINISHING});
 
     private PushOrder() {}
 
+    /** The number of the input batch this thread is pushing, or {@link #FINISHING}. */
     static long current() {
         return CURRENT.get()[0];
     }
@@ -27,29 +33,109 @@ final class PushOrder {
         CURRENT.get()[0] = order;
     }
 
-    /** Batches collected from concurrent pushes, each with the input number it came from. */
-    static final class Collected {
-        private record Entry(long order, io.brook.engine.batch.Batch batch) {}
+    /** Which input batches of the current micro-batch have been pushed all the way, and the gates that wait on it. */
+    static final class Progress {
+        private final List<Ordered> gates = new CopyOnWriteArrayList<>();
+        private final BitSet done = new BitSet();
+        /** Every input batch below this number is done; {@link #FINISHING} once the input is complete. */
+        private volatile long doneBelow;
 
-        private final List<Entry> entries = new ArrayList<>();
-
-        synchronized void add(io.brook.engine.batch.Batch batch) {
-            entries.add(new Entry(current(), batch));
+        /** A new micro-batch: no input yet. */
+        synchronized void reset() {
+            done.clear();
+            doneBelow = 0;
         }
 
-        /** The batches in input order (those of one input batch in the order they came), and empties this. */
-        synchronized List<io.brook.engine.batch.Batch> drain() {
-            entries.sort(Comparator.comparingLong(Entry::order)); // stable: one input's outputs keep their order
-            List<io.brook.engine.batch.Batch> batches = new ArrayList<>(entries.size());
-            for (Entry entry : entries) {
-                batches.add(entry.batch());
+        /** Input batch {@code order} went all the way through; lets waiting output pass. */
+        void complete(long order) {
+            synchronized (this) {
+                done.set(Math.toIntExact(order));
+                long below = doneBelow;
+                while (below < Integer.MAX_VALUE && done.get((int) below)) {
+                    below++;
+                }
+                if (below == doneBelow) {
+                    return;
+                }
+                doneBelow = below;
             }
-            entries.clear();
-            return batches;
+            for (Ordered gate : gates) {
+                gate.release(false);
+            }
         }
 
-        synchronized boolean isEmpty() {
-            return entries.isEmpty();
+        /** The input is complete: everything may pass, as each gate's {@code finish} lets it. */
+        void completeAll() {
+            doneBelow = FINISHING;
+        }
+
+        boolean mayPass(long order) {
+            return order <= doneBelow;
+        }
+    }
+
+    /**
+     * A gate in front of an operator that must see its input in input order; {@link #accept} may be called on several
+     * threads, and {@code target} is called by one thread at a time, in order.
+     */
+    static final class Ordered implements Operator {
+        private record Entry(long order, long arrival, Batch batch) {}
+
+        private final Progress progress;
+        private final Operator target;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final PriorityQueue<Entry> waiting = new PriorityQueue<>((a, b) ->
+                a.order() != b.order() ? Long.compare(a.order(), b.order()) : Long.compare(a.arrival(), b.arrival()));
+        private long arrivals;
+
+        Ordered(Progress progress, Operator target) {
+            this.progress = progress;
+            this.target = target;
+            progress.gates.add(this);
+        }
+
+        @Override
+        public void accept(Batch batch) {
+            long order = current();
+            synchronized (waiting) {
+                waiting.add(new Entry(order, arrivals++, batch));
+            }
+            release(false);
+        }
+
+        @Override
+        public boolean acceptsConcurrently() {
+            return true;
+        }
+
+        /** Passes what may pass to the target; with {@code wait}, waits for a thread that is passing some already. */
+        void release(boolean wait) {
+            if (wait) {
+                lock.lock();
+            } else if (!lock.tryLock()) {
+                return; // the holder passes it, or the next release does; finishing releases with wait
+            }
+            try {
+                while (true) {
+                    Entry next;
+                    synchronized (waiting) {
+                        next = waiting.peek();
+                        if (next == null || !progress.mayPass(next.order())) {
+                            return;
+                        }
+                        waiting.poll();
+                    }
+                    target.accept(next.batch());
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void finish(BatchContext context) {
+            release(true);
+            target.finish(context);
         }
     }
 }

@@ -361,11 +361,14 @@ public final class StreamExecution {
         for (int i = 0; i < sources.size(); i++) {
             NamedSource source = sources.get(i);
             long rows = 0;
-            List<Batch> batches = source.source().read(starts.get(i), ends.get(i));
-            for (Batch batch : batches) {
-                rows += batch.rowCount();
+            long[] read = {0};
+            try (Pipeline.Pusher pusher = pipeline.pusher(source.table())) {
+                source.source().read(starts.get(i), ends.get(i), batch -> {
+                    read[0] += batch.rowCount();
+                    pusher.accept(batch);
+                });
             }
-            pipeline.pushAll(source.table(), batches);
+            rows = read[0];
             inputRows += rows;
             sourceProgress.add(new StreamingQueryProgress.SourceProgress(
                     source.source().description(),

@@ -40,10 +40,13 @@ final class PushOrder {
         /** Every input batch below this number is done; {@link #FINISHING} once the input is complete. */
         private volatile long doneBelow;
 
-        /** A new micro-batch: no input yet. */
+        /** A new micro-batch: no input yet, and nothing left waiting from one that failed. */
         synchronized void reset() {
             done.clear();
             doneBelow = 0;
+            for (Ordered gate : gates) {
+                gate.clear();
+            }
         }
 
         /** Input batch {@code order} went all the way through; lets waiting output pass. */
@@ -136,6 +139,12 @@ final class PushOrder {
         public void finish(BatchContext context) {
             release(true);
             target.finish(context);
+        }
+
+        private void clear() {
+            synchronized (waiting) {
+                waiting.clear();
+            }
         }
     }
 }

@@ -175,6 +175,8 @@ final class JsonCodec implements TextCodec {
         Schema schema = batch.schema();
         try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            // Jackson puts a space between root values; JSON Lines, as Spark writes them, start each line with '{'.
+            generator.setRootValueSeparator(null);
             for (int row = 0; row < batch.rowCount(); row++) {
                 int position = batch.position(row);
                 generator.writeStartObject();

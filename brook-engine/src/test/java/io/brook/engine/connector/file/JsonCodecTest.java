@@ -149,4 +149,17 @@ class JsonCodecTest {
                         .rows())
                 .isEqualTo(batch.rows());
     }
+
+    @Test
+    void everyWrittenLineStartsWithItsObject() throws Exception {
+        // Given
+        Batch batch = JsonCodec.INSTANCE.read(FILE, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n", EVENTS, options());
+        StringWriter out = new StringWriter();
+
+        // When
+        JsonCodec.INSTANCE.write(out, batch, options());
+
+        // Then: JSON Lines as Spark writes them, without the space Jackson puts between root values
+        assertThat(out.toString()).isEqualTo("{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
+    }
 }

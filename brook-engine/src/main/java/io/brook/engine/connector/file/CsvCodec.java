@@ -282,6 +282,7 @@ final class CsvCodec implements TextCodec {
             case TIMESTAMP -> Values.formatTimestamp(((LongColumn) column).getLong(position));
             case VARCHAR -> ((VarcharColumn) column).getString(position);
             case VARBINARY -> java.util.Base64.getEncoder().encodeToString(((VarcharColumn) column).getBytes(position));
+            case ARRAY -> throw new IllegalStateException("the csv format cannot write arrays");
         };
     }
 

@@ -109,7 +109,7 @@ public final class FileSource implements Source {
     private static Schema nullable(Schema schema) {
         List<Field> fields = new ArrayList<>();
         for (Field field : schema.fields()) {
-            fields.add(new Field(field.name(), field.type(), true));
+            fields.add(field.withNullable(true));
         }
         return new Schema(fields);
     }

@@ -100,6 +100,7 @@ final class JsonCodec implements TextCodec {
             case DATE -> node.isTextual() ? Values.parseDate(node.textValue().strip()) : Values.INVALID;
             case TIMESTAMP ->
                 node.isTextual() ? Values.parseTimestamp(node.textValue().strip()) : Values.INVALID;
+            case ARRAY -> throw new IllegalStateException("the json format cannot read arrays yet");
         };
     }
 
@@ -204,6 +205,7 @@ final class JsonCodec implements TextCodec {
             case VARBINARY -> generator.writeBinary(((VarcharColumn) column).getBytes(position));
             case DATE -> generator.writeString(Values.formatDate(((IntColumn) column).getInt(position)));
             case TIMESTAMP -> generator.writeString(Values.formatTimestamp(((LongColumn) column).getLong(position)));
+            case ARRAY -> throw new IllegalStateException("the json format cannot write arrays yet");
         }
     }
 }

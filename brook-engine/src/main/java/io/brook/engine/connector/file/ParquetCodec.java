@@ -126,7 +126,7 @@ final class ParquetCodec implements FormatCodec {
         boolean[] written = new boolean[schema.size()];
         for (int index = 0; index < schema.size(); index++) {
             Field field = schema.field(index);
-            builders[index] = new ColumnBuilder(field.type(), (int) rowCount);
+            builders[index] = new ColumnBuilder(field, (int) rowCount);
             if (!fileSchema.containsField(field.name())) {
                 continue;
             }

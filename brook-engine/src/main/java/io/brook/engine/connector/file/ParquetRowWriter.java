@@ -130,6 +130,7 @@ final class ParquetRowWriter {
                     case DOUBLE -> consumer.addDouble(((DoubleColumn) column).getDouble(position));
                     case VARCHAR, VARBINARY ->
                         consumer.addBinary(Binary.fromConstantByteArray(((VarcharColumn) column).getBytes(position)));
+                    case ARRAY -> throw new IllegalStateException("the parquet format cannot write arrays yet");
                 }
                 consumer.endField(name, index);
             }

@@ -50,6 +50,7 @@ final class ParquetTypes {
             case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType());
             case TIMESTAMP ->
                 Types.optional(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
+            case ARRAY -> throw new IllegalArgumentException("the parquet format cannot write arrays yet");
         };
     }
 

@@ -19,6 +19,8 @@ import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -446,6 +449,93 @@ class ArrayFunctionsTest {
                         "{\"id\":2,\"tags\":[\"c\",null],\"scores\":[null,5]}",
                         "{\"id\":3,\"tags\":[],\"scores\":[]}",
                         "{\"id\":4}");
+    }
+
+    @Test
+    void theJsonSinkWritesJsonArraysThatReadBackAsArrays() throws Exception {
+        // Given
+        Brook brook = session();
+        Path output = temp.resolve("tagged-json");
+
+        // When
+        tagged(brook).write().format("json").save(output.toString());
+        Dataset<Row> inferred = brook.read().json(output.toString());
+        Dataset<Row> declared = brook.read()
+                .schema(functions.schemaOf("id int, tags array<string>, scores array<bigint>"))
+                .json(output.toString());
+
+        // Then
+        String text;
+        try (Stream<Path> files = Files.list(output)) {
+            Path part = files.filter(file -> file.getFileName().toString().endsWith(".json"))
+                    .findFirst()
+                    .orElseThrow();
+            text = Files.readString(part, StandardCharsets.UTF_8);
+        }
+        assertThat(text)
+                .isEqualTo("{\"id\":1,\"tags\":[\"a\",\"b\"],\"scores\":[10,20]}\n"
+                        + "{\"id\":2,\"tags\":[\"c\",null],\"scores\":[null,5]}\n"
+                        + "{\"id\":3,\"tags\":[],\"scores\":[]}\n"
+                        + "{\"id\":4}\n");
+        assertThat(inferred.schema())
+                .isEqualTo(Schema.of(
+                        new Field("id", ColumnType.BIGINT, true),
+                        Field.array("scores", ColumnType.BIGINT, true),
+                        Field.array("tags", ColumnType.VARCHAR, true)));
+        assertThat(declared.orderBy(col("id")).collectAsList())
+                .isEqualTo(tagged(brook).collectAsList());
+    }
+
+    @Test
+    void theCsvFormatRefusesArrayColumnsBeforeAnythingRuns() {
+        // Given
+        Brook brook = session();
+        Path output = temp.resolve("tagged-csv");
+
+        // When / Then
+        assertThatThrownBy(() -> tagged(brook).write().format("csv").save(output.toString()))
+                .isInstanceOfSatisfying(
+                        BrookException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_OPERATION))
+                .hasMessage("CSV cannot hold column 'tags' of type array<string> (as in Spark); make it text with"
+                        + " to_json(struct(col(\"tags\"))), or use the json or parquet format");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void parquetWritesArraysAsThreeLevelListsThatReadBack() {
+        // Given
+        Brook brook = session();
+        Path output = temp.resolve("tagged-parquet");
+        Schema withTimes =
+                Schema.of(new Field("id", ColumnType.INT, true), Field.array("at", ColumnType.TIMESTAMP, true));
+
+        // When
+        tagged(brook).write().format("parquet").save(output.toString());
+        brook.createDataFrame(List.of(Row.of(1, Arrays.asList(1_000_000L, null))), withTimes)
+                .write()
+                .parquet(temp.resolve("times").toString());
+        Dataset<Row> read = brook.read().parquet(output.toString());
+
+        // Then
+        assertThat(read.schema())
+                .isEqualTo(Schema.of(
+                        new Field("id", ColumnType.INT, true),
+                        Field.array("tags", ColumnType.VARCHAR, true),
+                        Field.array("scores", ColumnType.BIGINT, true)));
+        assertThat(read.orderBy(col("id")).collectAsList())
+                .isEqualTo(tagged(brook).collectAsList());
+        assertThat(brook.read().parquet(temp.resolve("times").toString()).collectAsList())
+                .containsExactly(Row.of(1, Arrays.asList(Instant.ofEpochSecond(1), null)));
+        assertThat(brook.read()
+                        .schema(Schema.of(Field.array("scores", ColumnType.DOUBLE, true)))
+                        .parquet(output.toString())
+                        .collectAsList())
+                .as("elements widen as columns do")
+                .containsExactlyInAnyOrder(
+                        Row.of(List.of(10.0, 20.0)),
+                        Row.of(Arrays.asList(null, 5.0)),
+                        Row.of(List.of()),
+                        Row.of((Object) null));
     }
 
     @Test

@@ -58,6 +58,7 @@ public final class FileSource implements Source {
     private FileSource(FileOptions options, Schema schema, String path, boolean streaming) {
         this.options = requireNonNull(options, "options is null");
         this.schema = nullable(requireNonNull(schema, "schema is null"));
+        options.format().codec().throwIfUnsupported(schema);
         this.path = requireNonNull(path, "path is null");
         this.streaming = streaming;
     }

@@ -184,7 +184,7 @@ public final class Brook implements AutoCloseable {
     static Batch toBatch(List<Row> rows, Schema schema) {
         ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
         for (int c = 0; c < builders.length; c++) {
-            builders[c] = new ColumnBuilder(schema.field(c).type(), rows.size());
+            builders[c] = new ColumnBuilder(schema.field(c), rows.size());
         }
         for (Row row : rows) {
             if (row.size() != schema.size()) {

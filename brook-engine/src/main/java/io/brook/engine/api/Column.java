@@ -149,7 +149,7 @@ public final class Column {
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
                     "'" + named.name() + "' is not an aggregate function; agg(...) takes count, sum, avg, min, max,"
-                            + " countDistinct, first, last, approx_count_distinct");
+                            + " countDistinct, first, last, approx_count_distinct, collect_list, collect_set");
         }
         return aggregate.apply(context);
     }
@@ -337,11 +337,30 @@ public final class Column {
         return functions.substring(this, position, length);
     }
 
+    /** The element at a 0-based index of an array, as Spark's {@code getItem}; null when out of range. */
+    public Column getItem(int index) {
+        return of(context -> {
+            Named array = resolve(context);
+            TypeChecks.array("getItem", array);
+            RelBuilder builder = context.builder();
+            return new Named(
+                    builder.call(SqlStdOperatorTable.ITEM, array.expression(), builder.literal(index)),
+                    array.name() + "[" + index + "]");
+        });
+    }
+
     /** Converts to a type named as in Spark: int, bigint/long, double, string, binary, boolean, date, timestamp. */
     public Column cast(String type) {
         SqlTypeName target = typeName(type);
         return of(context -> {
             Named value = resolve(context);
+            if (TypeChecks.array(value.expression())) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot cast array column " + TypeChecks.describe(value.name(), value.expression()) + " to "
+                                + type + ": Brook does not cast arrays yet; cast its elements (element_at(...),"
+                                + " getItem(...)), or make JSON text of it with to_json(struct(...))");
+            }
             RelBuilder builder = context.builder();
             RelDataTypeFactory types = builder.getTypeFactory();
             RelDataType sqlType =

@@ -78,6 +78,8 @@ public final class DataFrameWriter {
         Map<String, String> withPath = new LinkedHashMap<>(options);
         withPath.put("path", path);
         FileOptions fileOptions = FileOptions.forWrite(FileFormat.of(format), withPath, Set.of());
+        // Before the Dataset runs: a format that cannot hold a column should not cost a whole query first.
+        FileSink.throwIfUnsupported(fileOptions, dataset.schema());
         FileSink.save(
                 fileOptions,
                 Path.of(path),

@@ -186,7 +186,7 @@ public final class DataStreamWriter {
             case "console" -> new ConsoleSink(Brook.stdout(), intOption("numRows", 20));
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
             case "kafka" -> KafkaSink.create(options, schema);
-            case "json", "csv", "parquet" -> fileSink();
+            case "json", "csv", "parquet" -> fileSink(schema);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
@@ -195,7 +195,7 @@ public final class DataStreamWriter {
         };
     }
 
-    private FileSink fileSink() {
+    private FileSink fileSink(Schema schema) {
         if (outputMode != OutputMode.APPEND) {
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
@@ -203,8 +203,10 @@ public final class DataStreamWriter {
                             + outputMode.name().toLowerCase(Locale.ROOT)
                             + ": files already written are never changed, so rows cannot be updated or replaced");
         }
-        return FileSink.create(FileOptions.forWrite(
-                FileFormat.of(format), options, java.util.Set.of("maxFilesPerTrigger", "maxOffsetsPerTrigger")));
+        return FileSink.create(
+                FileOptions.forWrite(
+                        FileFormat.of(format), options, java.util.Set.of("maxFilesPerTrigger", "maxOffsetsPerTrigger")),
+                schema);
     }
 
     private int intOption(String key, int defaultValue) {

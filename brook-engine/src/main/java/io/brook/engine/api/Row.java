@@ -1,5 +1,6 @@
 package io.brook.engine.api;
 
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
@@ -14,8 +15,9 @@ import java.util.Locale;
 
 /**
  * One row of a Dataset's result, as Spark's {@code Row}: values by position or name. TIMESTAMP values are
- * {@link Instant}s, DATE values {@link LocalDate}s, VARCHAR values Strings, VARBINARY values {@code byte[]}. Equality
- * compares the values only (byte arrays by content), so a test can compare with {@code Row.of(...)}.
+ * {@link Instant}s, DATE values {@link LocalDate}s, VARCHAR values Strings, VARBINARY values {@code byte[]}, ARRAY
+ * values unmodifiable {@link List}s of such values. Equality compares the values only (byte arrays by content), so a
+ * test can compare with {@code Row.of(...)}.
  */
 public final class Row {
     private final Schema schema;
@@ -46,6 +48,16 @@ public final class Row {
     }
 
     static Object javaValue(Column column, int position) {
+        if (column instanceof ArrayColumn array) {
+            if (array.isNull(position)) {
+                return null;
+            }
+            Object[] elements = new Object[array.length(position)];
+            for (int i = 0; i < elements.length; i++) {
+                elements[i] = javaValue(array.elements(), array.start(position) + i);
+            }
+            return Collections.unmodifiableList(Arrays.asList(elements));
+        }
         Object value = column.value(position);
         if (value == null) {
             return null;
@@ -146,8 +158,15 @@ public final class Row {
         return text.append(']').toString();
     }
 
-    /** A value as Spark shows it; bytes in hex as {@code [4B 61]}. */
+    /** A value as Spark shows it; bytes in hex as {@code [4B 61]}, arrays as {@code [a, null, c]}. */
     static String format(Object value) {
+        if (value instanceof List<?> list) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < list.size(); i++) {
+                text.append(i == 0 ? "" : ", ").append(format(list.get(i)));
+            }
+            return text.append(']').toString();
+        }
         if (value instanceof byte[] bytes) {
             StringBuilder text = new StringBuilder("[");
             for (int i = 0; i < bytes.length; i++) {

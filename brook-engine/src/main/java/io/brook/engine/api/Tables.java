@@ -55,6 +55,11 @@ final class Tables {
                     .append(" (nullable = ")
                     .append(field.nullable())
                     .append(")\n");
+            if (field.elementType() != null) {
+                text.append(" |    |-- element: ")
+                        .append(field.elementType().name().toLowerCase(Locale.ROOT))
+                        .append(" (containsNull = true)\n");
+            }
         }
         return text.toString();
     }

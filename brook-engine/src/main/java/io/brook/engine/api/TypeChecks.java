@@ -33,7 +33,14 @@ final class TypeChecks {
         return SqlTypeName.DATETIME_TYPES.contains(node.getType().getSqlTypeName());
     }
 
+    static boolean array(RexNode node) {
+        return node.getType().getSqlTypeName() == SqlTypeName.ARRAY;
+    }
+
     static String describe(String name, RexNode node) {
+        if (array(node)) {
+            return "'" + name + "' (ARRAY<" + node.getType().getComponentType().getSqlTypeName() + ">)";
+        }
         return "'" + name + "' (" + node.getType().getSqlTypeName() + ")";
     }
 
@@ -50,10 +57,19 @@ final class TypeChecks {
         }
     }
 
-    /** A comparison needs two values of one family: numbers, text, booleans, or dates and timestamps. */
+    /** A comparison needs two values of one family: numbers, text, booleans, or dates and timestamps; not arrays. */
     static void comparison(String symbol, Column.Named a, Column.Named b) {
         RexNode x = a.expression();
         RexNode y = b.expression();
+        for (Column.Named side : java.util.List.of(a, b)) {
+            if (array(side.expression())) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot compare array column " + describe(side.name(), side.expression()) + " with " + symbol
+                                + ": Brook does not compare arrays yet; compare size(...), element_at(...) or use"
+                                + " array_contains(...)");
+            }
+        }
         boolean nullLiteral =
                 x.getType().getSqlTypeName() == SqlTypeName.NULL || y.getType().getSqlTypeName() == SqlTypeName.NULL;
         boolean ok = nullLiteral
@@ -94,6 +110,31 @@ final class TypeChecks {
                     ErrorCode.TYPE_MISMATCH,
                     function + " needs a number; " + describe(value.name(), value.expression())
                             + " is not (use cast(\"bigint\") or cast(\"double\"))");
+        }
+    }
+
+    static void array(String function, Column.Named value) {
+        if (!array(value.expression())) {
+            throw new BrookException(
+                    ErrorCode.TYPE_MISMATCH,
+                    function + " needs an array; " + describe(value.name(), value.expression())
+                            + " is not one (make one with split(...) or collect_list(...))");
+        }
+    }
+
+    /** A value looked for among an array's elements must be comparable with them: numbers with numbers, or one type. */
+    static void element(String function, Column.Named array, Column.Named value) {
+        SqlTypeName element = array.expression().getType().getComponentType().getSqlTypeName();
+        SqlTypeName wanted = value.expression().getType().getSqlTypeName();
+        boolean ok = element == wanted
+                || (SqlTypeName.NUMERIC_TYPES.contains(element) && SqlTypeName.NUMERIC_TYPES.contains(wanted))
+                || (SqlTypeName.CHAR_TYPES.contains(element) && SqlTypeName.CHAR_TYPES.contains(wanted));
+        if (!ok) {
+            throw new BrookException(
+                    ErrorCode.TYPE_MISMATCH,
+                    function + " cannot look for " + describe(value.name(), value.expression()) + " among the "
+                            + element + " elements of " + describe(array.name(), array.expression())
+                            + "; cast the value to the elements' type");
         }
     }
 }

@@ -23,7 +23,7 @@ import org.apache.calcite.tools.RelBuilder;
 /**
  * The column functions of the Dataset API, named as in Spark's {@code org.apache.spark.sql.functions}, so that
  * {@code import static io.brook.engine.api.functions.*} ports Spark code: {@code col}, {@code lit}, {@code expr},
- * {@code when}, string functions and aggregates.
+ * {@code when}, string, date and array functions, and aggregates.
  */
 @SuppressWarnings("checkstyle:TypeName") // Spark's name, so that ported code changes only its imports
 public final class functions {
@@ -363,10 +363,15 @@ public final class functions {
     public static Column from_json(Column json, Schema schema) {
         List<Column> fields = new ArrayList<>();
         for (io.brook.engine.batch.Field field : schema.fields()) {
+            if (field.type() == io.brook.engine.batch.ColumnType.ARRAY) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "from_json cannot read array field '" + field.name() + "' (" + field.sparkTypeName()
+                                + ") yet; read it as a string and split(...) it, or read its elements with"
+                                + " get_json_object(json, \"$." + field.name() + "[0]\")");
+            }
             String path = "$['" + field.name().replace("'", "\\'") + "']";
-            fields.add(get_json_object(json, path)
-                    .cast(sparkTypeName(field.type()))
-                    .as(field.name()));
+            fields.add(get_json_object(json, path).cast(field.sparkTypeName()).as(field.name()));
         }
         return Column.struct(fields, "from_json");
     }
@@ -376,7 +381,7 @@ public final class functions {
         return from_json(json, schemaOf(ddl));
     }
 
-    /** A schema from DDL: {@code "name TYPE, ..."} with Spark's type names. */
+    /** A schema from DDL: {@code "name TYPE, ..."} with Spark's type names, arrays as {@code array<string>}. */
     public static Schema schemaOf(String ddl) {
         List<io.brook.engine.batch.Field> fields = new ArrayList<>();
         for (String part : ddl.split(",")) {
@@ -387,7 +392,20 @@ public final class functions {
                         "cannot read '" + part.strip() + "' in schema '" + ddl
                                 + "'; write name TYPE, e.g. 'page STRING'");
             }
-            fields.add(new io.brook.engine.batch.Field(words[0].replace("`", ""), columnType(words[1]), true));
+            String name = words[0].replace("`", "");
+            String type = words[1].strip().toLowerCase(Locale.ROOT);
+            if (type.startsWith("array<") && type.endsWith(">")) {
+                String element = type.substring("array<".length(), type.length() - 1);
+                if (element.startsWith("array<")) {
+                    throw new BrookException(
+                            ErrorCode.INVALID_EXPRESSION,
+                            "column '" + name + "' in schema '" + ddl + "' is an array of arrays, which Brook cannot"
+                                    + " hold yet; arrays hold scalar elements");
+                }
+                fields.add(io.brook.engine.batch.Field.array(name, columnType(element), true));
+            } else {
+                fields.add(new io.brook.engine.batch.Field(name, columnType(words[1]), true));
+            }
         }
         return new Schema(fields);
     }
@@ -405,17 +423,82 @@ public final class functions {
         };
     }
 
-    private static String sparkTypeName(io.brook.engine.batch.ColumnType type) {
-        return switch (type) {
-            case BOOLEAN -> "boolean";
-            case INT -> "int";
-            case BIGINT -> "bigint";
-            case DOUBLE -> "double";
-            case VARCHAR -> "string";
-            case VARBINARY -> "binary";
-            case DATE -> "date";
-            case TIMESTAMP -> "timestamp";
-        };
+    // Arrays
+
+    /**
+     * The parts of a string around the matches of a Java regular expression, as an array: Spark's {@code split}, which
+     * keeps trailing empty strings ({@code "oneAtwoBthreeC"} split by {@code "[ABC]"} is {@code [one, two, three, ]});
+     * null for a null string.
+     */
+    public static Column split(Column str, String regex) {
+        return split(str, regex, -1);
+    }
+
+    /**
+     * As {@link #split(Column, String)}, with a limit: when > 0, at most {@code limit} parts, the last holding the rest
+     * of the string; when <= 0, every part.
+     */
+    public static Column split(Column str, String regex, int limit) {
+        return Column.of(context -> {
+            Column.Named named = str.resolve(context);
+            TypeChecks.text("split", named);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(
+                            BrookOperators.SPLIT, named.expression(), builder.literal(regex), builder.literal(limit)),
+                    "split(" + named.name() + ", " + regex + ", " + limit + ")");
+        });
+    }
+
+    /**
+     * The number of elements of an array; null for a null array, as Spark 4 gives it with ANSI mode on (the default;
+     * Spark 3 and non-ANSI Spark 4 give -1).
+     */
+    public static Column size(Column array) {
+        return Column.of(context -> {
+            Column.Named named = array.resolve(context);
+            TypeChecks.array("size", named);
+            return new Column.Named(
+                    context.builder().call(BrookOperators.SIZE, named.expression()), "size(" + named.name() + ")");
+        });
+    }
+
+    /**
+     * The element at a 1-based index of an array, counting from the end when the index is negative (-1 is the last);
+     * null when the index is past either end (as Spark without ANSI mode; Brook gives null for division by zero too).
+     *
+     * @throws BrookException for index 0, which names no element
+     */
+    public static Column element_at(Column array, int index) {
+        if (index == 0) {
+            // Here rather than when the plan is built, so that the error points at the line that wrote it.
+            throw BrookOperators.elementAtIndexZero();
+        }
+        return Column.of(context -> {
+            Column.Named named = array.resolve(context);
+            TypeChecks.array("element_at", named);
+            RelBuilder builder = context.builder();
+            return new Column.Named(
+                    builder.call(BrookOperators.ELEMENT_AT, named.expression(), builder.literal(index)),
+                    "element_at(" + named.name() + ", " + index + ")");
+        });
+    }
+
+    /**
+     * Whether an array holds a value: true or false, or null when the array is null, or when no element equals the
+     * value but one is null (as SQL's IN and Spark treat an unknown element).
+     */
+    public static Column array_contains(Column array, Object value) {
+        Column wanted = toColumn(value);
+        return Column.of(context -> {
+            Column.Named named = array.resolve(context);
+            TypeChecks.array("array_contains", named);
+            Column.Named element = wanted.resolve(context);
+            TypeChecks.element("array_contains", named, element);
+            return new Column.Named(
+                    context.builder().call(BrookOperators.ARRAY_CONTAINS, named.expression(), element.expression()),
+                    "array_contains(" + named.name() + ", " + element.name() + ")");
+        });
     }
 
     // Aggregates
@@ -553,7 +636,37 @@ public final class functions {
         return approx_count_distinct(col(column), rsd);
     }
 
-    // collect_list and collect_set are absent on purpose: they return arrays, which Brook's columns cannot hold yet.
+    /**
+     * The non-null values of each group as an array, in input order (in a stream, earlier micro-batches' values first);
+     * an empty array when there are none, as in Spark.
+     */
+    public static Column collect_list(Column value) {
+        return aggregate(
+                "collect_list",
+                value,
+                (builder, name, rex) ->
+                        builder.aggregateCall(BrookAggregates.COLLECT_LIST, rex).as(name));
+    }
+
+    public static Column collect_list(String column) {
+        return collect_list(col(column));
+    }
+
+    /**
+     * The distinct non-null values of each group as an array, each where it first came (Spark leaves the order
+     * unspecified); an empty array when there are none.
+     */
+    public static Column collect_set(Column value) {
+        return aggregate(
+                "collect_set",
+                value,
+                (builder, name, rex) ->
+                        builder.aggregateCall(BrookAggregates.COLLECT_SET, rex).as(name));
+    }
+
+    public static Column collect_set(String column) {
+        return collect_set(col(column));
+    }
 
     @FunctionalInterface
     private interface AggregateFactory {

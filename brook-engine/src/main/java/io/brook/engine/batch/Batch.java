@@ -38,6 +38,10 @@ public final class Batch {
                 throw new IllegalArgumentException("column '" + field.name() + "' is " + field.type() + " in the schema"
                         + " but the column holds " + columns[i].type());
             }
+            if (columns[i] instanceof ArrayColumn array && array.elementType() != field.elementType()) {
+                throw new IllegalArgumentException("column '" + field.name() + "' is " + field.typeName()
+                        + " in the schema but the column holds arrays of " + array.elementType());
+            }
             if (columns[i].size() != size) {
                 throw new IllegalArgumentException("column '" + field.name() + "' has " + columns[i].size()
                         + " positions; the first column has " + size);

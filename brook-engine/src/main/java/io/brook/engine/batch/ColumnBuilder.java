@@ -1,13 +1,17 @@
 package io.brook.engine.batch;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Builds a column of any type value by value, for operators whose output is not a whole-column computation
- * (aggregation results, decoded keys, sorted and merged rows). Integer-like types take longs, which must fit.
+ * (aggregation results, decoded keys, sorted and merged rows). Integer-like types take longs, which must fit. An ARRAY
+ * builder is made from its {@link Field} (which names the element type); an array is appended whole ({@link #append},
+ * {@link #appendObject}) or element by element into {@link #arrayElements()}, closed by {@link #endArray()}.
  */
 public final class ColumnBuilder {
     private final ColumnType type;
+    private final ArrayColumn.Builder arrays;
     private final BooleanColumn.Builder booleans;
     private final IntColumn.Builder ints;
     private final LongColumn.Builder longs;
@@ -15,8 +19,22 @@ public final class ColumnBuilder {
     private final VarcharColumn.Builder varchars;
     private int size;
 
+    /** A builder of a column of a scalar type. */
     public ColumnBuilder(ColumnType type, int expectedSize) {
+        this(type, null, expectedSize);
+    }
+
+    /** A builder of a column of the field's type (and element type, for ARRAY). */
+    public ColumnBuilder(Field field, int expectedSize) {
+        this(field.type(), field.elementType(), expectedSize);
+    }
+
+    private ColumnBuilder(ColumnType type, ColumnType elementType, int expectedSize) {
+        if (type == ColumnType.ARRAY && elementType == null) {
+            throw new IllegalArgumentException("an ARRAY column builder needs the element type: build it from a Field");
+        }
         this.type = type;
+        this.arrays = type == ColumnType.ARRAY ? ArrayColumn.builder(elementType, expectedSize) : null;
         this.booleans = type == ColumnType.BOOLEAN ? BooleanColumn.builder(type, expectedSize) : null;
         this.ints = type.storedAsInt() ? IntColumn.builder(type, expectedSize) : null;
         this.longs = type.storedAsLong() ? LongColumn.builder(type, expectedSize) : null;
@@ -28,8 +46,24 @@ public final class ColumnBuilder {
         return type;
     }
 
+    /** The element type of an ARRAY builder; null for a scalar one. */
+    public ColumnType elementType() {
+        return arrays == null ? null : arrays.elements().type();
+    }
+
     public int size() {
         return size;
+    }
+
+    /** The builder of the elements of the array being appended (ARRAY only); {@link #endArray} closes the array. */
+    public ColumnBuilder arrayElements() {
+        return arrays.elements();
+    }
+
+    /** Ends the array whose elements were appended to {@link #arrayElements()} since the previous value. */
+    public void endArray() {
+        arrays.endArray();
+        size++;
     }
 
     public void appendNull() {
@@ -39,6 +73,7 @@ public final class ColumnBuilder {
             case BIGINT, TIMESTAMP -> longs.appendNull();
             case DOUBLE -> doubles.appendNull();
             case VARCHAR, VARBINARY -> varchars.appendNull();
+            case ARRAY -> arrays.appendNull();
         }
         size++;
     }
@@ -87,6 +122,9 @@ public final class ColumnBuilder {
             appendLong(c.getLong(position));
         } else if (column instanceof DoubleColumn c) {
             appendDouble(c.getDouble(position));
+        } else if (column instanceof ArrayColumn c) {
+            arrays.append(c, position);
+            size++;
         } else {
             ((VarcharColumn) column).appendTo(position, varchars);
             size++;
@@ -98,7 +136,10 @@ public final class ColumnBuilder {
         appendUtf8(value, 0, value.length);
     }
 
-    /** Appends a Java value (Boolean, Number, String, byte[] for VARBINARY, or null) as this column's type. */
+    /**
+     * Appends a Java value (Boolean, Number, String, byte[] for VARBINARY, a List of such values for ARRAY, or null) as
+     * this column's type.
+     */
     public void appendObject(Object value) {
         if (value == null) {
             appendNull();
@@ -110,6 +151,10 @@ public final class ColumnBuilder {
             case DOUBLE -> appendDouble(((Number) value).doubleValue());
             case VARCHAR -> appendString(value.toString());
             case VARBINARY -> appendBytes((byte[]) value);
+            case ARRAY -> {
+                arrays.appendList((List<?>) value);
+                size++;
+            }
         }
     }
 
@@ -120,6 +165,7 @@ public final class ColumnBuilder {
             case BIGINT, TIMESTAMP -> longs.build();
             case DOUBLE -> doubles.build();
             case VARCHAR, VARBINARY -> varchars.build();
+            case ARRAY -> arrays.build();
         };
     }
 }

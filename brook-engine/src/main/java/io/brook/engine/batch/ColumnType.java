@@ -2,7 +2,8 @@ package io.brook.engine.batch;
 
 /**
  * The types a column can hold, and how each is stored. TIMESTAMP is microseconds since the epoch in UTC, as Spark
- * keeps it; DATE is days since the epoch.
+ * keeps it; DATE is days since the epoch. ARRAY holds lists of one scalar type (every type but ARRAY), named by its
+ * {@link Field#elementType()}.
  */
 public enum ColumnType {
     BOOLEAN,
@@ -13,7 +14,14 @@ public enum ColumnType {
     /** Bytes, as Spark's BINARY (Kafka keys and values); stored like VARCHAR in a {@link VarcharColumn}. */
     VARBINARY,
     DATE,
-    TIMESTAMP;
+    TIMESTAMP,
+    /** A list of values of one scalar type, in an {@link ArrayColumn}; arrays do not nest. */
+    ARRAY;
+
+    /** Whether this is a type of single values, which arrays can hold. */
+    public boolean isScalar() {
+        return this != ARRAY;
+    }
 
     /** Whether values of this type are kept in a {@link LongColumn}. */
     public boolean storedAsLong() {

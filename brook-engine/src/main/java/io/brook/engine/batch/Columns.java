@@ -6,7 +6,19 @@ import java.util.Arrays;
 public final class Columns {
     private Columns() {}
 
-    /** A column of {@code size} nulls of a type (a NULL literal, say). */
+    /** A column of {@code size} nulls of a field's type (a NULL literal, say). */
+    public static Column allNull(Field field, int size) {
+        if (field.type() != ColumnType.ARRAY) {
+            return allNull(field.type(), size);
+        }
+        ArrayColumn.Builder arrays = ArrayColumn.builder(field.elementType(), size);
+        for (int i = 0; i < size; i++) {
+            arrays.appendNull();
+        }
+        return arrays.build();
+    }
+
+    /** A column of {@code size} nulls of a scalar type; an ARRAY needs its element type, see {@link #allNull(Field, int)}. */
     public static Column allNull(ColumnType type, int size) {
         long[] bits = new long[Nulls.words(size)];
         Arrays.fill(bits, -1L);
@@ -17,6 +29,9 @@ public final class Columns {
             case BIGINT, TIMESTAMP -> new LongColumn(type, new long[size], 0, size, nulls);
             case DOUBLE -> new DoubleColumn(type, new double[size], 0, size, nulls);
             case VARCHAR, VARBINARY -> new VarcharColumn(type, new byte[0], new int[size + 1], 0, size, nulls);
+            case ARRAY ->
+                throw new IllegalArgumentException(
+                        "a column of null arrays needs the element type: use allNull(Field, size)");
         };
     }
 }

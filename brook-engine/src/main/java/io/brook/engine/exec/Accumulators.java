@@ -15,7 +15,8 @@ import org.apache.calcite.rel.type.RelDataType;
 
 /**
  * The accumulators of Brook's aggregate functions: COUNT, COUNT(DISTINCT), SUM, AVG, MIN and MAX, and Brook's own
- * FIRST, LAST and APPROX_COUNT_DISTINCT ({@link BrookAggregates}).
+ * FIRST, LAST, APPROX_COUNT_DISTINCT, COLLECT_LIST and COLLECT_SET ({@link BrookAggregates}). Of an ARRAY column, only
+ * COUNT is taken.
  */
 final class Accumulators {
     private Accumulators() {}
@@ -27,8 +28,19 @@ final class Accumulators {
                 : RelTypes.columnType(
                         inputRowType.getFieldNames().get(args.get(0)),
                         inputRowType.getFieldList().get(args.get(0)).getType());
-        // Refuses, naming the call, a result type batches cannot hold.
+        // Refuses, naming the call, a result type batches cannot hold (collect_list of an array, say).
         RelTypes.columnType(call.getName(), call.getType());
+        if (input == ColumnType.ARRAY
+                && (call.getAggregation().getKind() != org.apache.calcite.sql.SqlKind.COUNT || call.isDistinct())) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "cannot aggregate array column '"
+                            + inputRowType.getFieldNames().get(args.get(0)) + "' with "
+                            + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
+                            + (call.isDistinct() ? " distinct" : "")
+                            + ": Brook aggregates arrays only with count(...) yet; aggregate their elements, or"
+                            + " their size(...)");
+        }
         if (call.isDistinct()) {
             if (streaming) {
                 throw new BrookException(
@@ -43,6 +55,10 @@ final class Accumulators {
         }
         if (call.getAggregation() == BrookAggregates.FIRST || call.getAggregation() == BrookAggregates.LAST) {
             return new FirstLast(args.get(0), input, call.getAggregation() == BrookAggregates.LAST, call.ignoreNulls());
+        }
+        if (call.getAggregation() == BrookAggregates.COLLECT_LIST
+                || call.getAggregation() == BrookAggregates.COLLECT_SET) {
+            return new Collect(args.get(0), input, call.getAggregation() == BrookAggregates.COLLECT_SET);
         }
         if (call.getAggregation() instanceof BrookAggregates.ApproxCountDistinctFunction function) {
             return new ApproxCountDistinct(args.get(0), function.precision());
@@ -79,7 +95,7 @@ final class Accumulators {
         return new BrookException(
                 ErrorCode.UNSUPPORTED_OPERATION,
                 "aggregate " + call + " is not supported yet; supported: count, count distinct (batch), sum, avg, min,"
-                        + " max, first, last, approx_count_distinct");
+                        + " max, first, last, approx_count_distinct, collect_list, collect_set");
     }
 
     static int capacity(int current, int needed) {

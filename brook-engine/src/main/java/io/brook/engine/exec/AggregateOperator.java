@@ -210,11 +210,11 @@ final class AggregateOperator implements Operator {
         }
         ColumnBuilder[] keys = new ColumnBuilder[keyColumns.length];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = new ColumnBuilder(schema.field(i).type(), count);
+            keys[i] = new ColumnBuilder(schema.field(i), count);
         }
         ColumnBuilder[] results = new ColumnBuilder[values.length];
         for (int i = 0; i < results.length; i++) {
-            results[i] = new ColumnBuilder(schema.field(keys.length + i).type(), count);
+            results[i] = new ColumnBuilder(schema.field(keys.length + i), count);
         }
         for (int group = 0; group < count; group++) {
             hash.appendKey(group, keys);

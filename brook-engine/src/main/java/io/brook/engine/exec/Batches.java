@@ -18,7 +18,7 @@ final class Batches {
         }
         ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
         for (int c = 0; c < builders.length; c++) {
-            builders[c] = new ColumnBuilder(schema.field(c).type(), total);
+            builders[c] = new ColumnBuilder(schema.field(c), total);
         }
         for (Batch batch : batches) {
             for (int row = 0; row < batch.rowCount(); row++) {

@@ -2,19 +2,23 @@ package io.brook.engine.exec;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperatorBinding;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.util.Optionality;
 
 /**
  * Aggregate functions with Spark's semantics that Calcite lacks: {@code FIRST} and {@code LAST} (the first or last
- * value in input order; with IGNORE NULLS, the first or last non-null one) and {@code APPROX_COUNT_DISTINCT} (a
- * HyperLogLog estimate). The Dataset API builds calls to them with {@code RelBuilder.aggregateCall}; {@link
- * Accumulators} recognises them by identity (FIRST, LAST) or class (APPROX_COUNT_DISTINCT, whose precision is part of
- * the function). Immutable and shared.
+ * value in input order; with IGNORE NULLS, the first or last non-null one), {@code APPROX_COUNT_DISTINCT} (a
+ * HyperLogLog estimate), and {@code COLLECT_LIST} and {@code COLLECT_SET} (the values as an ARRAY). The Dataset API
+ * builds calls to them with {@code RelBuilder.aggregateCall}; {@link Accumulators} recognises them by identity (FIRST,
+ * LAST, COLLECT_LIST, COLLECT_SET) or class (APPROX_COUNT_DISTINCT, whose precision is part of the function).
+ * Immutable and shared.
  */
 public final class BrookAggregates {
     private static final int MIN_PRECISION = 4;
@@ -36,6 +40,18 @@ public final class BrookAggregates {
 
     /** {@code LAST(value)}: the value of the last row of the group; the argument's type, nullable. */
     public static final SqlAggFunction LAST = new ValueAggregate("LAST");
+
+    /**
+     * {@code COLLECT_LIST(value)}: the group's non-null values in input order (in a stream, earlier micro-batches'
+     * first), as an ARRAY of the argument's type; an empty array for a group without one, as in Spark.
+     */
+    public static final SqlAggFunction COLLECT_LIST = new CollectAggregate("COLLECT_LIST");
+
+    /**
+     * {@code COLLECT_SET(value)}: as COLLECT_LIST without repeated values, each where it was first seen (Spark leaves
+     * the order unspecified).
+     */
+    public static final SqlAggFunction COLLECT_SET = new CollectAggregate("COLLECT_SET");
 
     private BrookAggregates() {}
 
@@ -113,6 +129,29 @@ public final class BrookAggregates {
         @Override
         public int hashCode() {
             return 31 * super.hashCode() + precision;
+        }
+    }
+
+    /** COLLECT_LIST or COLLECT_SET: one argument, and an ARRAY of its type (elements nullable) as the result. */
+    private static final class CollectAggregate extends SqlAggFunction {
+        CollectAggregate(String name) {
+            super(
+                    name,
+                    null,
+                    SqlKind.OTHER_FUNCTION,
+                    CollectAggregate::arrayOfArgument,
+                    null,
+                    OperandTypes.ANY,
+                    SqlFunctionCategory.SYSTEM,
+                    false,
+                    false,
+                    Optionality.FORBIDDEN);
+        }
+
+        private static RelDataType arrayOfArgument(SqlOperatorBinding binding) {
+            RelDataTypeFactory types = binding.getTypeFactory();
+            // Not null: a group whose values are all null collects an empty array.
+            return types.createArrayType(types.createTypeWithNullability(binding.getOperandType(0), true), -1);
         }
     }
 }

@@ -1,9 +1,13 @@
 package io.brook.engine.exec;
 
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
 import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicFunction;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlOperatorBinding;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlReturnTypeInference;
@@ -13,7 +17,7 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
 
 /**
  * Functions with Spark's semantics that Calcite lacks or defines differently (Calcite's REGEXP_EXTRACT is BigQuery's,
- * its DATE_TRUNC takes the unit second). Plans and SQL use these operator instances; {@link ExpressionCompiler}
+ * its DATE_TRUNC takes the unit second, its SPLIT splits on text rather than a regex). Plans and SQL use these operator instances; {@link ExpressionCompiler}
  * evaluates them by identity. Each is immutable and shared.
  */
 public final class BrookOperators {
@@ -86,15 +90,78 @@ public final class BrookOperators {
 
     /**
      * {@code TO_JSON('name1', value1, 'name2', value2, ...)}: a JSON object of the values under the names (Spark's
-     * {@code to_json(struct(...))}); numbers and booleans as JSON numbers and booleans, timestamps as ISO text, nulls
-     * left out as Spark does.
+     * {@code to_json(struct(...))}); numbers and booleans as JSON numbers and booleans, timestamps as ISO text, arrays
+     * as JSON arrays (null elements as null), null values left out as Spark does.
      */
     public static final SqlFunction TO_JSON = SqlBasicFunction.create(
             "TO_JSON", ReturnTypes.explicit(SqlTypeName.VARCHAR), OperandTypes.VARIADIC, SqlFunctionCategory.STRING);
 
+    /**
+     * {@code SPLIT(string, regex[, limit])}: the parts of the string around the matches of a Java regex, as an ARRAY of
+     * VARCHAR; see {@link Patterns#split} for the limit and trailing empty strings.
+     */
+    public static final SqlFunction SPLIT = SqlBasicFunction.create(
+            "SPLIT",
+            ReturnTypes.explicit(types -> types.createArrayType(
+                            types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true), -1))
+                    .andThen(SqlTypeTransforms.TO_NULLABLE),
+            OperandTypes.or(OperandTypes.STRING_STRING, OperandTypes.STRING_STRING_INTEGER),
+            SqlFunctionCategory.STRING);
+
+    /** {@code SIZE(array)}: the number of elements, an INTEGER; NULL for a NULL array (Spark 4 with ANSI on). */
+    public static final SqlFunction SIZE = SqlBasicFunction.create(
+            "SIZE", ReturnTypes.INTEGER_NULLABLE, OperandTypes.ARRAY, SqlFunctionCategory.SYSTEM);
+
+    /**
+     * {@code ELEMENT_AT(array, index)}: the element at a 1-based index, from the end when negative; NULL past either
+     * end; index 0 is an error. The element type, nullable.
+     */
+    public static final SqlFunction ELEMENT_AT = SqlBasicFunction.create(
+            "ELEMENT_AT",
+            BrookOperators::nullableComponent,
+            OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.INTEGER),
+            SqlFunctionCategory.SYSTEM);
+
+    /**
+     * {@code ARRAY_CONTAINS(array, value)}: whether an element equals the value; NULL when either is NULL, or when no
+     * element does but one is NULL.
+     */
+    public static final SqlFunction ARRAY_CONTAINS = SqlBasicFunction.create(
+            "ARRAY_CONTAINS",
+            ReturnTypes.explicit(SqlTypeName.BOOLEAN).andThen(SqlTypeTransforms.FORCE_NULLABLE),
+            OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.ANY),
+            SqlFunctionCategory.SYSTEM);
+
+    /** The error of {@code ELEMENT_AT} with index 0, which names no element (Spark's INVALID_INDEX_OF_ZERO). */
+    public static BrookException elementAtIndexZero() {
+        return new BrookException(
+                ErrorCode.INVALID_EXPRESSION,
+                "element_at: index 0 is invalid; indexes start at 1 for the first element and -1 for the last,"
+                        + " as in Spark (getItem counts from 0)");
+    }
+
+    private static RelDataType nullableComponent(SqlOperatorBinding binding) {
+        RelDataType component = binding.getOperandType(0).getComponentType();
+        if (component == null) {
+            throw new IllegalArgumentException("ELEMENT_AT needs an array; got " + binding.getOperandType(0));
+        }
+        return binding.getTypeFactory().createTypeWithNullability(component, true);
+    }
+
     /** Every Brook operator, for an operator table. */
-    public static final List<SqlFunction> ALL =
-            List.of(REGEXP_EXTRACT, DATE_TRUNC, TO_TIMESTAMP, DATE_ADD, DATE_SUB, DATEDIFF, GET_JSON_OBJECT, TO_JSON);
+    public static final List<SqlFunction> ALL = List.of(
+            REGEXP_EXTRACT,
+            DATE_TRUNC,
+            TO_TIMESTAMP,
+            DATE_ADD,
+            DATE_SUB,
+            DATEDIFF,
+            GET_JSON_OBJECT,
+            TO_JSON,
+            SPLIT,
+            SIZE,
+            ELEMENT_AT,
+            ARRAY_CONTAINS);
 
     private BrookOperators() {}
 }

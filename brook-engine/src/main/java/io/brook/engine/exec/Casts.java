@@ -20,8 +20,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
 final class Casts {
     private Casts() {}
 
-    /** Whether {@link #of} converts these types. */
+    /** Whether {@link #of} converts these types; never arrays (ExpressionCompiler refuses those casts itself). */
     static boolean supports(ColumnType from, ColumnType to) {
+        if (!from.isScalar() || !to.isScalar()) {
+            return false;
+        }
         if (from == ColumnType.VARBINARY || to == ColumnType.VARBINARY) {
             // Bytes convert to and from text only (Spark also casts integers to their big-endian bytes; Brook not yet).
             return from == to || from == ColumnType.VARCHAR || to == ColumnType.VARCHAR;
@@ -147,7 +150,7 @@ final class Casts {
                 case DATE -> out.appendUtf8(scratch, 0, CivilTime.formatDate(((IntColumn) in).getInt(i), scratch, 0));
                 case TIMESTAMP ->
                     out.appendUtf8(scratch, 0, CivilTime.formatTimestamp(((LongColumn) in).getLong(i), scratch, 0));
-                case VARCHAR, VARBINARY ->
+                case VARCHAR, VARBINARY, ARRAY ->
                     throw new IllegalStateException(in.type() + " is not converted to VARCHAR here");
             }
         }
@@ -235,6 +238,7 @@ final class Casts {
                 }
                 return out.build();
             }
+            case ARRAY -> throw new IllegalStateException("VARCHAR is not cast to ARRAY; see supports()");
         }
         throw new IllegalStateException("unknown column type " + to);
     }

@@ -1,5 +1,6 @@
 package io.brook.engine.exec;
 
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
@@ -158,6 +159,22 @@ final class Conditionals {
                     } else {
                         VarcharColumn text = (VarcharColumn) from;
                         out.appendPart(text, i, 0, text.byteLength(i));
+                    }
+                }
+                return out.build();
+            }
+            case ARRAY -> {
+                ColumnType elementType = ((ArrayColumn) values[0]).elementType();
+                ArrayColumn.Builder out = ArrayColumn.builder(elementType, size);
+                for (int i = 0; i < size; i++) {
+                    Column from = choice[i] < 0 ? null : values[choice[i]];
+                    if (from == null || from.isNull(i)) {
+                        out.appendNull();
+                    } else if (((ArrayColumn) from).elementType() != elementType) {
+                        throw new IllegalArgumentException("the branches hold arrays of " + elementType + " and of "
+                                + ((ArrayColumn) from).elementType());
+                    } else {
+                        out.append((ArrayColumn) from, i);
                     }
                 }
                 return out.build();

@@ -1,14 +1,18 @@
 package io.brook.engine.exec;
 
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Columns;
 import io.brook.engine.batch.DoubleColumn;
+import io.brook.engine.batch.Field;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
 import io.brook.engine.batch.VarcharColumn;
+import io.brook.engine.plan.RelTypes;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +42,8 @@ import org.apache.calcite.util.NlsString;
  * Compiles Calcite row expressions into evaluators over batches, a column at a time: a dispatcher from each call's
  * kind (or, for kinds Calcite leaves as OTHER_FUNCTION, its operator name, and for {@link BrookOperators} the
  * operator itself) to the family that evaluates it: {@link Arithmetic}, {@link Comparisons}, {@link Logic},
- * {@link Conditionals}, {@link Casts}, {@link StringFunctions}, {@link Patterns} and {@link DateTimeFunctions}.
+ * {@link Conditionals}, {@link Casts}, {@link StringFunctions}, {@link Patterns}, {@link DateTimeFunctions} and
+ * {@link ArrayFunctions}.
  * DECIMAL is computed as DOUBLE. Anything else is refused with the expression in the message. Compiled evaluators are
  * immutable and may be shared between threads.
  */
@@ -121,7 +126,8 @@ public final class ExpressionCompiler {
     private static Evaluator literal(RexLiteral literal) {
         ColumnType type = columnType(literal);
         if (literal.isNull()) {
-            return batch -> Columns.allNull(type, batch.rowCount());
+            Field field = RelTypes.field("NULL", literal.getType());
+            return batch -> Columns.allNull(field, batch.rowCount());
         }
         return switch (type) {
             case BOOLEAN -> {
@@ -177,6 +183,8 @@ public final class ExpressionCompiler {
                     return builder.build();
                 };
             }
+            // Calcite makes array values with a constructor call, never as a literal.
+            case ARRAY -> throw unsupported(literal);
         };
     }
 
@@ -193,17 +201,25 @@ public final class ExpressionCompiler {
             case MINUS_PREFIX -> Arithmetic.unary(Arithmetic.Unary.NEGATE, result, operand(call, 0));
             case PLUS_PREFIX -> operand(call, 0);
             case FLOOR, CEIL -> floorCeil(call);
-            case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
-                Comparisons.of(kind, operand(call, 0), operand(call, 1));
-            case IS_DISTINCT_FROM, IS_NOT_DISTINCT_FROM ->
-                Comparisons.distinct(kind == SqlKind.IS_DISTINCT_FROM, operand(call, 0), operand(call, 1));
+            case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> {
+                throwIfComparesArrays(call);
+                yield Comparisons.of(kind, operand(call, 0), operand(call, 1));
+            }
+            case IS_DISTINCT_FROM, IS_NOT_DISTINCT_FROM -> {
+                throwIfComparesArrays(call);
+                yield Comparisons.distinct(kind == SqlKind.IS_DISTINCT_FROM, operand(call, 0), operand(call, 1));
+            }
             case AND, OR -> Logic.andOr(kind == SqlKind.AND, operands(call));
             case NOT -> Logic.not(operand(call, 0));
             case IS_NULL, IS_UNKNOWN, IS_NOT_NULL -> Logic.isNull(kind != SqlKind.IS_NOT_NULL, operand(call, 0));
             case IS_TRUE, IS_FALSE, IS_NOT_TRUE, IS_NOT_FALSE -> Conditionals.is(kind, operand(call, 0));
             case CASE, IF -> Conditionals.caseWhen(result, operands(call));
             case COALESCE, NVL -> Conditionals.coalesce(result, operands(call));
-            case NULLIF -> Conditionals.nullIf(result, operand(call, 0), operand(call, 1));
+            case NULLIF -> {
+                throwIfComparesArrays(call);
+                yield Conditionals.nullIf(result, operand(call, 0), operand(call, 1));
+            }
+            case ITEM -> item(call);
             case SEARCH -> expression(RexUtil.expandSearch(REX_BUILDER, null, call));
             case BETWEEN -> between(call);
             case CAST, SAFE_CAST -> cast(call);
@@ -296,7 +312,63 @@ public final class ExpressionCompiler {
         if (operator == BrookOperators.DATEDIFF) {
             return DateTimeFunctions.dateDiff(operand(call, 0), operand(call, 1));
         }
+        if (operator == BrookOperators.SPLIT) {
+            return Patterns.split(
+                    operand(call, 0), operand(call, 1), literalString(call, 1), count > 2 ? operand(call, 2) : null);
+        }
+        if (operator == BrookOperators.SIZE) {
+            return ArrayFunctions.size(operand(call, 0));
+        }
+        if (operator == BrookOperators.ELEMENT_AT) {
+            if (call.getOperands().get(1) instanceof RexLiteral index
+                    && !index.isNull()
+                    && index.getValueAs(Long.class) == 0) {
+                throw BrookOperators.elementAtIndexZero();
+            }
+            return ArrayFunctions.elementAt(operand(call, 0), operand(call, 1));
+        }
+        if (operator == BrookOperators.ARRAY_CONTAINS) {
+            return arrayContains(call);
+        }
         throw unsupported(call);
+    }
+
+    /** {@code array[index]} (Calcite's ITEM), 0-based as Spark's: {@code getItem(0)} is the first element. */
+    private Evaluator item(RexCall call) {
+        RexNode array = call.getOperands().get(0);
+        if (columnType(array) != ColumnType.ARRAY
+                || !ColumnTypes.isNumeric(columnType(call.getOperands().get(1)))) {
+            throw unsupported(call);
+        }
+        return ArrayFunctions.item(expression(array), operand(call, 1));
+    }
+
+    private Evaluator arrayContains(RexCall call) {
+        RexNode array = call.getOperands().get(0);
+        RexNode value = call.getOperands().get(1);
+        ColumnType elementType = RelTypes.elementType("array_contains", array.getType());
+        ColumnType valueType = columnType(value);
+        if (!ArrayFunctions.canCompare(elementType, valueType)) {
+            throw new BrookException(
+                    ErrorCode.TYPE_MISMATCH,
+                    "array_contains cannot look for a " + valueType + " value among " + elementType + " elements in "
+                            + call + "; cast the value to " + elementType);
+        }
+        return ArrayFunctions.arrayContains(expression(array), expression(value));
+    }
+
+    /** Arrays have no order and no equality in Brook yet: refused when the plan is built, naming the expression. */
+    private static void throwIfComparesArrays(RexCall call) {
+        for (RexNode operand : call.getOperands()) {
+            if (operand.getType().getSqlTypeName() == SqlTypeName.ARRAY) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot compare arrays in " + call + " ("
+                                + operand.getType().getFullTypeString()
+                                + "): Brook does not compare arrays yet; compare their size(...) or elements"
+                                + " (element_at, array_contains) instead");
+            }
+        }
     }
 
     private Evaluator arithmetic(RexCall call) {
@@ -397,10 +469,28 @@ public final class ExpressionCompiler {
 
     private Evaluator cast(RexCall call) {
         RexNode source = call.getOperands().get(0);
+        if (columnType(source) == ColumnType.ARRAY || columnType(call) == ColumnType.ARRAY) {
+            return castArray(call, source);
+        }
         if (!Casts.supports(columnType(source), columnType(call))) {
             throw unsupported(call);
         }
         return Casts.of(source.getType(), call.getType(), expression(source));
+    }
+
+    /** Only a cast that changes nothing but nullability (which Calcite adds itself) is allowed on arrays. */
+    private Evaluator castArray(RexCall call, RexNode source) {
+        boolean sameElements = columnType(source) == ColumnType.ARRAY
+                && columnType(call) == ColumnType.ARRAY
+                && RelTypes.elementType("cast", source.getType()) == RelTypes.elementType("cast", call.getType());
+        if (!sameElements) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "cannot cast " + source + " of type " + source.getType().getFullTypeString() + " to "
+                            + call.getType().getFullTypeString() + ": Brook does not cast arrays yet; convert their"
+                            + " elements with element_at(...) or getItem(...) and cast those");
+        }
+        return expression(source);
     }
 
     /** TRIM(flag, characters, string): Calcite's operands, the flag a literal. */

@@ -147,7 +147,7 @@ final class HashJoinOperator implements Operator {
         }
         Column[] buildSide = new Column[buildSchema.size()];
         for (int c = 0; c < buildSide.length; c++) {
-            ColumnBuilder builder = new ColumnBuilder(buildSchema.field(c).type(), count);
+            ColumnBuilder builder = new ColumnBuilder(buildSchema.field(c), count);
             Column source = build.column(c);
             for (int i = 0; i < count; i++) {
                 if (buildRows[i] < 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.io.IOException;
 import java.util.regex.Matcher;
@@ -91,6 +92,19 @@ final class JsonFunctions {
                 generator.writeString(java.time.Instant.ofEpochSecond(
                                 Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
                         .toString());
+            }
+            case ARRAY -> {
+                ArrayColumn array = (ArrayColumn) column;
+                generator.writeStartArray();
+                int end = array.start(row) + array.length(row);
+                for (int element = array.start(row); element < end; element++) {
+                    if (array.elements().isNull(element)) {
+                        generator.writeNull();
+                    } else {
+                        writeValue(generator, array.elements(), element);
+                    }
+                }
+                generator.writeEndArray();
             }
         }
     }

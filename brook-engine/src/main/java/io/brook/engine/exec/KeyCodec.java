@@ -1,5 +1,6 @@
 package io.brook.engine.exec;
 
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnBuilder;
@@ -15,7 +16,9 @@ import java.util.List;
  * Encodes the values of some columns at one row into bytes, and back: the grouping key of an aggregation, the key of
  * its state. Equal values give equal bytes (doubles are normalised: -0.0 is 0.0, one NaN). Per column: a null byte,
  * then 1 byte for BOOLEAN, 4 for INT and DATE, 8 for BIGINT, TIMESTAMP and DOUBLE, or a 4-byte length and the bytes
- * for VARCHAR (UTF-8) and VARBINARY. Writes into a reused scratch array, so encoding a row allocates nothing once the scratch has grown.
+ * for VARCHAR (UTF-8) and VARBINARY. An ARRAY (a row of a stream join may hold one; grouping keys never do) is the
+ * 4-byte length of the rest, a 4-byte element count, and each element as a column value. Writes into a reused scratch
+ * array, so encoding a row allocates nothing once the scratch has grown.
  */
 final class KeyCodec {
     private final List<ColumnType> types;
@@ -34,30 +37,45 @@ final class KeyCodec {
     void encode(Column[] columns, int position) {
         length = 0;
         for (Column column : columns) {
-            if (column.isNull(position)) {
-                ensure(1);
-                scratch[length++] = 1;
-                continue;
+            encodeValue(column, position);
+        }
+    }
+
+    private void encodeValue(Column column, int position) {
+        if (column.isNull(position)) {
+            ensure(1);
+            scratch[length++] = 1;
+            return;
+        }
+        ensure(9);
+        scratch[length++] = 0;
+        if (column instanceof LongColumn c) {
+            putLong(c.getLong(position));
+        } else if (column instanceof IntColumn c) {
+            putInt(c.getInt(position));
+        } else if (column instanceof DoubleColumn c) {
+            double value = c.getDouble(position);
+            putLong(value == 0.0 ? 0L : Double.doubleToLongBits(value));
+        } else if (column instanceof BooleanColumn c) {
+            scratch[length++] = (byte) (c.getBoolean(position) ? 1 : 0);
+        } else if (column instanceof ArrayColumn c) {
+            // The byte length goes first, so that a reader can skip the array; it is known once the elements are in.
+            int lengthAt = length;
+            putInt(0);
+            int start = c.start(position);
+            int count = c.length(position);
+            putInt(count);
+            for (int i = 0; i < count; i++) {
+                encodeValue(c.elements(), start + i);
             }
-            ensure(9);
-            scratch[length++] = 0;
-            if (column instanceof LongColumn c) {
-                putLong(c.getLong(position));
-            } else if (column instanceof IntColumn c) {
-                putInt(c.getInt(position));
-            } else if (column instanceof DoubleColumn c) {
-                double value = c.getDouble(position);
-                putLong(value == 0.0 ? 0L : Double.doubleToLongBits(value));
-            } else if (column instanceof BooleanColumn c) {
-                scratch[length++] = (byte) (c.getBoolean(position) ? 1 : 0);
-            } else {
-                VarcharColumn c = (VarcharColumn) column;
-                int byteLength = c.byteLength(position);
-                ensure(4 + byteLength);
-                putInt(byteLength);
-                c.copyBytes(position, scratch, length);
-                length += byteLength;
-            }
+            putIntAt(lengthAt, length - lengthAt - 4);
+        } else {
+            VarcharColumn c = (VarcharColumn) column;
+            int byteLength = c.byteLength(position);
+            ensure(4 + byteLength);
+            putInt(byteLength);
+            c.copyBytes(position, scratch, length);
+            length += byteLength;
         }
     }
 
@@ -106,6 +124,8 @@ final class KeyCodec {
                 if ((bytes[at++] == 1) != c.getBoolean(position)) {
                     return false;
                 }
+            } else if (column instanceof ArrayColumn) {
+                throw new IllegalStateException("an array is never a grouping or join key; the planner refuses one");
             } else {
                 VarcharColumn c = (VarcharColumn) column;
                 int length = getInt(bytes, at);
@@ -128,29 +148,44 @@ final class KeyCodec {
     int decode(byte[] source, int offset, ColumnBuilder[] builders) {
         int at = offset;
         for (int i = 0; i < types.size(); i++) {
-            if (source[at++] == 1) {
-                builders[i].appendNull();
-                continue;
+            at = decodeValue(source, at, types.get(i), builders[i]);
+        }
+        return at;
+    }
+
+    private static int decodeValue(byte[] source, int offset, ColumnType type, ColumnBuilder builder) {
+        int at = offset;
+        if (source[at++] == 1) {
+            builder.appendNull();
+            return at;
+        }
+        switch (type) {
+            case BOOLEAN -> builder.appendBoolean(source[at++] == 1);
+            case INT, DATE -> {
+                builder.appendLong(getInt(source, at));
+                at += 4;
             }
-            switch (types.get(i)) {
-                case BOOLEAN -> builders[i].appendBoolean(source[at++] == 1);
-                case INT, DATE -> {
-                    builders[i].appendLong(getInt(source, at));
-                    at += 4;
+            case BIGINT, TIMESTAMP -> {
+                builder.appendLong(getLong(source, at));
+                at += 8;
+            }
+            case DOUBLE -> {
+                builder.appendDouble(Double.longBitsToDouble(getLong(source, at)));
+                at += 8;
+            }
+            case VARCHAR, VARBINARY -> {
+                int byteLength = getInt(source, at);
+                builder.appendUtf8(source, at + 4, byteLength);
+                at += 4 + byteLength;
+            }
+            case ARRAY -> {
+                int count = getInt(source, at + 4);
+                at += 8;
+                ColumnBuilder elements = builder.arrayElements();
+                for (int i = 0; i < count; i++) {
+                    at = decodeValue(source, at, builder.elementType(), elements);
                 }
-                case BIGINT, TIMESTAMP -> {
-                    builders[i].appendLong(getLong(source, at));
-                    at += 8;
-                }
-                case DOUBLE -> {
-                    builders[i].appendDouble(Double.longBitsToDouble(getLong(source, at)));
-                    at += 8;
-                }
-                case VARCHAR, VARBINARY -> {
-                    int byteLength = getInt(source, at);
-                    builders[i].appendUtf8(source, at + 4, byteLength);
-                    at += 4 + byteLength;
-                }
+                builder.endArray();
             }
         }
         return at;
@@ -192,7 +227,7 @@ final class KeyCodec {
                     case BOOLEAN -> 1;
                     case INT, DATE -> 4;
                     case BIGINT, TIMESTAMP, DOUBLE -> 8;
-                    case VARCHAR, VARBINARY -> 4 + getInt(bytes, at + 1);
+                    case VARCHAR, VARBINARY, ARRAY -> 4 + getInt(bytes, at + 1);
                 };
     }
 
@@ -203,11 +238,15 @@ final class KeyCodec {
     }
 
     private void putInt(int value) {
-        scratch[length] = (byte) (value >>> 24);
-        scratch[length + 1] = (byte) (value >>> 16);
-        scratch[length + 2] = (byte) (value >>> 8);
-        scratch[length + 3] = (byte) value;
+        putIntAt(length, value);
         length += 4;
+    }
+
+    private void putIntAt(int at, int value) {
+        scratch[at] = (byte) (value >>> 24);
+        scratch[at + 1] = (byte) (value >>> 16);
+        scratch[at + 2] = (byte) (value >>> 8);
+        scratch[at + 3] = (byte) value;
     }
 
     private void putLong(long value) {

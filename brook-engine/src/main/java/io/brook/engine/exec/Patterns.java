@@ -1,8 +1,10 @@
 package io.brook.engine.exec;
 
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnBuilder;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.VarcharColumn;
 import java.util.function.UnaryOperator;
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * LIKE, RLIKE, REGEXP_EXTRACT and REGEXP_REPLACE. A literal pattern is compiled once, when the expression is; LIKE
+ * LIKE, RLIKE, REGEXP_EXTRACT, REGEXP_REPLACE and SPLIT. A literal pattern is compiled once, when the expression is; LIKE
  * patterns that are an exact text, a prefix, a suffix or a substring are matched on UTF-8 bytes without a regex.
  * Patterns that vary by row are compiled when they change from one row to the next.
  */
@@ -117,6 +119,49 @@ final class Patterns {
                 } else {
                     out.append(patterns.at(i).matcher(in.getString(i)).replaceAll(replacements.getString(i)));
                 }
+            }
+            return out.build();
+        };
+    }
+
+    /**
+     * SPLIT(s, regex[, limit]) as Spark's: the parts of s around the matches of a Java regex. With a limit > 0, at most
+     * that many parts, the last holding the rest of s; with a limit <= 0 (the default, -1), every part, trailing empty
+     * strings kept ({@code split('oneAtwoBthreeC', '[ABC]')} is {@code [one, two, three, ]}). An empty regex splits a
+     * non-empty s into its characters, the first {@code limit} of them when limit > 0, as Spark's UTF8String.split does.
+     */
+    static Evaluator split(Evaluator string, Evaluator pattern, String literal, Evaluator limit) {
+        Pattern fixed = literal == null ? null : compile(literal, AS_IS, 0);
+        return batch -> {
+            VarcharColumn in = (VarcharColumn) string.evaluate(batch);
+            Compiled patterns = new Compiled(fixed == null ? pattern : null, fixed, AS_IS, 0, batch);
+            Column limits = limit == null ? null : limit.evaluate(batch);
+            ArrayColumn.Builder out = ArrayColumn.builder(ColumnType.VARCHAR, in.size());
+            ColumnBuilder parts = out.elements();
+            for (int i = 0; i < in.size(); i++) {
+                if (in.isNull(i) || patterns.isNull(i) || (limits != null && limits.isNull(i))) {
+                    out.appendNull();
+                    continue;
+                }
+                String text = in.getString(i);
+                Pattern regex = patterns.at(i);
+                int most = limits == null ? -1 : (int) ColumnTypes.longAt(limits, i);
+                if (regex.pattern().isEmpty() && !text.isEmpty()) {
+                    int characters = text.codePointCount(0, text.length());
+                    int count = most > 0 && most < characters ? most : characters;
+                    int at = 0;
+                    for (int c = 0; c < count; c++) {
+                        int next = text.offsetByCodePoints(at, 1);
+                        parts.appendString(text.substring(at, next));
+                        at = next;
+                    }
+                } else {
+                    // Java drops trailing empty parts only for limit 0; Spark never does.
+                    for (String part : regex.split(text, most == 0 ? -1 : most)) {
+                        parts.appendString(part);
+                    }
+                }
+                out.endArray();
             }
             return out.build();
         };

@@ -3,6 +3,7 @@ package io.brook.engine.exec;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.plan.Deduplicate;
 import io.brook.engine.plan.EventTimeWatermark;
@@ -166,6 +167,12 @@ public final class PhysicalPlanner {
                 create(input, merge);
             }
         } else if (rel instanceof Sort sort) {
+            throwIfArrayKey(
+                    RelTypes.toSchema(sort.getRowType()),
+                    sort.getCollation().getFieldCollations().stream()
+                            .mapToInt(collation -> collation.getFieldIndex())
+                            .toArray(),
+                    "sort by");
             long offset = sort.offset == null ? 0 : RexLiteral.intValue(sort.offset);
             long fetch = sort.fetch == null ? -1 : RexLiteral.intValue(sort.fetch);
             create(
@@ -189,6 +196,7 @@ public final class PhysicalPlanner {
         }
         int[] keys = aggregate.getGroupSet().toArray();
         Schema input = RelTypes.toSchema(aggregate.getInput().getRowType());
+        throwIfArrayKey(input, keys, "group by");
         List<ColumnType> keyTypes = new ArrayList<>();
         for (int key : keys) {
             keyTypes.add(input.field(key).type());
@@ -322,6 +330,8 @@ public final class PhysicalPlanner {
 
     /** The types of a join's key pairs, which must match: the build side is hashed with the probe side's encoding. */
     private static List<ColumnType> joinKeyTypes(JoinInfo info, Schema leftSchema, Schema rightSchema) {
+        throwIfArrayKey(leftSchema, info.leftKeys.toIntArray(), "join on");
+        throwIfArrayKey(rightSchema, info.rightKeys.toIntArray(), "join on");
         List<ColumnType> keyTypes = new ArrayList<>();
         for (int i = 0; i < info.leftKeys.size(); i++) {
             ColumnType leftType = leftSchema.field(info.leftKeys.get(i)).type();
@@ -338,6 +348,23 @@ public final class PhysicalPlanner {
         return keyTypes;
     }
 
+    /**
+     * Arrays have no equality or order in Brook yet, so no array column can be a key: refused here, before anything
+     * runs, naming the column.
+     */
+    private static void throwIfArrayKey(Schema input, int[] keys, String use) {
+        for (int key : keys) {
+            Field field = input.field(key);
+            if (field.type() == ColumnType.ARRAY) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot " + use + " array column '" + field.name() + "' (" + field.typeName()
+                                + "): Brook cannot compare arrays yet; use a scalar made from it instead, such as"
+                                + " to_json(struct(col(\"" + field.name() + "\"))), size(...) or element_at(...)");
+            }
+        }
+    }
+
     private static int eventTimeColumn(RelNode rel) {
         for (java.util.Map.Entry<Integer, EventTime.Kind> entry :
                 EventTime.columns(rel).entrySet()) {
@@ -351,6 +378,7 @@ public final class PhysicalPlanner {
     private Operator sessionAggregate(SessionAggregate session, Operator downstream) {
         Schema input = RelTypes.toSchema(session.getInput().getRowType());
         int[] keys = session.keys().stream().mapToInt(Integer::intValue).toArray();
+        throwIfArrayKey(input, keys, "group by");
         List<ColumnType> keyTypes = new ArrayList<>();
         for (int key : keys) {
             keyTypes.add(input.field(key).type());
@@ -390,6 +418,7 @@ public final class PhysicalPlanner {
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {
         Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
         int[] keys = deduplicate.keys().stream().mapToInt(Integer::intValue).toArray();
+        throwIfArrayKey(input, keys, "drop duplicates by");
         List<ColumnType> keyTypes = new ArrayList<>();
         for (int key : keys) {
             keyTypes.add(input.field(key).type());

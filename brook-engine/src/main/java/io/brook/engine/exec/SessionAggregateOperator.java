@@ -309,14 +309,13 @@ final class SessionAggregateOperator implements Operator {
         int count = emitted.size();
         ColumnBuilder[] keyBuilders = new ColumnBuilder[keyColumns.length];
         for (int i = 0; i < keyBuilders.length; i++) {
-            keyBuilders[i] = new ColumnBuilder(schema.field(i).type(), count);
+            keyBuilders[i] = new ColumnBuilder(schema.field(i), count);
         }
         ColumnBuilder starts = new ColumnBuilder(ColumnType.TIMESTAMP, count);
         ColumnBuilder ends = new ColumnBuilder(ColumnType.TIMESTAMP, count);
         ColumnBuilder[] results = new ColumnBuilder[values.length];
         for (int i = 0; i < results.length; i++) {
-            results[i] =
-                    new ColumnBuilder(schema.field(keyBuilders.length + 2 + i).type(), count);
+            results[i] = new ColumnBuilder(schema.field(keyBuilders.length + 2 + i), count);
         }
         for (int[] entry : emitted) {
             Session session = sessionsByKey.get(entry[0]).get(entry[1]);

@@ -55,7 +55,7 @@ final class SortOperator implements Operator {
         if (end > offset) {
             ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
             for (int c = 0; c < builders.length; c++) {
-                builders[c] = new ColumnBuilder(schema.field(c).type(), (int) (end - offset));
+                builders[c] = new ColumnBuilder(schema.field(c), (int) (end - offset));
             }
             for (int i = (int) offset; i < end; i++) {
                 for (int c = 0; c < builders.length; c++) {

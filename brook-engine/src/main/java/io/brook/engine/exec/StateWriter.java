@@ -20,6 +20,13 @@ final class StateWriter {
         bytes[length++] = (byte) value;
     }
 
+    void writeInt(int value) {
+        ensure(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes[length++] = (byte) (value >>> shift);
+        }
+    }
+
     void writeLong(long value) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {

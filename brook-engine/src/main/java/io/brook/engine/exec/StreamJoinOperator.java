@@ -219,7 +219,7 @@ final class StreamJoinOperator {
     private static ColumnBuilder[] builders(Schema schema) {
         ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
         for (int i = 0; i < builders.length; i++) {
-            builders[i] = new ColumnBuilder(schema.field(i).type(), 16);
+            builders[i] = new ColumnBuilder(schema.field(i), 16);
         }
         return builders;
     }

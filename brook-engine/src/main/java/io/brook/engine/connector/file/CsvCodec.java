@@ -1,5 +1,7 @@
 package io.brook.engine.connector.file;
 
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
@@ -130,6 +132,20 @@ final class CsvCodec implements TextCodec {
             values.add(field.toString());
             quotedFlags.add(quoted);
             return new CsvRecord(values, quotedFlags, startLine, error);
+        }
+    }
+
+    /** CSV fields are single values: as Spark, the format refuses array columns rather than flatten them. */
+    @Override
+    public void throwIfUnsupported(Schema schema) {
+        for (Field field : schema.fields()) {
+            if (field.type() == ColumnType.ARRAY) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "CSV cannot hold column '" + field.name() + "' of type " + field.sparkTypeName()
+                                + " (as in Spark); make it text with to_json(struct(col(\"" + field.name()
+                                + "\"))), or use the json or parquet format");
+            }
         }
     }
 
@@ -282,6 +298,8 @@ final class CsvCodec implements TextCodec {
             case TIMESTAMP -> Values.formatTimestamp(((LongColumn) column).getLong(position));
             case VARCHAR -> ((VarcharColumn) column).getString(position);
             case VARBINARY -> java.util.Base64.getEncoder().encodeToString(((VarcharColumn) column).getBytes(position));
+            case ARRAY ->
+                throw new IllegalStateException("CSV refuses array columns before writing; see throwIfUnsupported");
         };
     }
 

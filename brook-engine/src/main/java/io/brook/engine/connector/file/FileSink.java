@@ -35,8 +35,9 @@ public final class FileSink implements Sink {
         this.directory = requireNonNull(directory, "directory is null");
     }
 
-    /** A sink writing under the {@code path} option, which must be set. */
-    public static FileSink create(FileOptions options) {
+    /** A sink writing rows of a schema under the {@code path} option, which must be set. */
+    public static FileSink create(FileOptions options, Schema schema) {
+        throwIfUnsupported(options, schema);
         String path = options.path()
                 .orElseThrow(() -> new BrookException(
                         ErrorCode.INVALID_OPTION,
@@ -61,6 +62,11 @@ public final class FileSink implements Sink {
         }
     }
 
+    /** Refuses, naming the column, a schema the format cannot hold (CSV and arrays), before anything runs. */
+    public static void throwIfUnsupported(FileOptions options, Schema schema) {
+        options.format().codec().throwIfUnsupported(schema);
+    }
+
     /**
      * Writes a bounded Dataset's rows under a directory, as {@code Dataset.write().save(path)}. A new or emptied
      * directory, or one a file sink wrote, gets a manifest entry (the next batch id, 0 for a new one), so the rows
@@ -68,6 +74,7 @@ public final class FileSink implements Sink {
      * there would disappear from readers.
      */
     public static void save(FileOptions options, Path directory, SaveMode mode, Schema schema, List<Batch> batches) {
+        throwIfUnsupported(options, schema);
         try {
             boolean exists = Files.exists(directory);
             if (exists) {

@@ -58,6 +58,7 @@ public final class FileSource implements Source {
     private FileSource(FileOptions options, Schema schema, String path, boolean streaming) {
         this.options = requireNonNull(options, "options is null");
         this.schema = nullable(requireNonNull(schema, "schema is null"));
+        options.format().codec().throwIfUnsupported(schema);
         this.path = requireNonNull(path, "path is null");
         this.streaming = streaming;
     }
@@ -109,7 +110,7 @@ public final class FileSource implements Source {
     private static Schema nullable(Schema schema) {
         List<Field> fields = new ArrayList<>();
         for (Field field : schema.fields()) {
-            fields.add(new Field(field.name(), field.type(), true));
+            fields.add(field.withNullable(true));
         }
         return new Schema(fields);
     }

@@ -11,6 +11,12 @@ import java.util.List;
  * formats implement it through {@link TextCodec}, Parquet through {@link ParquetCodec}.
  */
 sealed interface FormatCodec permits TextCodec, ParquetCodec {
+    /**
+     * Refuses, naming the column, a schema whose columns this format cannot hold; checked before a file is read or
+     * written.
+     */
+    default void throwIfUnsupported(Schema schema) {}
+
     /** The records of one file as a batch of the (all-nullable) schema. */
     Batch readFile(Path file, Schema schema, FileOptions options);
 

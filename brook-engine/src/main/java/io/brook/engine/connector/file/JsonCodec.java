@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
@@ -26,8 +27,11 @@ import java.util.TreeMap;
 
 /**
  * JSON Lines, as Spark's json format: one object per line, blank lines skipped. A field the schema names but the object
- * lacks is NULL; a value of the wrong kind (text for a BIGINT, a fraction for an INT) does not convert. Nested objects
- * and arrays read into a VARCHAR column as their JSON text. Written rows leave out NULL fields, as Spark does.
+ * lacks is NULL; a value of the wrong kind (text for a BIGINT, a fraction for an INT) does not convert. A JSON array
+ * reads into an ARRAY column when each element converts to its element type, and is inferred as one when its elements
+ * are scalars (an array of nothing but nulls, or empty, as ARRAY of VARCHAR, as Spark infers array<string>). Nested
+ * objects, and arrays of objects or arrays, read into a VARCHAR column as their JSON text. Written rows leave out NULL
+ * fields, as Spark does; arrays are written as JSON arrays, their null elements as null.
  */
 final class JsonCodec implements TextCodec {
     static final JsonCodec INSTANCE = new JsonCodec();
@@ -53,7 +57,7 @@ final class JsonCodec implements TextCodec {
             for (int column = 0; column < schema.size(); column++) {
                 Field field = schema.field(column);
                 JsonNode value = node.get(field.name());
-                rows.set(column, convert(field.type(), value), lineNumber, value);
+                rows.set(column, convert(field, value), lineNumber, value);
             }
             rows.endRow();
         }
@@ -77,7 +81,32 @@ final class JsonCodec implements TextCodec {
         }
     }
 
-    /** The value of a JSON node as a column type, null for null or missing, {@link Values#INVALID} if it does not fit. */
+    /**
+     * The value of a JSON node as a field's type (a List for ARRAY), null for null or missing, {@link Values#INVALID} if
+     * it, or one of its elements, does not fit.
+     */
+    static Object convert(Field field, JsonNode node) {
+        if (field.type() != ColumnType.ARRAY) {
+            return convert(field.type(), node);
+        }
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            return Values.INVALID;
+        }
+        List<Object> values = new ArrayList<>(node.size());
+        for (JsonNode element : node) {
+            Object value = convert(field.elementType(), element);
+            if (value == Values.INVALID) {
+                return Values.INVALID;
+            }
+            values.add(value);
+        }
+        return values;
+    }
+
+    /** The value of a JSON node as a scalar type, null for null or missing, {@link Values#INVALID} if it does not fit. */
     static Object convert(ColumnType type, JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -100,6 +129,8 @@ final class JsonCodec implements TextCodec {
             case DATE -> node.isTextual() ? Values.parseDate(node.textValue().strip()) : Values.INVALID;
             case TIMESTAMP ->
                 node.isTextual() ? Values.parseTimestamp(node.textValue().strip()) : Values.INVALID;
+            case ARRAY ->
+                throw new IllegalArgumentException("an array value needs its field: use convert(Field, node)");
         };
     }
 
@@ -109,7 +140,7 @@ final class JsonCodec implements TextCodec {
 
     @Override
     public Schema infer(Map<Path, String> texts, FileOptions options) {
-        Map<String, ColumnType> types = new TreeMap<>();
+        Map<String, Guess> guesses = new TreeMap<>();
         for (Map.Entry<Path, String> entry : texts.entrySet()) {
             List<String> lines = entry.getValue().lines().toList();
             for (int index = 0; index < lines.size(); index++) {
@@ -125,21 +156,60 @@ final class JsonCodec implements TextCodec {
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = fields.next();
-                    ColumnType type = typeOf(field.getValue());
-                    if (type == null) {
-                        types.putIfAbsent(field.getKey(), null);
-                    } else {
-                        types.merge(field.getKey(), type, JsonCodec::widen);
-                    }
+                    guesses.merge(field.getKey(), guess(field.getValue()), Guess::widen);
                 }
             }
         }
         List<Field> fields = new ArrayList<>();
-        types.forEach((name, type) -> fields.add(new Field(name, type == null ? ColumnType.VARCHAR : type, true)));
+        guesses.forEach((name, guess) -> fields.add(guess.field(name)));
         return new Schema(fields);
     }
 
-    /** The type a value suggests; null for JSON null, which fits any. */
+    /**
+     * What a field's values suggest: a type (null while only JSON nulls were seen, which fit any), and for arrays an
+     * element type (null while only empty arrays and null elements were seen).
+     */
+    private record Guess(ColumnType type, ColumnType elementType) {
+        Guess widen(Guess other) {
+            if (type == null) {
+                return other;
+            }
+            if (other.type == null) {
+                return this;
+            }
+            if (type == ColumnType.ARRAY && other.type == ColumnType.ARRAY) {
+                return new Guess(ColumnType.ARRAY, JsonCodec.widen(elementType, other.elementType));
+            }
+            if (type == ColumnType.ARRAY || other.type == ColumnType.ARRAY) {
+                return new Guess(ColumnType.VARCHAR, null);
+            }
+            return new Guess(JsonCodec.widen(type, other.type), null);
+        }
+
+        Field field(String name) {
+            if (type == ColumnType.ARRAY) {
+                return Field.array(name, elementType == null ? ColumnType.VARCHAR : elementType, true);
+            }
+            return new Field(name, type == null ? ColumnType.VARCHAR : type, true);
+        }
+    }
+
+    private static Guess guess(JsonNode node) {
+        if (!node.isArray()) {
+            return new Guess(typeOf(node), null);
+        }
+        ColumnType element = null;
+        for (JsonNode value : node) {
+            if (value.isContainerNode()) {
+                // Arrays of objects or arrays stay JSON text, as Brook's arrays hold scalars only.
+                return new Guess(ColumnType.VARCHAR, null);
+            }
+            element = widen(element, typeOf(value));
+        }
+        return new Guess(ColumnType.ARRAY, element);
+    }
+
+    /** The type a scalar value suggests; null for JSON null, which fits any. */
     private static ColumnType typeOf(JsonNode node) {
         if (node.isNull()) {
             return null;
@@ -175,6 +245,8 @@ final class JsonCodec implements TextCodec {
         Schema schema = batch.schema();
         try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            // Jackson puts a space between root values; JSON Lines, as Spark writes them, start each line with '{'.
+            generator.setRootValueSeparator(null);
             for (int row = 0; row < batch.rowCount(); row++) {
                 int position = batch.position(row);
                 generator.writeStartObject();
@@ -202,6 +274,20 @@ final class JsonCodec implements TextCodec {
             case VARBINARY -> generator.writeBinary(((VarcharColumn) column).getBytes(position));
             case DATE -> generator.writeString(Values.formatDate(((IntColumn) column).getInt(position)));
             case TIMESTAMP -> generator.writeString(Values.formatTimestamp(((LongColumn) column).getLong(position)));
+            case ARRAY -> {
+                ArrayColumn array = (ArrayColumn) column;
+                Column elements = array.elements();
+                generator.writeStartArray();
+                int end = array.start(position) + array.length(position);
+                for (int element = array.start(position); element < end; element++) {
+                    if (elements.isNull(element)) {
+                        generator.writeNull();
+                    } else {
+                        writeValue(generator, elements, element);
+                    }
+                }
+                generator.writeEndArray();
+            }
         }
     }
 }

@@ -72,36 +72,34 @@ final class ParquetCodec implements FormatCodec {
 
     @Override
     public Schema inferSchema(List<Path> files, FileOptions options) {
-        Map<String, ColumnType> types = new LinkedHashMap<>();
+        Map<String, Field> fields = new LinkedHashMap<>();
         Map<String, Path> firstSeenIn = new HashMap<>();
         for (Path file : files) {
             MessageType fileSchema =
                     read(file, reader -> reader.getFooter().getFileMetaData().getSchema());
             for (Type column : fileSchema.getFields()) {
-                ColumnType type = ParquetTypes.columnType(column)
+                Field field = ParquetTypes.field(column)
                         .orElseThrow(() -> new BrookException(
                                 ErrorCode.SOURCE_FAILED,
                                 "file " + file + ": column '" + column.getName() + "' is Parquet '" + describe(column)
                                         + "', which Brook cannot read; pass .schema(...) with the columns to read"));
-                ColumnType known = types.get(column.getName());
+                Field known = fields.get(column.getName());
                 if (known == null) {
-                    types.put(column.getName(), type);
+                    fields.put(column.getName(), field);
                     firstSeenIn.put(column.getName(), file);
                     continue;
                 }
-                types.put(
+                fields.put(
                         column.getName(),
-                        ParquetTypes.widen(known, type)
+                        ParquetTypes.widen(known, field)
                                 .orElseThrow(() -> new BrookException(
                                         ErrorCode.SOURCE_FAILED,
-                                        "column '" + column.getName() + "' is " + known + " in "
-                                                + firstSeenIn.get(column.getName()) + " but " + type + " in " + file
-                                                + "; pass .schema(...) to read one type")));
+                                        "column '" + column.getName() + "' is " + known.typeName() + " in "
+                                                + firstSeenIn.get(column.getName()) + " but " + field.typeName()
+                                                + " in " + file + "; pass .schema(...) to read one type")));
             }
         }
-        List<Field> fields = new ArrayList<>();
-        types.forEach((name, type) -> fields.add(new Field(name, type, true)));
-        return new Schema(fields);
+        return new Schema(List.copyOf(fields.values()));
     }
 
     @Override
@@ -122,18 +120,22 @@ final class ParquetCodec implements FormatCodec {
         }
         ColumnBuilder[] builders = new ColumnBuilder[schema.size()];
         List<Type> projected = new ArrayList<>();
-        List<ValueConverter> converters = new ArrayList<>();
+        List<Converter> converters = new ArrayList<>();
         boolean[] written = new boolean[schema.size()];
         for (int index = 0; index < schema.size(); index++) {
             Field field = schema.field(index);
-            builders[index] = new ColumnBuilder(field.type(), (int) rowCount);
+            builders[index] = new ColumnBuilder(field, (int) rowCount);
             if (!fileSchema.containsField(field.name())) {
                 continue;
             }
             Type column = fileSchema.getType(field.name());
             throwIfUnreadable(file, column, field);
             projected.add(column);
-            converters.add(new ValueConverter(column.asPrimitiveType(), field.type(), builders[index], written, index));
+            converters.add(
+                    field.type() == ColumnType.ARRAY
+                            ? new ListConverter(column, field, builders[index], written, index)
+                            : new ValueConverter(
+                                    column.asPrimitiveType(), field.type(), builders[index], written, index));
         }
         if (projected.isEmpty()) {
             for (ColumnBuilder builder : builders) {
@@ -162,18 +164,18 @@ final class ParquetCodec implements FormatCodec {
     }
 
     private static void throwIfUnreadable(Path file, Type column, Field field) {
-        Optional<ColumnType> fileType = ParquetTypes.columnType(column);
-        if (fileType.isEmpty()) {
+        Optional<Field> fileField = ParquetTypes.field(column);
+        if (fileField.isEmpty()) {
             throw new BrookException(
                     ErrorCode.SOURCE_FAILED,
                     "file " + file + ": column '" + field.name() + "' is Parquet '" + describe(column)
                             + "', which Brook cannot read");
         }
-        if (!ParquetTypes.canRead(fileType.get(), field.type())) {
+        if (!ParquetTypes.canRead(fileField.get(), field)) {
             throw new BrookException(
                     ErrorCode.SOURCE_FAILED,
                     "file " + file + ": column '" + field.name() + "' is Parquet '" + describe(column) + "' ("
-                            + fileType.get() + "), which cannot be read as " + field.type());
+                            + fileField.get().typeName() + "), which cannot be read as " + field.typeName());
         }
     }
 
@@ -281,7 +283,7 @@ final class ParquetCodec implements FormatCodec {
     private static final class RowMaterializer extends RecordMaterializer<Void> {
         private final GroupConverter root;
 
-        RowMaterializer(List<ValueConverter> converters, ColumnBuilder[] builders, boolean[] written) {
+        RowMaterializer(List<Converter> converters, ColumnBuilder[] builders, boolean[] written) {
             this.root = new GroupConverter() {
                 @Override
                 public Converter getConverter(int fieldIndex) {
@@ -312,6 +314,62 @@ final class ParquetCodec implements FormatCodec {
         @Override
         public GroupConverter getRootConverter() {
             return root;
+        }
+    }
+
+    /**
+     * Appends one LIST column's arrays to the builder of the ARRAY column it is read as: each record's list is one
+     * array (a null list calls nothing, so the record's end appends NULL), each repeated entry one element, NULL when
+     * the entry has no value.
+     */
+    private static final class ListConverter extends GroupConverter {
+        private final ColumnBuilder builder;
+        private final boolean[] written;
+        private final int index;
+        private final Converter entries;
+
+        ListConverter(Type column, Field field, ColumnBuilder builder, boolean[] written, int index) {
+            this.builder = builder;
+            this.written = written;
+            this.index = index;
+            Type element = ParquetTypes.listElement(column)
+                    .orElseThrow(() -> new IllegalArgumentException("not a LIST of scalars: " + column));
+            ColumnBuilder elements = builder.arrayElements();
+            boolean[] elementWritten = new boolean[1];
+            ValueConverter values =
+                    new ValueConverter(element.asPrimitiveType(), field.elementType(), elements, elementWritten, 0);
+            this.entries = new GroupConverter() {
+                @Override
+                public Converter getConverter(int fieldIndex) {
+                    return values;
+                }
+
+                @Override
+                public void start() {
+                    elementWritten[0] = false;
+                }
+
+                @Override
+                public void end() {
+                    if (!elementWritten[0]) {
+                        elements.appendNull();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            return entries;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void end() {
+            builder.endArray();
+            written[index] = true;
         }
     }
 

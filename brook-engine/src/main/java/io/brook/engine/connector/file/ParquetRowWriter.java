@@ -1,5 +1,6 @@
 package io.brook.engine.connector.file;
 
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
@@ -123,17 +124,47 @@ final class ParquetRowWriter {
                 }
                 String name = schema.field(index).name();
                 consumer.startField(name, index);
-                switch (column.type()) {
-                    case BOOLEAN -> consumer.addBoolean(((BooleanColumn) column).getBoolean(position));
-                    case INT, DATE -> consumer.addInteger(((IntColumn) column).getInt(position));
-                    case BIGINT, TIMESTAMP -> consumer.addLong(((LongColumn) column).getLong(position));
-                    case DOUBLE -> consumer.addDouble(((DoubleColumn) column).getDouble(position));
-                    case VARCHAR, VARBINARY ->
-                        consumer.addBinary(Binary.fromConstantByteArray(((VarcharColumn) column).getBytes(position)));
+                if (column instanceof ArrayColumn array) {
+                    writeList(array, position);
+                } else {
+                    writeValue(column, position);
                 }
                 consumer.endField(name, index);
             }
             consumer.endMessage();
+        }
+
+        /** An array as the three-level LIST of {@link ParquetTypes#messageType}; an empty one has no entries. */
+        private void writeList(ArrayColumn array, int position) {
+            Column elements = array.elements();
+            int length = array.length(position);
+            consumer.startGroup();
+            if (length > 0) {
+                consumer.startField("list", 0);
+                for (int element = array.start(position); element < array.start(position) + length; element++) {
+                    consumer.startGroup();
+                    if (!elements.isNull(element)) {
+                        consumer.startField("element", 0);
+                        writeValue(elements, element);
+                        consumer.endField("element", 0);
+                    }
+                    consumer.endGroup();
+                }
+                consumer.endField("list", 0);
+            }
+            consumer.endGroup();
+        }
+
+        private void writeValue(Column column, int position) {
+            switch (column.type()) {
+                case BOOLEAN -> consumer.addBoolean(((BooleanColumn) column).getBoolean(position));
+                case INT, DATE -> consumer.addInteger(((IntColumn) column).getInt(position));
+                case BIGINT, TIMESTAMP -> consumer.addLong(((LongColumn) column).getLong(position));
+                case DOUBLE -> consumer.addDouble(((DoubleColumn) column).getDouble(position));
+                case VARCHAR, VARBINARY ->
+                    consumer.addBinary(Binary.fromConstantByteArray(((VarcharColumn) column).getBytes(position)));
+                case ARRAY -> throw new IllegalStateException("arrays are written as LISTs by writeList");
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ final class RowBuilder {
         this.mode = mode;
         this.builders = new ColumnBuilder[schema.size()];
         for (int i = 0; i < builders.length; i++) {
-            builders[i] = new ColumnBuilder(schema.field(i).type(), 16);
+            builders[i] = new ColumnBuilder(schema.field(i), 16);
         }
         this.row = new Object[schema.size()];
     }
@@ -41,7 +41,7 @@ final class RowBuilder {
                         ErrorCode.SOURCE_FAILED,
                         "file " + file + " line " + line + ": column '"
                                 + schema.field(column).name() + "' ("
-                                + schema.field(column).type() + ") cannot hold " + source
+                                + schema.field(column).typeName() + ") cannot hold " + source
                                 + "; mode FAILFAST stops at the first bad value (PERMISSIVE, the default, reads it as"
                                 + " NULL)");
             }

@@ -149,4 +149,62 @@ class JsonCodecTest {
                         .rows())
                 .isEqualTo(batch.rows());
     }
+
+    @Test
+    void everyWrittenLineStartsWithItsObject() throws Exception {
+        // Given
+        Batch batch = JsonCodec.INSTANCE.read(FILE, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n", EVENTS, options());
+        StringWriter out = new StringWriter();
+
+        // When
+        JsonCodec.INSTANCE.write(out, batch, options());
+
+        // Then: JSON Lines as Spark writes them, without the space Jackson puts between root values
+        assertThat(out.toString()).isEqualTo("{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
+    }
+
+    @Test
+    void infersArraysOfScalarsAndKeepsOtherArraysAsText() {
+        // Given
+        Map<Path, String> texts = new LinkedHashMap<>();
+        texts.put(
+                Path.of("a.json"),
+                "{\"ids\":[1,2],\"tags\":[],\"objects\":[{\"a\":1}],\"mixed\":[1],\"nulls\":[null]}\n");
+        texts.put(Path.of("b.json"), "{\"ids\":[2.5,null],\"tags\":[\"x\"],\"mixed\":\"one\",\"nested\":[[1]]}\n");
+
+        // When
+        Schema schema = JsonCodec.INSTANCE.infer(texts, options());
+
+        // Then: elements widen as columns do; an array and a scalar widen to text
+        assertThat(schema)
+                .isEqualTo(Schema.of(
+                        Field.array("ids", ColumnType.DOUBLE, true),
+                        new Field("mixed", ColumnType.VARCHAR, true),
+                        new Field("nested", ColumnType.VARCHAR, true),
+                        Field.array("nulls", ColumnType.VARCHAR, true),
+                        new Field("objects", ColumnType.VARCHAR, true),
+                        Field.array("tags", ColumnType.VARCHAR, true)));
+    }
+
+    @Test
+    void anArrayColumnReadsJsonArraysAndRefusesOtherValuesByMode() {
+        // Given
+        Schema schema = Schema.of(Field.array("ids", ColumnType.BIGINT, true));
+        String text = "{\"ids\":[1,null,3]}\n{\"ids\":7}\n{\"ids\":[1,\"x\"]}\n{}\n";
+
+        // When
+        List<List<Object>> rows =
+                JsonCodec.INSTANCE.read(FILE, text, schema, options()).rows();
+
+        // Then: a value that is not an array, or an element that does not convert, is a bad value
+        assertThat(rows)
+                .containsExactly(
+                        List.of(Arrays.asList(1L, null, 3L)),
+                        Arrays.asList((Object) null),
+                        Arrays.asList((Object) null),
+                        Arrays.asList((Object) null));
+        assertThatThrownBy(() -> JsonCodec.INSTANCE.read(FILE, text, schema, options("mode", "FAILFAST")))
+                .isInstanceOf(BrookException.class)
+                .hasMessageStartingWith("file /data/events.json line 2: column 'ids' (ARRAY<BIGINT>) cannot hold 7");
+    }
 }

@@ -2,6 +2,7 @@ package io.brook.engine.connector.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.ColumnType;
@@ -17,6 +18,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.column.page.PageReadStore;
@@ -221,6 +223,69 @@ class ParquetFilesTest {
                     .as(SCHEMA.field(field).name())
                     .isZero();
         }
+    }
+
+    @Test
+    void anArrayIsTheThreeLevelListSparkWritesAndParquetsReaderSeesItsEntries() throws Exception {
+        // Given: a list, a null list, an empty list, and a list with a null element
+        Schema schema = Schema.of(Field.array("tags", ColumnType.VARCHAR, true));
+        Batch batch = Batch.of(
+                schema,
+                ArrayColumn.of(ColumnType.VARCHAR, List.of("a", "b"), null, List.of(), Arrays.asList(null, "c")));
+        Path file = temp.resolve("part-tags.parquet");
+        ParquetCodec.INSTANCE.writeFile(
+                file, schema, List.of(batch), FileOptions.forWrite(FileFormat.PARQUET, Map.of(), java.util.Set.of()));
+
+        // When
+        MessageType written = new ParquetMetadataConverter()
+                .fromParquetMetadata(footer(file))
+                .getFileMetaData()
+                .getSchema();
+        List<Group> groups = new ArrayList<>();
+        try (ParquetFileReader reader = ParquetCodec.open(file)) {
+            PageReadStore pages = reader.readNextRowGroup();
+            RecordReader<Group> records = new ColumnIOFactory()
+                    .getColumnIO(written)
+                    .getRecordReader(pages, new GroupRecordConverter(written));
+            for (long row = 0; row < pages.getRowCount(); row++) {
+                groups.add(records.read());
+            }
+        }
+
+        // Then
+        assertThat(written)
+                .isEqualTo(Types.buildMessage()
+                        .optionalGroup()
+                        .as(LogicalTypeAnnotation.listType())
+                        .repeatedGroup()
+                        .optional(PrimitiveTypeName.BINARY)
+                        .as(LogicalTypeAnnotation.stringType())
+                        .named("element")
+                        .named("list")
+                        .named("tags")
+                        .named("brook_schema"));
+        Group first = groups.get(0).getGroup("tags", 0);
+        assertThat(first.getFieldRepetitionCount("list")).isEqualTo(2);
+        assertThat(first.getGroup("list", 1).getString("element", 0)).isEqualTo("b");
+        assertThat(groups.get(1).getFieldRepetitionCount("tags"))
+                .as("a null list")
+                .isZero();
+        assertThat(groups.get(2).getGroup("tags", 0).getFieldRepetitionCount("list"))
+                .as("an empty list")
+                .isZero();
+        Group last = groups.get(3).getGroup("tags", 0);
+        assertThat(last.getGroup("list", 0).getFieldRepetitionCount("element"))
+                .as("a null element")
+                .isZero();
+        assertThat(last.getGroup("list", 1).getString("element", 0)).isEqualTo("c");
+        assertThat(ParquetCodec.INSTANCE
+                        .readFile(file, schema, FileOptions.forRead(FileFormat.PARQUET, Map.of()))
+                        .rows())
+                .containsExactly(
+                        List.of(List.of("a", "b")),
+                        Arrays.asList((Object) null),
+                        List.of(List.of()),
+                        List.of(Arrays.asList(null, "c")));
     }
 
     @Test

@@ -305,6 +305,10 @@ public final class KafkaSource implements Source {
                 ConsumerRecords<byte[], byte[]> polled;
                 try {
                     polled = kafka.poll(Duration.ofMillis(Math.min(500, timeout.toMillis())));
+                    if (!polled.isEmpty()) {
+                        // The timeout is for Kafka not answering: the time the pipeline spends on rows does not count.
+                        deadline = System.nanoTime() + timeout.toNanos();
+                    }
                 } catch (OffsetOutOfRangeException e) {
                     skipDeleted(kafka, e.offsetOutOfRangePartitions(), pending, batches);
                     continue;

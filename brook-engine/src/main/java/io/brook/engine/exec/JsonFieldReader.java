@@ -21,8 +21,8 @@ import java.util.Map;
  * ({@code $.page}, {@code $['page']}) a row is read by a streaming parser straight from its UTF-8 bytes, keeping only
  * those fields; otherwise it is read into a tree once and each path looked up in it.
  *
- * <p>The result of the last batch is kept, so the fields of one batch share one parse. Evaluators may run on several
- * threads: each thread that misses the cache parses for itself.
+ * <p>Each thread keeps the result of its last batch, so the fields of one batch share one parse; evaluators run on
+ * several threads at once.
  */
 final class JsonFieldReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +30,8 @@ final class JsonFieldReader {
     private final Evaluator json;
     private final List<String> paths = new ArrayList<>();
     private volatile Plan plan;
-    private volatile Parsed last;
+    /** Per thread: workers parse different batches at once, and a shared slot would make them evict each other. */
+    private final ThreadLocal<Parsed> last = new ThreadLocal<>();
 
     JsonFieldReader(Evaluator json) {
         this.json = json;
@@ -52,12 +53,12 @@ final class JsonFieldReader {
     }
 
     private VarcharColumn[] columns(Batch batch) {
-        Parsed parsed = last;
+        Parsed parsed = last.get();
         if (parsed != null && parsed.batch() == batch) {
             return parsed.columns();
         }
         VarcharColumn[] columns = parse(plan(), (VarcharColumn) json.evaluate(batch));
-        last = new Parsed(batch, columns);
+        last.set(new Parsed(batch, columns));
         return columns;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine's worker threads: the partitions of an exchange finish on them, and a pipeline pushes a micro-batch's
@@ -25,54 +26,54 @@ final class Parallel {
         return THREADS.submit(task);
     }
 
-    /** Waits for a task; its failure goes to {@code failure} unless one is there already. */
-    static void await(Future<?> task, java.util.concurrent.atomic.AtomicReference<RuntimeException> failure) {
-        try {
-            task.get();
-        } catch (ExecutionException e) {
-            RuntimeException cause = e.getCause() instanceof RuntimeException runtime
-                    ? runtime
-                    : new IllegalStateException(e.getCause());
-            failure.compareAndSet(null, cause);
-        } catch (InterruptedException e) {
+    /**
+     * Waits for every task, also when interrupted (the interrupt is kept for later): callers close state once this
+     * returns, so no task may still be running. The first failure goes to {@code failure} unless one is there.
+     */
+    static void awaitAll(List<? extends Future<?>> tasks, AtomicReference<Throwable> failure) {
+        boolean interrupted = false;
+        for (Future<?> task : tasks) {
+            while (true) {
+                try {
+                    task.get();
+                    break;
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    failure.compareAndSet(null, new IllegalStateException("interrupted while workers ran", e));
+                }
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            failure.compareAndSet(null, new IllegalStateException("interrupted while waiting for worker threads", e));
         }
     }
 
-    /** Runs the tasks, the last on this thread, waits for all and rethrows the first failure. */
+    /** Runs the tasks, the last on this thread, waits for all (see {@link #awaitAll}) and rethrows the first failure. */
+    // Throwable: the other tasks must be awaited whatever the last one threw
     static void runAll(List<Callable<Void>> tasks) {
-        List<Future<Void>> running = new ArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
         for (int i = 0; i < tasks.size() - 1; i++) {
             running.add(THREADS.submit(tasks.get(i)));
         }
-        RuntimeException failure = null;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
             tasks.get(tasks.size() - 1).call();
-        } catch (RuntimeException e) {
-            failure = e;
-        } catch (Exception e) {
-            failure = new IllegalStateException(e);
+        } catch (Throwable e) {
+            failure.set(e);
         }
-        for (Future<Void> future : running) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException runtime
-                        ? runtime
-                        : new IllegalStateException(e.getCause());
-                if (failure == null) {
-                    failure = cause;
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for worker threads", e);
-            }
+        awaitAll(running, failure);
+        Throwable failed = failure.get();
+        if (failed instanceof RuntimeException runtime) {
+            throw runtime;
         }
-        if (failure != null) {
-            throw failure;
+        if (failed instanceof Error error) {
+            throw error;
+        }
+        if (failed != null) {
+            throw new IllegalStateException(failed);
         }
     }
 }

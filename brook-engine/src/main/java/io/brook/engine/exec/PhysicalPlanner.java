@@ -11,7 +11,6 @@ import io.brook.engine.plan.RelTypes;
 import io.brook.engine.plan.SessionAggregate;
 import io.brook.engine.plan.WindowAssign;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.rel.RelNode;
@@ -38,7 +37,7 @@ public final class PhysicalPlanner {
     private final boolean streaming;
     private final OutputMode outputMode;
     private final int partitions;
-    private final Map<String, List<Operator>> entries = new HashMap<>();
+    private final Map<String, List<Operator>> entries = new java.util.LinkedHashMap<>();
     private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
     private int statefulOperators;
     private int watermarkOperators;

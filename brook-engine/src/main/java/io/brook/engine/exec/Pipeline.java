@@ -44,7 +44,8 @@ public final class Pipeline {
             Operators.Collector collector,
             int statefulOperators,
             CurrentBatch currentBatch) {
-        this.entries = Map.copyOf(entries);
+        // In plan order, so a bounded query reads its tables in the same order in every run.
+        this.entries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(entries));
         this.collector = collector;
         this.statefulOperators = statefulOperators;
         this.currentBatch = currentBatch;
@@ -96,8 +97,12 @@ public final class Pipeline {
         private final boolean parallel;
         private final java.util.concurrent.BlockingQueue<Object[]> queue;
         private final List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
-        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+        /** The first failure of any thread; it stops the others. */
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
                 new java.util.concurrent.atomic.AtomicReference<>();
+        /** Whether {@link #accept} has thrown the failure already, so that {@link #close} does not again. */
+        private boolean thrown;
+
         private volatile boolean closed;
         private long queuedRows;
 
@@ -125,7 +130,8 @@ public final class Pipeline {
             while (!queue.offer(item)) {
                 Object[] own = queue.poll();
                 if (own != null) {
-                    push((Long) own[0], (Batch) own[1]);
+                    pushSafely((Long) own[0], (Batch) own[1]);
+                    throwIfFailed();
                 }
             }
         }
@@ -142,34 +148,48 @@ public final class Pipeline {
             return null;
         }
 
+        /** Pushes a batch, keeping any failure (an Error too) for the other threads to see. */
+        // Throwable: an OutOfMemoryError in a worker must stop the reading thread as well
         private void pushSafely(long order, Batch batch) {
             try {
                 push(order, batch);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             }
         }
 
         private void push(long order, Batch batch) {
+            // A join may run a whole bounded pipeline inside accept on this thread: keep this input's number.
+            long outer = PushOrder.current();
             PushOrder.set(order);
             try {
                 for (Operator target : targets) {
                     target.accept(batch);
                 }
             } finally {
-                PushOrder.set(PushOrder.FINISHING);
+                PushOrder.set(outer);
             }
             currentBatch.progress.complete(order);
         }
 
         private void throwIfFailed() {
-            RuntimeException failed = failure.get();
-            if (failed != null) {
-                throw failed;
+            Throwable failed = failure.get();
+            if (failed != null && !thrown) {
+                thrown = true;
+                if (failed instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (failed instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(failed);
             }
         }
 
-        /** Pushes what is queued, waits for the workers, and rethrows the first failure. */
+        /**
+         * Pushes what is queued, waits for every worker (also when interrupted: state must not close under one),
+         * and rethrows the first failure unless {@link #accept} threw it.
+         */
         @Override
         public void close() {
             closed = true;
@@ -177,9 +197,7 @@ public final class Pipeline {
                 pushSafely((Long) item[0], (Batch) item[1]);
             }
             queue.clear();
-            for (java.util.concurrent.Future<?> worker : workers) {
-                Parallel.await(worker, failure);
-            }
+            Parallel.awaitAll(workers, failure);
             throwIfFailed();
         }
     }

@@ -68,7 +68,7 @@ final class PushOrder {
         }
 
         /** The input is complete: everything may pass, as each gate's {@code finish} lets it. */
-        void completeAll() {
+        synchronized void completeAll() {
             doneBelow = FINISHING;
         }
 
@@ -113,25 +113,35 @@ final class PushOrder {
 
         /** Passes what may pass to the target; with {@code wait}, waits for a thread that is passing some already. */
         void release(boolean wait) {
-            if (wait) {
-                lock.lock();
-            } else if (!lock.tryLock()) {
-                return; // the holder passes it, or the next release does; finishing releases with wait
-            }
-            try {
-                while (true) {
-                    Entry next;
-                    synchronized (waiting) {
-                        next = waiting.peek();
-                        if (next == null || !progress.mayPass(next.order())) {
-                            return;
-                        }
-                        waiting.poll();
-                    }
-                    target.accept(next.batch());
+            do {
+                if (wait) {
+                    lock.lock();
+                } else if (!lock.tryLock()) {
+                    return; // the holder passes it: it looks again after letting go
                 }
-            } finally {
-                lock.unlock();
+                try {
+                    for (Entry next = nextPassable(); next != null; next = nextPassable()) {
+                        target.accept(next.batch());
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                // An entry may have become passable (or arrived) after the last look and before the unlock, while
+                // its thread's tryLock failed: look again, or it would wait for the next release.
+            } while (headPassable());
+        }
+
+        private Entry nextPassable() {
+            synchronized (waiting) {
+                Entry next = waiting.peek();
+                return next != null && progress.mayPass(next.order()) ? waiting.poll() : null;
+            }
+        }
+
+        private boolean headPassable() {
+            synchronized (waiting) {
+                Entry next = waiting.peek();
+                return next != null && progress.mayPass(next.order());
             }
         }
 

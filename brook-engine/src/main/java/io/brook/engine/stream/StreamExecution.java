@@ -494,10 +494,10 @@ public final class StreamExecution {
         }
     }
 
-    /** What one batch's operators reported. */
+    /** What one batch's operators reported, from the threads their partitions run on. */
     private static final class BatchObservations implements BatchContext.BatchObserver {
-        final Map<Integer, long[]> eventTimes = new java.util.HashMap<>();
-        final Map<Integer, Long> dropped = new java.util.HashMap<>();
+        final Map<Integer, long[]> eventTimes = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Integer, Long> dropped = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void eventTime(int watermarkOperatorId, long maxEventTimeMicros, long delayMicros) {

@@ -1,10 +1,12 @@
 package io.brook.engine.api;
 
 import static io.brook.engine.api.functions.col;
+import static io.brook.engine.api.functions.expr;
 import static io.brook.engine.api.functions.first;
 import static io.brook.engine.api.functions.last;
 import static io.brook.engine.api.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Field;
@@ -104,5 +106,87 @@ class ParallelPushTest {
         assertThat(brook.table("totals").collectAsList()).containsExactlyInAnyOrderElementsOf(expected.values());
         copy.stop();
         totals.stop();
+    }
+
+    @RepeatedTest(3)
+    void aStreamStaticJoinKeepsInputOrderThoughItReadsItsTableOnThePushingThread() throws Exception {
+        // Given: the join reads its static side (a bounded pipeline of its own) inside the first input batch's push
+        MemoryStream input = MemoryStream.of(brook, EVENTS);
+        List<Row> all = addBatches(input);
+        List<Row> names = new ArrayList<>();
+        for (long group = 0; group < GROUPS; group++) {
+            names.add(Row.of(group, "group-" + group));
+        }
+        Dataset<Row> groups = brook.createDataFrame(
+                names,
+                Schema.of(new Field("group", ColumnType.BIGINT, false), new Field("name", ColumnType.VARCHAR, false)));
+        StreamingQuery firsts = input.toDF()
+                .withColumn("group", col("id").mod(GROUPS))
+                .join(groups, "group")
+                .groupBy(col("name"))
+                .agg(first("id").as("first"), last("id").as("last"))
+                .writeStream()
+                .format("memory")
+                .outputMode("complete")
+                .queryName("firsts")
+                .option("checkpointLocation", checkpoints.resolve("firsts").toString())
+                .start();
+
+        // When
+        firsts.processAllAvailable();
+
+        // Then: the first id of each group is its first row's, the last its last row's
+        List<Row> expected = new ArrayList<>();
+        for (long group = 0; group < GROUPS; group++) {
+            long lastId = all.size() - 1;
+            while (lastId % GROUPS != group) {
+                lastId--;
+            }
+            expected.add(Row.of("group-" + group, group, lastId));
+        }
+        assertThat(brook.table("firsts").collectAsList()).containsExactlyInAnyOrderElementsOf(expected);
+        firsts.stop();
+    }
+
+    @RepeatedTest(3)
+    void aRowThatFailsOnAWorkerFailsTheQueryWithItsOwnError() throws Exception {
+        // Given: text cast to a NOT NULL int, one value late in a large micro-batch not a number
+        Schema texts = Schema.of(new Field("text", ColumnType.VARCHAR, false));
+        MemoryStream input = MemoryStream.of(brook, texts);
+        for (int batch = 0; batch < BATCHES; batch++) {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < ROWS_PER_BATCH; i++) {
+                rows.add(Row.of(batch == BATCHES - 3 && i == 5 ? "five" : Integer.toString(i)));
+            }
+            input.addData(rows);
+        }
+        StreamingQuery numbers = input.toDF()
+                .select(expr("CAST(text AS INT) AS number"))
+                .writeStream()
+                .format("memory")
+                .queryName("numbers")
+                .option("checkpointLocation", checkpoints.resolve("numbers").toString())
+                .start();
+
+        // When / Then: the cast's own error, not an error about the error
+        assertThatThrownBy(numbers::processAllAvailable)
+                .isInstanceOf(io.brook.engine.BrookException.class)
+                .hasMessageContaining("Brook cannot evaluate CAST($0):INTEGER NOT NULL")
+                .hasMessageContaining("the value is NULL");
+        assertThat(numbers.exception()).isInstanceOf(ArithmeticException.class);
+    }
+
+    private static List<Row> addBatches(MemoryStream input) {
+        SplittableRandom random = new SplittableRandom(11);
+        List<Row> all = new ArrayList<>();
+        for (int batch = 0; batch < BATCHES; batch++) {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < ROWS_PER_BATCH; i++) {
+                rows.add(Row.of((long) batch * ROWS_PER_BATCH + i, random.nextDouble()));
+            }
+            input.addData(rows);
+            all.addAll(rows);
+        }
+        return all;
     }
 }

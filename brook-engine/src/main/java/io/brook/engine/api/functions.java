@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlOperator;
@@ -340,8 +341,25 @@ public final class functions {
     /** A struct as JSON text, as Spark's {@code to_json(struct(...))}; null fields are left out. */
     public static Column to_json(Column struct) {
         if (!struct.isStruct()) {
-            throw new BrookException(
-                    ErrorCode.INVALID_EXPRESSION, "to_json takes a struct: to_json(struct(col(\"a\"), col(\"b\")))");
+            // A STRUCT column: an object of its fields, as the TO_JSON of a struct(...) of them.
+            return Column.of(context -> {
+                Column.Named named = struct.resolve(context);
+                RelDataType type = named.expression().getType();
+                if (!type.isStruct()) {
+                    throw new BrookException(
+                            ErrorCode.INVALID_EXPRESSION,
+                            "to_json takes a struct: to_json(struct(col(\"a\"), col(\"b\"))) or a struct column; '"
+                                    + named.name() + "' is " + type.getFullTypeString());
+                }
+                RelBuilder builder = context.builder();
+                List<RexNode> operands = new ArrayList<>();
+                for (String field : type.getFieldNames()) {
+                    operands.add(builder.literal(field));
+                    operands.add(builder.getRexBuilder().makeFieldAccess(named.expression(), field, true));
+                }
+                return new Column.Named(
+                        builder.call(BrookOperators.TO_JSON, operands), "to_json(" + named.name() + ")");
+            });
         }
         return Column.of(context -> {
             RelBuilder builder = context.builder();

@@ -8,6 +8,7 @@ import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.DoubleColumn;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.util.Arrays;
 import java.util.List;
@@ -69,6 +70,14 @@ final class KeyCodec {
                 encodeValue(c.elements(), start + i);
             }
             putIntAt(lengthAt, length - lengthAt - 4);
+        } else if (column instanceof StructColumn c) {
+            // As an array: the byte length first, then each field's value.
+            int lengthAt = length;
+            putInt(0);
+            for (int i = 0; i < c.childCount(); i++) {
+                encodeValue(c.child(i), position);
+            }
+            putIntAt(lengthAt, length - lengthAt - 4);
         } else {
             VarcharColumn c = (VarcharColumn) column;
             int byteLength = c.byteLength(position);
@@ -124,8 +133,9 @@ final class KeyCodec {
                 if ((bytes[at++] == 1) != c.getBoolean(position)) {
                     return false;
                 }
-            } else if (column instanceof ArrayColumn) {
-                throw new IllegalStateException("an array is never a grouping or join key; the planner refuses one");
+            } else if (column instanceof ArrayColumn || column instanceof StructColumn) {
+                throw new IllegalStateException(
+                        "an array or struct is never a grouping or join key; the planner refuses one");
             } else {
                 VarcharColumn c = (VarcharColumn) column;
                 int length = getInt(bytes, at);
@@ -187,6 +197,14 @@ final class KeyCodec {
                 }
                 builder.endArray();
             }
+            case STRUCT -> {
+                at += 4;
+                StructColumn.Builder structs = builder.structs();
+                for (int i = 0; i < structs.fields().size(); i++) {
+                    at = decodeValue(source, at, structs.fields().get(i).type(), structs.child(i));
+                }
+                builder.endStruct();
+            }
         }
         return at;
     }
@@ -227,7 +245,7 @@ final class KeyCodec {
                     case BOOLEAN -> 1;
                     case INT, DATE -> 4;
                     case BIGINT, TIMESTAMP, DOUBLE -> 8;
-                    case VARCHAR, VARBINARY, ARRAY -> 4 + getInt(bytes, at + 1);
+                    case VARCHAR, VARBINARY, ARRAY, STRUCT -> 4 + getInt(bytes, at + 1);
                 };
     }
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlOperator;
@@ -357,8 +358,18 @@ public final class functions {
                     operands.add(builder.literal(field));
                     operands.add(builder.getRexBuilder().makeFieldAccess(named.expression(), field, true));
                 }
-                return new Column.Named(
-                        builder.call(BrookOperators.TO_JSON, operands), "to_json(" + named.name() + ")");
+                RexNode json = builder.call(BrookOperators.TO_JSON, operands);
+                if (type.isNullable()) {
+                    // A null struct is null JSON, as in Spark, not the empty object of its null fields.
+                    RexBuilder rex = builder.getRexBuilder();
+                    json = rex.makeCall(
+                            SqlStdOperatorTable.CASE,
+                            rex.makeCall(SqlStdOperatorTable.IS_NULL, named.expression()),
+                            rex.makeNullLiteral(
+                                    builder.getTypeFactory().createTypeWithNullability(json.getType(), true)),
+                            json);
+                }
+                return new Column.Named(json, "to_json(" + named.name() + ")");
             });
         }
         return Column.of(context -> {

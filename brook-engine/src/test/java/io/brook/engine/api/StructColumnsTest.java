@@ -158,6 +158,7 @@ class StructColumnsTest {
         // Then
         assertThat(json.get(0)).isEqualTo(Row.of("{\"x\":10,\"label\":\"a\"}"));
         assertThat(json.get(1)).isEqualTo(Row.of("{\"x\":20}"));
+        assertThat(json.get(2).get(0)).isNull();
         String text;
         try (Stream<Path> files = Files.list(output)) {
             Path part = files.filter(file -> file.getFileName().toString().endsWith(".json"))

@@ -18,7 +18,8 @@ import java.util.List;
  * its state. Equal values give equal bytes (doubles are normalised: -0.0 is 0.0, one NaN). Per column: a null byte,
  * then 1 byte for BOOLEAN, 4 for INT and DATE, 8 for BIGINT, TIMESTAMP and DOUBLE, or a 4-byte length and the bytes
  * for VARCHAR (UTF-8) and VARBINARY. An ARRAY (a row of a stream join may hold one; grouping keys never do) is the
- * 4-byte length of the rest, a 4-byte element count, and each element as a column value. Writes into a reused scratch
+ * 4-byte length of the rest, a 4-byte element count, and each element as a column value; a STRUCT (likewise only in
+ * buffered rows) is the 4-byte length of the rest and each field as a column value. Writes into a reused scratch
  * array, so encoding a row allocates nothing once the scratch has grown.
  */
 final class KeyCodec {

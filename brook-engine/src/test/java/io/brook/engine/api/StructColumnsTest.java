@@ -143,6 +143,44 @@ class StructColumnsTest {
     }
 
     @Test
+    void caseAndCoalescePickWholeStructsRowByRow() {
+        // Given
+        Dataset<Row> messages = messages(session());
+
+        // When
+        Dataset<Row> picked = messages.select(
+                expr("CASE WHEN id = 1 THEN NULL ELSE point END AS p"),
+                functions
+                        .coalesce(col("headers").getItem(1), col("headers").getItem(0))
+                        .as("h"));
+
+        // Then
+        assertThat(picked.collectAsList())
+                .containsExactly(
+                        Row.of(null, Row.of("k2", new byte[] {1, 2})),
+                        Row.of(Row.of(20, null), Row.of("k3", null)),
+                        Row.of(null, null));
+    }
+
+    @Test
+    void printSchemaShowsStructFieldsAsSparkDoes() {
+        // When
+        String tree = Tables.schema(MESSAGES);
+
+        // Then
+        assertThat(tree)
+                .isEqualTo("root\n"
+                        + " |-- id: int (nullable = false)\n"
+                        + " |-- point: struct (nullable = true)\n"
+                        + " |    |-- x: int (nullable = true)\n"
+                        + " |    |-- label: varchar (nullable = true)\n"
+                        + " |-- headers: array (nullable = true)\n"
+                        + " |    |-- element: struct (containsNull = true)\n"
+                        + " |    |    |-- key: varchar (nullable = true)\n"
+                        + " |    |    |-- value: varbinary (nullable = true)\n");
+    }
+
+    @Test
     void toJsonAndTheJsonSinkWriteStructsAsObjectsWithoutNullFields() throws Exception {
         // Given
         Brook brook = session();

@@ -82,7 +82,10 @@ class StructColumnsTest {
                 element_at(col("headers"), -1).getField("value"),
                 size(col("headers")),
                 expr("headers[1].key AS second"),
-                expr("point['x'] + 1 AS next"));
+                expr("point['x'] + 1 AS next"),
+                expr("point.label"),
+                expr("point.x * 2 AS twice"),
+                expr("CAST(headers[0].value AS STRING) AS firstValue"));
 
         // Then
         List<Row> rows = read.collectAsList();
@@ -94,12 +97,16 @@ class StructColumnsTest {
                         "element_at(headers, -1).value",
                         "size(headers)",
                         "second",
-                        "next");
+                        "next",
+                        "label",
+                        "twice",
+                        "firstValue");
         assertThat(rows.get(0).values().subList(0, 3)).containsExactly(10, "a", "k1");
         assertThat(rows.get(0).getBinary(3)).containsExactly(1, 2);
-        assertThat(rows.get(0).values().subList(4, 7)).containsExactly(2, "k2", 11);
-        assertThat(rows.get(1)).isEqualTo(Row.of(20, null, "k3", null, 1, null, 21));
-        assertThat(rows.get(2)).isEqualTo(Row.of(null, null, null, null, null, null, null));
+        assertThat(rows.get(0).values().subList(4, 9)).containsExactly(2, "k2", 11, "a", 20);
+        assertThat(rows.get(0).get(9)).isEqualTo("v1");
+        assertThat(rows.get(1)).isEqualTo(Row.of(20, null, "k3", null, 1, null, 21, null, 40, null));
+        assertThat(rows.get(2)).isEqualTo(Row.of(null, null, null, null, null, null, null, null, null, null));
         assertThat(read.schema().field(2)).isEqualTo(new Field("headers[0].key", ColumnType.VARCHAR, true));
     }
 

@@ -459,6 +459,13 @@ class KafkaSourceTest {
                                 functions.size(functions.col("headers")).as("n"))
                         .collectAsList())
                 .containsExactly(Row.of("t-1", 2), Row.of(null, null), Row.of("\u0001\u0002", 2));
+        assertThat(kafka.selectExpr(
+                                "CAST(value AS STRING) AS v",
+                                "headers[0].key AS k",
+                                "CAST(headers[0].value AS STRING) AS first")
+                        .collectAsList())
+                .containsExactly(
+                        Row.of("a0", "trace", "t-1"), Row.of("a1", null, null), Row.of("a2", "h", "\u0001\u0002"));
     }
 
     @Test

@@ -54,6 +54,15 @@ public final class functions {
             // Spark's window is a struct; Brook's window bounds are two columns.
             index = names.indexOf(name.replace('.', '_'));
         }
+        int dot = name.indexOf('.');
+        if (index < 0 && dot > 0 && names.contains(name.substring(0, dot))) {
+            // A field of a STRUCT column, as Spark's col("point.x").
+            RexNode struct = builder.field(names.indexOf(name.substring(0, dot)));
+            String fieldName = name.substring(dot + 1);
+            if (struct.getType().isStruct() && struct.getType().getField(fieldName, true, false) != null) {
+                return builder.getRexBuilder().makeFieldAccess(struct, fieldName, true);
+            }
+        }
         if (index < 0) {
             throw new BrookException(
                     ErrorCode.UNRESOLVED_COLUMN,

@@ -111,6 +111,22 @@ class StructColumnsTest {
     }
 
     @Test
+    void colWithADotReadsAStructFieldAndStarExpandsAStructColumn() {
+        // Given
+        Dataset<Row> messages = messages(session());
+
+        // When
+        Dataset<Row> dotted = messages.select(col("point.label"), col("id"));
+        Dataset<Row> expanded = messages.select("id", "point.*");
+
+        // Then
+        assertThat(dotted.collectAsList()).containsExactly(Row.of("a", 1), Row.of(null, 2), Row.of(null, 3));
+        assertThat(expanded.columns()).containsExactly("id", "x", "label");
+        assertThat(expanded.collectAsList())
+                .containsExactly(Row.of(1, 10, "a"), Row.of(2, 20, null), Row.of(3, null, null));
+    }
+
+    @Test
     void structsComeBackAsRowsAndArraysOfThemAsListsOfRows() {
         // Given
         Dataset<Row> messages = messages(session());

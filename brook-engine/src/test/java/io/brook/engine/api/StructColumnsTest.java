@@ -292,7 +292,12 @@ class StructColumnsTest {
                         .save(temp.resolve("parquet").toString()))
                 .hasMessage("Parquet files in Brook cannot hold column 'headers' of type"
                         + " array<struct<key:string,value:binary>> yet (struct groups are not written or read); make"
-                        + " it text with to_json(col(\"headers\")), or use the json format");
+                        + " it text with to_json(struct(col(\"headers\"))), or use the json format");
+        assertThat(messages.select(functions.to_json(functions.struct(col("headers"))))
+                        .collectAsList()
+                        .get(0))
+                .isEqualTo(Row.of(
+                        "{\"headers\":[{\"key\":\"k1\",\"value\":\"djE=\"},{\"key\":\"k2\",\"value\":\"AQI=\"}]}"));
         List<Object> sizes = Arrays.asList(messages.select(size(col("headers"))).collectAsList().stream()
                 .map(row -> row.get(0))
                 .toArray());

@@ -74,7 +74,7 @@ final class ParquetCodec implements FormatCodec {
                         ErrorCode.UNSUPPORTED_OPERATION,
                         "Parquet files in Brook cannot hold column '" + field.name() + "' of type "
                                 + field.sparkTypeName() + " yet (struct groups are not written or read); make it"
-                                + " text with to_json(col(\"" + field.name() + "\")), or use the json format");
+                                + " text with to_json(struct(col(\"" + field.name() + "\"))), or use the json format");
             }
         }
     }

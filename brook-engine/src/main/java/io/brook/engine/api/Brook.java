@@ -195,7 +195,7 @@ public final class Brook implements AutoCloseable {
             }
             for (int c = 0; c < builders.length; c++) {
                 try {
-                    builders[c].appendObject(row.get(c));
+                    builders[c].appendObject(Row.toBatchValue(row.get(c)));
                 } catch (ClassCastException e) {
                     throw new BrookException(
                             ErrorCode.TYPE_MISMATCH,

@@ -337,6 +337,31 @@ public final class Column {
         return functions.substring(this, position, length);
     }
 
+    /**
+     * A field of a struct column by name, as Spark's {@code getField}: {@code col("s").getField("key")} is named
+     * {@code s.key}; null where the struct is null.
+     */
+    public Column getField(String fieldName) {
+        return of(context -> {
+            Named struct = resolve(context);
+            RelDataType type = struct.expression().getType();
+            if (!type.isStruct()) {
+                throw new BrookException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "getField(\"" + fieldName + "\") needs a struct column; '" + struct.name() + "' is "
+                                + type.getFullTypeString());
+            }
+            if (type.getField(fieldName, true, false) == null) {
+                throw new BrookException(
+                        ErrorCode.UNRESOLVED_COLUMN,
+                        "struct column '" + struct.name() + "' has no field '" + fieldName + "'; it has "
+                                + String.join(", ", type.getFieldNames()));
+            }
+            RexNode field = context.builder().getRexBuilder().makeFieldAccess(struct.expression(), fieldName, true);
+            return new Named(field, struct.name() + "." + fieldName);
+        });
+    }
+
     /** The element at a 0-based index of an array, as Spark's {@code getItem}; null when out of range. */
     public Column getItem(int index) {
         return of(context -> {
@@ -354,6 +379,13 @@ public final class Column {
         SqlTypeName target = typeName(type);
         return of(context -> {
             Named value = resolve(context);
+            if (value.expression().getType().isStruct()) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot cast struct column " + TypeChecks.describe(value.name(), value.expression()) + " to "
+                                + type + ": Brook does not cast structs yet; cast its fields (getField(...)), or make"
+                                + " JSON text of it with to_json(...)");
+            }
             if (TypeChecks.array(value.expression())) {
                 throw new BrookException(
                         ErrorCode.UNSUPPORTED_OPERATION,

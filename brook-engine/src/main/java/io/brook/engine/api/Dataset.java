@@ -105,6 +105,11 @@ public final class Dataset<T> {
      * Columns by name; {@code "*"} is every column, and {@code "data.*"} the fields of a selected struct
      * {@code data} (its {@code data.x} columns) under their own names.
      */
+    private boolean isStructColumn(String name) {
+        org.apache.calcite.rel.type.RelDataTypeField field = plan.getRowType().getField(name, true, false);
+        return field != null && field.getType().isStruct();
+    }
+
     public Dataset<Row> select(String column, String... more) {
         List<Column> columns = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -114,6 +119,15 @@ public final class Dataset<T> {
         for (String name : names) {
             if (name.equals("*")) {
                 existing.forEach(field -> columns.add(functions.col(field)));
+            } else if (name.endsWith(".*") && isStructColumn(name.substring(0, name.length() - 2))) {
+                // The fields of a STRUCT column, under their own names, as Spark's select("s.*").
+                String struct = name.substring(0, name.length() - 2);
+                for (String field : plan.getRowType()
+                        .getField(struct, true, false)
+                        .getType()
+                        .getFieldNames()) {
+                    columns.add(functions.col(struct).getField(field).as(field));
+                }
             } else if (name.endsWith(".*")) {
                 String prefix = name.substring(0, name.length() - 1);
                 int before = columns.size();

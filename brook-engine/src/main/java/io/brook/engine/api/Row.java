@@ -5,6 +5,7 @@ import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.batch.StructColumn;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.Locale;
 /**
  * One row of a Dataset's result, as Spark's {@code Row}: values by position or name. TIMESTAMP values are
  * {@link Instant}s, DATE values {@link LocalDate}s, VARCHAR values Strings, VARBINARY values {@code byte[]}, ARRAY
- * values unmodifiable {@link List}s of such values. Equality compares the values only (byte arrays by content), so a
+ * values unmodifiable {@link List}s of such values, STRUCT values Rows (whose schema names the struct's fields). Equality compares the values only (byte arrays by content), so a
  * test can compare with {@code Row.of(...)}.
  */
 public final class Row {
@@ -48,6 +49,16 @@ public final class Row {
     }
 
     static Object javaValue(Column column, int position) {
+        if (column instanceof StructColumn struct) {
+            if (struct.isNull(position)) {
+                return null;
+            }
+            Object[] fields = new Object[struct.childCount()];
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = javaValue(struct.child(i), position);
+            }
+            return new Row(new Schema(struct.fields()), Collections.unmodifiableList(Arrays.asList(fields)));
+        }
         if (column instanceof ArrayColumn array) {
             if (array.isNull(position)) {
                 return null;
@@ -158,8 +169,40 @@ public final class Row {
         return text.append(']').toString();
     }
 
-    /** A value as Spark shows it; bytes in hex as {@code [4B 61]}, arrays as {@code [a, null, c]}. */
+    /**
+     * A Java value as {@link io.brook.engine.batch.ColumnBuilder#appendObject} takes it: a struct's Row as the list of
+     * its values, in arrays too; anything else as it is.
+     */
+    static Object toBatchValue(Object value) {
+        if (value instanceof Row row) {
+            List<Object> fields = new ArrayList<>(row.size());
+            for (Object field : row.values) {
+                fields.add(toBatchValue(field));
+            }
+            return fields;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> elements = new ArrayList<>(list.size());
+            for (Object element : list) {
+                elements.add(toBatchValue(element));
+            }
+            return elements;
+        }
+        return value;
+    }
+
+    /**
+     * A value as Spark shows it; bytes in hex as {@code [4B 61]}, arrays as {@code [a, null, c]}, structs as
+     * {@code {a, 1}}.
+     */
     static String format(Object value) {
+        if (value instanceof Row row) {
+            StringBuilder text = new StringBuilder("{");
+            for (int i = 0; i < row.size(); i++) {
+                text.append(i == 0 ? "" : ", ").append(format(row.get(i)));
+            }
+            return text.append('}').toString();
+        }
         if (value instanceof List<?> list) {
             StringBuilder text = new StringBuilder("[");
             for (int i = 0; i < list.size(); i++) {

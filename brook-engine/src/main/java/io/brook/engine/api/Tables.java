@@ -45,6 +45,18 @@ final class Tables {
         text.append('\n');
     }
 
+    private static void schemaChildren(StringBuilder text, List<Field> children, String prefix) {
+        for (Field child : children) {
+            text.append(prefix)
+                    .append(child.name())
+                    .append(": ")
+                    .append(child.type().name().toLowerCase(Locale.ROOT))
+                    .append(" (nullable = ")
+                    .append(child.nullable())
+                    .append(")\n");
+        }
+    }
+
     static String schema(Schema schema) {
         StringBuilder text = new StringBuilder("root\n");
         for (Field field : schema.fields()) {
@@ -59,7 +71,9 @@ final class Tables {
                 text.append(" |    |-- element: ")
                         .append(field.elementType().name().toLowerCase(Locale.ROOT))
                         .append(" (containsNull = true)\n");
+                schemaChildren(text, field.element().children(), " |    |    |-- ");
             }
+            schemaChildren(text, field.children(), " |    |-- ");
         }
         return text.toString();
     }

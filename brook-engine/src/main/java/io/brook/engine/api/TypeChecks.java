@@ -62,6 +62,12 @@ final class TypeChecks {
         RexNode x = a.expression();
         RexNode y = b.expression();
         for (Column.Named side : java.util.List.of(a, b)) {
+            if (side.expression().getType().isStruct()) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot compare struct column " + describe(side.name(), side.expression()) + " with " + symbol
+                                + ": Brook does not compare structs yet; compare their fields (getField(...))");
+            }
             if (array(side.expression())) {
                 throw new BrookException(
                         ErrorCode.UNSUPPORTED_OPERATION,

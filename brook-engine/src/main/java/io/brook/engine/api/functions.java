@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlOperator;
@@ -51,6 +53,15 @@ public final class functions {
         if (index < 0 && (name.equals("window.start") || name.equals("window.end"))) {
             // Spark's window is a struct; Brook's window bounds are two columns.
             index = names.indexOf(name.replace('.', '_'));
+        }
+        int dot = name.indexOf('.');
+        if (index < 0 && dot > 0 && names.contains(name.substring(0, dot))) {
+            // A field of a STRUCT column, as Spark's col("point.x").
+            RexNode struct = builder.field(names.indexOf(name.substring(0, dot)));
+            String fieldName = name.substring(dot + 1);
+            if (struct.getType().isStruct() && struct.getType().getField(fieldName, true, false) != null) {
+                return builder.getRexBuilder().makeFieldAccess(struct, fieldName, true);
+            }
         }
         if (index < 0) {
             throw new BrookException(
@@ -340,8 +351,35 @@ public final class functions {
     /** A struct as JSON text, as Spark's {@code to_json(struct(...))}; null fields are left out. */
     public static Column to_json(Column struct) {
         if (!struct.isStruct()) {
-            throw new BrookException(
-                    ErrorCode.INVALID_EXPRESSION, "to_json takes a struct: to_json(struct(col(\"a\"), col(\"b\")))");
+            // A STRUCT column: an object of its fields, as the TO_JSON of a struct(...) of them.
+            return Column.of(context -> {
+                Column.Named named = struct.resolve(context);
+                RelDataType type = named.expression().getType();
+                if (!type.isStruct()) {
+                    throw new BrookException(
+                            ErrorCode.INVALID_EXPRESSION,
+                            "to_json takes a struct: to_json(struct(col(\"a\"), col(\"b\"))) or a struct column; '"
+                                    + named.name() + "' is " + type.getFullTypeString());
+                }
+                RelBuilder builder = context.builder();
+                List<RexNode> operands = new ArrayList<>();
+                for (String field : type.getFieldNames()) {
+                    operands.add(builder.literal(field));
+                    operands.add(builder.getRexBuilder().makeFieldAccess(named.expression(), field, true));
+                }
+                RexNode json = builder.call(BrookOperators.TO_JSON, operands);
+                if (type.isNullable()) {
+                    // A null struct is null JSON, as in Spark, not the empty object of its null fields.
+                    RexBuilder rex = builder.getRexBuilder();
+                    json = rex.makeCall(
+                            SqlStdOperatorTable.CASE,
+                            rex.makeCall(SqlStdOperatorTable.IS_NULL, named.expression()),
+                            rex.makeNullLiteral(
+                                    builder.getTypeFactory().createTypeWithNullability(json.getType(), true)),
+                            json);
+                }
+                return new Column.Named(json, "to_json(" + named.name() + ")");
+            });
         }
         return Column.of(context -> {
             RelBuilder builder = context.builder();

@@ -5,7 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A column of ARRAY values: the elements of every array back to back in one child column of a scalar type, and per
+ * A column of ARRAY values: the elements of every array back to back in one child column (of a scalar type or
+ * STRUCT), and per
  * position the offsets of its first and past-its-last element there, as Trino's {@code ArrayBlock} and Arrow's list
  * vectors keep them. A null array has no elements; an element may be null in an array that is not. A {@link #region}
  * shares the offsets and the elements; {@link #gather} copies the chosen arrays' elements into a new child.
@@ -18,8 +19,8 @@ public final class ArrayColumn implements Column {
     private final Nulls nulls;
 
     ArrayColumn(Column elements, int[] offsets, int arrayOffset, int size, Nulls nulls) {
-        if (!elements.type().isScalar()) {
-            throw new IllegalArgumentException("array elements must be of a scalar type, not " + elements.type());
+        if (elements.type() == ColumnType.ARRAY) {
+            throw new IllegalArgumentException("array elements must be of a scalar type or STRUCT, not ARRAY");
         }
         this.elements = elements;
         this.offsets = offsets;
@@ -42,9 +43,16 @@ public final class ArrayColumn implements Column {
         return ColumnType.ARRAY;
     }
 
-    /** The scalar type of the elements. */
+    /** The type of the elements (a scalar type or STRUCT). */
     public ColumnType elementType() {
         return elements.type();
+    }
+
+    /** The elements' description, named {@code element} and nullable (a STRUCT one names its fields). */
+    public Field elementField() {
+        return elements instanceof StructColumn struct
+                ? Field.struct("element", struct.fields(), true)
+                : new Field("element", elements.type(), true);
     }
 
     @Override
@@ -123,7 +131,12 @@ public final class ArrayColumn implements Column {
     }
 
     public static Builder builder(ColumnType elementType, int expectedSize) {
-        return new Builder(elementType, expectedSize);
+        return new Builder(new Field("element", elementType, true), expectedSize);
+    }
+
+    /** A builder of arrays of elements described by a field (of a scalar type, or a STRUCT of scalars). */
+    public static Builder builder(Field element, int expectedSize) {
+        return new Builder(element, expectedSize);
     }
 
     /**
@@ -136,11 +149,12 @@ public final class ArrayColumn implements Column {
         private int size;
         private final Nulls.Builder nulls = new Nulls.Builder();
 
-        private Builder(ColumnType elementType, int expectedSize) {
-            if (!elementType.isScalar()) {
-                throw new IllegalArgumentException("array elements must be of a scalar type, not " + elementType);
+        private Builder(Field element, int expectedSize) {
+            if (element.type() == ColumnType.ARRAY) {
+                throw new IllegalArgumentException(
+                        "array elements must be of a scalar type or STRUCT, not " + element.typeName());
             }
-            this.elements = new ColumnBuilder(elementType, Math.max(8, expectedSize) * 2);
+            this.elements = new ColumnBuilder(element, Math.max(8, expectedSize) * 2);
             this.offsets = new int[Math.max(8, expectedSize) + 1];
         }
 

@@ -38,9 +38,16 @@ public final class Batch {
                 throw new IllegalArgumentException("column '" + field.name() + "' is " + field.type() + " in the schema"
                         + " but the column holds " + columns[i].type());
             }
-            if (columns[i] instanceof ArrayColumn array && array.elementType() != field.elementType()) {
+            if (columns[i] instanceof ArrayColumn array && !array.elementField().sameType(field.element())) {
                 throw new IllegalArgumentException("column '" + field.name() + "' is " + field.typeName()
-                        + " in the schema but the column holds arrays of " + array.elementType());
+                        + " in the schema but the column holds arrays of "
+                        + array.elementField().typeName());
+            }
+            if (columns[i] instanceof StructColumn struct
+                    && !Field.struct(field.name(), struct.fields(), true).sameType(field)) {
+                throw new IllegalArgumentException("column '" + field.name() + "' is " + field.typeName()
+                        + " in the schema but the column holds "
+                        + Field.struct(field.name(), struct.fields(), true).typeName());
             }
             if (columns[i].size() != size) {
                 throw new IllegalArgumentException("column '" + field.name() + "' has " + columns[i].size()

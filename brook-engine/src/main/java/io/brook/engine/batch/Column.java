@@ -2,10 +2,11 @@ package io.brook.engine.batch;
 
 /**
  * A column of a {@link Batch}: values of one type in a primitive array (arrays: offsets into a child column of their
- * elements), with a null bitmap when some are null.
+ * elements; structs: a child column per field), with a null bitmap when some are null.
  * Columns are immutable; {@link #region} is a view without a copy, {@link #gather} a compact copy of chosen positions.
  */
-public sealed interface Column permits BooleanColumn, IntColumn, LongColumn, DoubleColumn, VarcharColumn, ArrayColumn {
+public sealed interface Column
+        permits BooleanColumn, IntColumn, LongColumn, DoubleColumn, VarcharColumn, ArrayColumn, StructColumn {
     ColumnType type();
 
     /** The number of positions. */

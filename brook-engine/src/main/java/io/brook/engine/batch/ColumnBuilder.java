@@ -12,6 +12,7 @@ import java.util.List;
 public final class ColumnBuilder {
     private final ColumnType type;
     private final ArrayColumn.Builder arrays;
+    private final StructColumn.Builder structs;
     private final BooleanColumn.Builder booleans;
     private final IntColumn.Builder ints;
     private final LongColumn.Builder longs;
@@ -21,20 +22,14 @@ public final class ColumnBuilder {
 
     /** A builder of a column of a scalar type. */
     public ColumnBuilder(ColumnType type, int expectedSize) {
-        this(type, null, expectedSize);
+        this(new Field("column", checkScalar(type), true), expectedSize);
     }
 
-    /** A builder of a column of the field's type (and element type, for ARRAY). */
+    /** A builder of a column of the field's type (with its element type or struct fields). */
     public ColumnBuilder(Field field, int expectedSize) {
-        this(field.type(), field.elementType(), expectedSize);
-    }
-
-    private ColumnBuilder(ColumnType type, ColumnType elementType, int expectedSize) {
-        if (type == ColumnType.ARRAY && elementType == null) {
-            throw new IllegalArgumentException("an ARRAY column builder needs the element type: build it from a Field");
-        }
-        this.type = type;
-        this.arrays = type == ColumnType.ARRAY ? ArrayColumn.builder(elementType, expectedSize) : null;
+        this.type = field.type();
+        this.arrays = type == ColumnType.ARRAY ? ArrayColumn.builder(field.element(), expectedSize) : null;
+        this.structs = type == ColumnType.STRUCT ? StructColumn.builder(field.children(), expectedSize) : null;
         this.booleans = type == ColumnType.BOOLEAN ? BooleanColumn.builder(type, expectedSize) : null;
         this.ints = type.storedAsInt() ? IntColumn.builder(type, expectedSize) : null;
         this.longs = type.storedAsLong() ? LongColumn.builder(type, expectedSize) : null;
@@ -42,8 +37,29 @@ public final class ColumnBuilder {
         this.varchars = type.storedAsBytes() ? VarcharColumn.builder(type, expectedSize) : null;
     }
 
+    private static ColumnType checkScalar(ColumnType type) {
+        if (type == ColumnType.ARRAY) {
+            throw new IllegalArgumentException("an ARRAY column builder needs the element type: build it from a Field");
+        }
+        if (type == ColumnType.STRUCT) {
+            throw new IllegalArgumentException("a STRUCT column builder needs its fields: build it from a Field");
+        }
+        return type;
+    }
+
     public ColumnType type() {
         return type;
+    }
+
+    /** The builder of the structs (STRUCT only): append a value to each child, then {@link #endStruct()}. */
+    public StructColumn.Builder structs() {
+        return structs;
+    }
+
+    /** Ends the struct whose field values were appended to {@link #structs()} since the previous value. */
+    public void endStruct() {
+        structs.endStruct();
+        size++;
     }
 
     /** The element type of an ARRAY builder; null for a scalar one. */
@@ -74,6 +90,7 @@ public final class ColumnBuilder {
             case DOUBLE -> doubles.appendNull();
             case VARCHAR, VARBINARY -> varchars.appendNull();
             case ARRAY -> arrays.appendNull();
+            case STRUCT -> structs.appendNull();
         }
         size++;
     }
@@ -125,6 +142,9 @@ public final class ColumnBuilder {
         } else if (column instanceof ArrayColumn c) {
             arrays.append(c, position);
             size++;
+        } else if (column instanceof StructColumn c) {
+            structs.append(c, position);
+            size++;
         } else {
             ((VarcharColumn) column).appendTo(position, varchars);
             size++;
@@ -137,7 +157,8 @@ public final class ColumnBuilder {
     }
 
     /**
-     * Appends a Java value (Boolean, Number, String, byte[] for VARBINARY, a List of such values for ARRAY, or null) as
+     * Appends a Java value (Boolean, Number, String, byte[] for VARBINARY, a List of such values for ARRAY, a List of
+     * the fields' values for STRUCT, or null) as
      * this column's type.
      */
     public void appendObject(Object value) {
@@ -155,6 +176,10 @@ public final class ColumnBuilder {
                 arrays.appendList((List<?>) value);
                 size++;
             }
+            case STRUCT -> {
+                structs.appendList((List<?>) value);
+                size++;
+            }
         }
     }
 
@@ -166,6 +191,7 @@ public final class ColumnBuilder {
             case DOUBLE -> doubles.build();
             case VARCHAR, VARBINARY -> varchars.build();
             case ARRAY -> arrays.build();
+            case STRUCT -> structs.build();
         };
     }
 }

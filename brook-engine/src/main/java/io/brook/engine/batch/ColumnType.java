@@ -2,8 +2,8 @@ package io.brook.engine.batch;
 
 /**
  * The types a column can hold, and how each is stored. TIMESTAMP is microseconds since the epoch in UTC, as Spark
- * keeps it; DATE is days since the epoch. ARRAY holds lists of one scalar type (every type but ARRAY), named by its
- * {@link Field#elementType()}.
+ * keeps it; DATE is days since the epoch. ARRAY holds lists of one scalar type or of STRUCTs, named by its
+ * {@link Field#element()}; STRUCT holds named fields of scalar types.
  */
 public enum ColumnType {
     BOOLEAN,
@@ -15,12 +15,17 @@ public enum ColumnType {
     VARBINARY,
     DATE,
     TIMESTAMP,
-    /** A list of values of one scalar type, in an {@link ArrayColumn}; arrays do not nest. */
-    ARRAY;
+    /**
+     * A list of values of one scalar type or of STRUCTs, in an {@link ArrayColumn}; arrays do not nest. The element type
+     * is {@link Field#element()}.
+     */
+    ARRAY,
+    /** A value made of named fields of scalar types ({@link Field#children()}), in a {@link StructColumn}. */
+    STRUCT;
 
-    /** Whether this is a type of single values, which arrays can hold. */
+    /** Whether this is a type of single values (not ARRAY, not STRUCT). */
     public boolean isScalar() {
-        return this != ARRAY;
+        return this != ARRAY && this != STRUCT;
     }
 
     /** Whether values of this type are kept in a {@link LongColumn}. */

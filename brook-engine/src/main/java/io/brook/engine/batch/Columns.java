@@ -8,17 +8,17 @@ public final class Columns {
 
     /** A column of {@code size} nulls of a field's type (a NULL literal, say). */
     public static Column allNull(Field field, int size) {
-        if (field.type() != ColumnType.ARRAY) {
+        if (field.type().isScalar()) {
             return allNull(field.type(), size);
         }
-        ArrayColumn.Builder arrays = ArrayColumn.builder(field.elementType(), size);
+        ColumnBuilder builder = new ColumnBuilder(field, size);
         for (int i = 0; i < size; i++) {
-            arrays.appendNull();
+            builder.appendNull();
         }
-        return arrays.build();
+        return builder.build();
     }
 
-    /** A column of {@code size} nulls of a scalar type; an ARRAY needs its element type, see {@link #allNull(Field, int)}. */
+    /** A column of {@code size} nulls of a scalar type; an ARRAY or STRUCT needs its Field, see {@link #allNull(Field, int)}. */
     public static Column allNull(ColumnType type, int size) {
         long[] bits = new long[Nulls.words(size)];
         Arrays.fill(bits, -1L);
@@ -32,6 +32,9 @@ public final class Columns {
             case ARRAY ->
                 throw new IllegalArgumentException(
                         "a column of null arrays needs the element type: use allNull(Field, size)");
+            case STRUCT ->
+                throw new IllegalArgumentException(
+                        "a column of null structs needs the fields: use allNull(Field, size)");
         };
     }
 }

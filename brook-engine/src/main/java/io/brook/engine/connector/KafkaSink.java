@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,12 +28,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Spark's Kafka sink: each output row becomes a record of the {@code topic} option's topic (or of the row's
  * {@code topic} column), with the row's {@code value} (VARCHAR as UTF-8, or VARBINARY), optional {@code key} and
- * optional {@code partition}; other columns are ignored. {@link #addBatch} sends every row with an idempotent producer
+ * optional {@code partition} and optional {@code headers} (Spark's {@code array<struct<key: string, value: binary>>});
+ * other columns are ignored. {@link #addBatch} sends every row with an idempotent producer
  * ({@code acks=all}) and flushes, and fails the batch if any send failed.
  *
  * <p>At least once: a batch that is re-run after a restart (its commit was lost) is sent again, so its records may
@@ -48,6 +53,7 @@ public final class KafkaSink implements Sink {
     private final int keyColumn;
     private final int topicColumn;
     private final int partitionColumn;
+    private final int headersColumn;
     private KafkaProducer<byte[], byte[]> producer;
 
     private KafkaSink(
@@ -56,13 +62,15 @@ public final class KafkaSink implements Sink {
             int valueColumn,
             int keyColumn,
             int topicColumn,
-            int partitionColumn) {
+            int partitionColumn,
+            int headersColumn) {
         this.producerProperties = producerProperties;
         this.topic = topic;
         this.valueColumn = valueColumn;
         this.keyColumn = keyColumn;
         this.topicColumn = topicColumn;
         this.partitionColumn = partitionColumn;
+        this.headersColumn = headersColumn;
     }
 
     /**
@@ -105,6 +113,7 @@ public final class KafkaSink implements Sink {
         int key = column(schema, "key", false, ColumnType.VARCHAR, ColumnType.VARBINARY);
         int topicColumn = column(schema, "topic", false, ColumnType.VARCHAR);
         int partition = column(schema, "partition", false, ColumnType.INT);
+        int headers = headersColumn(schema);
         if (topic == null && topicColumn < 0) {
             throw new BrookException(
                     ErrorCode.INVALID_OPTION,
@@ -116,7 +125,20 @@ public final class KafkaSink implements Sink {
                 value,
                 key,
                 topicColumn,
-                partition);
+                partition,
+                headers);
+    }
+
+    /** The optional {@code headers} column, which must be of Spark's type {@link KafkaSource#HEADERS}; or -1. */
+    private static int headersColumn(Schema schema) {
+        int index = schema.names().indexOf("headers");
+        if (index >= 0 && !schema.field(index).sameType(KafkaSource.HEADERS)) {
+            throw new BrookException(
+                    ErrorCode.TYPE_MISMATCH,
+                    "column 'headers' of the kafka sink must be " + KafkaSource.HEADERS.sparkTypeName() + " (as in"
+                            + " Spark); it is " + schema.field(index).sparkTypeName());
+        }
+        return index;
     }
 
     private static int column(Schema schema, String name, boolean required, ColumnType... types) {
@@ -152,7 +174,8 @@ public final class KafkaSink implements Sink {
                             topicOf(batch, position, batchId),
                             partitionOf(batch, position),
                             keyColumn < 0 ? null : bytes(batch.column(keyColumn), position),
-                            bytes(values, position))));
+                            bytes(values, position),
+                            headersColumn < 0 ? null : headersOf(batch, position, batchId))));
                 }
             }
             kafka.flush();
@@ -185,6 +208,30 @@ public final class KafkaSink implements Sink {
                             + " has a row whose topic column is null and the kafka sink has no topic option");
         }
         return ((VarcharColumn) topics).getString(position);
+    }
+
+    /** The row's headers in order (none for a null array); a header's null value stays null, as Spark sends it. */
+    private List<Header> headersOf(Batch batch, int position, long batchId) {
+        ArrayColumn headers = (ArrayColumn) batch.column(headersColumn);
+        if (headers.isNull(position) || headers.length(position) == 0) {
+            return null;
+        }
+        StructColumn elements = (StructColumn) headers.elements();
+        VarcharColumn keys = (VarcharColumn) elements.child(0);
+        VarcharColumn values = (VarcharColumn) elements.child(1);
+        List<Header> result = new ArrayList<>(headers.length(position));
+        int end = headers.start(position) + headers.length(position);
+        for (int element = headers.start(position); element < end; element++) {
+            if (elements.isNull(element) || keys.isNull(element)) {
+                throw new BrookException(
+                        ErrorCode.SINK_FAILED,
+                        "batch " + batchId + " has a row whose headers hold a "
+                                + (elements.isNull(element) ? "null header" : "header with a null key")
+                                + "; a Kafka header needs a key");
+            }
+            result.add(new RecordHeader(keys.getString(element), bytes(values, element)));
+        }
+        return result;
     }
 
     private Integer partitionOf(Batch batch, int position) {

@@ -6,11 +6,13 @@ import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnBuilder;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Field;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -35,12 +38,16 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spark's Kafka source: the records of the subscribed partitions as rows of {@link #SCHEMA}. An offset is Spark's JSON
+ * Spark's Kafka source: the records of the subscribed partitions as rows of {@link #SCHEMA} (with
+ * {@code includeHeaders=true}, {@link #SCHEMA_WITH_HEADERS}: each record's headers in order, null when it has none, as
+ * Spark's {@code KafkaRecordToRowConverter} gives them). An offset is Spark's JSON
  * of the next offset to read per partition, {@code {"clicks":{"0":23,"1":45}}}; a micro-batch reads exactly
  * {@code [start, end)} of each partition, so a re-run batch reads the same records. Partitions that appear later
  * (new partitions, or new topics matching {@code subscribePattern}) join the next offset and are read from their
@@ -56,7 +63,16 @@ import org.slf4j.LoggerFactory;
 public final class KafkaSource implements Source {
     private static final Logger LOGGER = LoggerFactory.getLogger(KafkaSource.class);
 
-    /** Spark's Kafka schema without {@code headers} (Brook has no array type yet). */
+    /** Spark's type of the {@code headers} column: {@code array<struct<key: string, value: binary>>}, all nullable. */
+    public static final Field HEADERS = Field.arrayOf(
+            "headers",
+            Field.struct(
+                    "element",
+                    List.of(new Field("key", ColumnType.VARCHAR, true), new Field("value", ColumnType.VARBINARY, true)),
+                    true),
+            true);
+
+    /** Spark's Kafka schema without {@code headers}. */
     public static final Schema SCHEMA = Schema.of(
             new Field("key", ColumnType.VARBINARY, true),
             new Field("value", ColumnType.VARBINARY, true),
@@ -65,6 +81,9 @@ public final class KafkaSource implements Source {
             new Field("offset", ColumnType.BIGINT, false),
             new Field("timestamp", ColumnType.TIMESTAMP, false),
             new Field("timestampType", ColumnType.INT, false));
+
+    /** Spark's Kafka schema with {@code includeHeaders=true}: {@link #SCHEMA} and a last column {@link #HEADERS}. */
+    public static final Schema SCHEMA_WITH_HEADERS = withHeaders();
 
     private static final int MAX_BATCH_ROWS = 8192;
     private static final String DATA_LOSS_HINT = " Some data may have been lost because they are not available in"
@@ -86,9 +105,15 @@ public final class KafkaSource implements Source {
         this.timeout = Duration.ofMillis(options.pollTimeoutMillis());
     }
 
+    private static Schema withHeaders() {
+        List<Field> fields = new ArrayList<>(SCHEMA.fields());
+        fields.add(HEADERS);
+        return new Schema(fields);
+    }
+
     @Override
     public Schema schema() {
-        return SCHEMA;
+        return options.includeHeaders() ? SCHEMA_WITH_HEADERS : SCHEMA;
     }
 
     @Override
@@ -269,7 +294,7 @@ public final class KafkaSource implements Source {
     /** Reads exactly [begin, end) of each partition. */
     private void fetch(SortedMap<TopicPartition, long[]> ranges, Consumer<Batch> out) {
         KafkaConsumer<byte[], byte[]> kafka = consumer();
-        InPartitionOrder batches = new InPartitionOrder(ranges.keySet(), out);
+        InPartitionOrder batches = new InPartitionOrder(ranges.keySet(), options.includeHeaders(), out);
         Map<TopicPartition, Long> earliest = beginningOffsets(new ArrayList<>(ranges.keySet()));
         SortedMap<TopicPartition, long[]> pending = new TreeMap<>(KafkaOffsets.ORDER);
         for (Map.Entry<TopicPartition, long[]> range : ranges.entrySet()) {
@@ -391,11 +416,11 @@ public final class KafkaSource implements Source {
         private final Consumer<Batch> out;
         private int current;
 
-        InPartitionOrder(Collection<TopicPartition> partitions, Consumer<Batch> out) {
+        InPartitionOrder(Collection<TopicPartition> partitions, boolean includeHeaders, Consumer<Batch> out) {
             this.order = new ArrayList<>(partitions);
             this.out = out;
             for (TopicPartition partition : partitions) {
-                rows.put(partition, new PartitionRows());
+                rows.put(partition, new PartitionRows(includeHeaders));
             }
         }
 
@@ -435,10 +460,13 @@ public final class KafkaSource implements Source {
         private long[] offsets;
         private long[] timestamps;
         private int[] timestampTypes;
+        private final boolean includeHeaders;
+        private ColumnBuilder headers;
         private int count;
         boolean done;
 
-        PartitionRows() {
+        PartitionRows(boolean includeHeaders) {
+            this.includeHeaders = includeHeaders;
             start();
         }
 
@@ -450,6 +478,7 @@ public final class KafkaSource implements Source {
             offsets = new long[MAX_BATCH_ROWS];
             timestamps = new long[MAX_BATCH_ROWS];
             timestampTypes = new int[MAX_BATCH_ROWS];
+            headers = includeHeaders ? new ColumnBuilder(HEADERS, MAX_BATCH_ROWS) : null;
             count = 0;
         }
 
@@ -461,7 +490,31 @@ public final class KafkaSource implements Source {
             offsets[count] = record.offset();
             timestamps[count] = Math.multiplyExact(record.timestamp(), 1000L);
             timestampTypes[count] = record.timestampType().id;
+            if (includeHeaders) {
+                appendHeaders(headers, record.headers());
+            }
             count++;
+        }
+
+        /** A record's headers in order, as Spark reads them: null when it has none. */
+        private static void appendHeaders(ColumnBuilder headers, Headers recordHeaders) {
+            Iterator<Header> each = recordHeaders.iterator();
+            if (!each.hasNext()) {
+                headers.appendNull();
+                return;
+            }
+            StructColumn.Builder elements = headers.arrayElements().structs();
+            while (each.hasNext()) {
+                Header header = each.next();
+                elements.child(0).appendString(header.key());
+                if (header.value() == null) {
+                    elements.child(1).appendNull();
+                } else {
+                    elements.child(1).appendBytes(header.value());
+                }
+                headers.arrayElements().endStruct();
+            }
+            headers.endArray();
         }
 
         boolean full() {
@@ -482,7 +535,13 @@ public final class KafkaSource implements Source {
                 LongColumn.of(ColumnType.TIMESTAMP, Arrays.copyOf(timestamps, count)),
                 IntColumn.of(ColumnType.INT, Arrays.copyOf(timestampTypes, count))
             };
-            sealed.add(Batch.of(SCHEMA, columns));
+            if (includeHeaders) {
+                columns = Arrays.copyOf(columns, columns.length + 1);
+                columns[columns.length - 1] = headers.build();
+                sealed.add(Batch.of(SCHEMA_WITH_HEADERS, columns));
+            } else {
+                sealed.add(Batch.of(SCHEMA, columns));
+            }
             start();
         }
 

@@ -26,7 +26,8 @@ import org.apache.kafka.common.TopicPartition;
  * The options of the Kafka source, with Spark's names, parsed and checked once: {@code kafka.bootstrap.servers}, one of
  * {@code subscribe}, {@code subscribePattern} or {@code assign}, {@code startingOffsets}, {@code endingOffsets} (bounded
  * reads only), {@code maxOffsetsPerTrigger} (streams only), {@code failOnDataLoss}, {@code kafkaConsumer.pollTimeoutMs},
- * and any other {@code kafka.*} option, passed to the consumer without its prefix.
+ * {@code includeHeaders} (adds Spark's {@code headers} column), and any other {@code kafka.*} option, passed to the
+ * consumer without its prefix.
  *
  * @param consumerProperties the {@code kafka.*} options without the prefix
  * @param starting {@link Offsets#earliest()}, {@link Offsets#latest()} or specific offsets (-2 earliest, -1 latest)
@@ -39,7 +40,8 @@ public record KafkaSourceOptions(
         Offsets ending,
         OptionalLong maxOffsetsPerTrigger,
         boolean failOnDataLoss,
-        long pollTimeoutMillis) {
+        long pollTimeoutMillis,
+        boolean includeHeaders) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SOURCE_OPTIONS = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "subscribe",
@@ -147,10 +149,6 @@ public record KafkaSourceOptions(
                 || consumer.get("bootstrap.servers").isBlank()) {
             throw invalid("the kafka source needs option kafka.bootstrap.servers, e.g. \"127.0.0.1:9092\"");
         }
-        if (Boolean.parseBoolean(options.getOrDefault("includeHeaders", "false").strip())) {
-            throw invalid("option includeHeaders=true is not supported yet: Brook has no array type for the headers"
-                    + " column; remove the option");
-        }
         Subscription subscription = subscription(options);
         Offsets starting = offsets(options, "startingOffsets", streaming ? Offsets.latest() : Offsets.earliest());
         Offsets ending = null;
@@ -182,8 +180,9 @@ public record KafkaSourceOptions(
         long pollTimeout = options.containsKey("kafkaConsumer.pollTimeoutMs")
                 ? positive(options, "kafkaConsumer.pollTimeoutMs")
                 : 120_000;
+        boolean includeHeaders = bool(options, "includeHeaders", false);
         return new KafkaSourceOptions(
-                consumer, subscription, starting, ending, maxOffsets, failOnDataLoss, pollTimeout);
+                consumer, subscription, starting, ending, maxOffsets, failOnDataLoss, pollTimeout, includeHeaders);
     }
 
     /** Properties the source sets itself, as Spark refuses them. */

@@ -30,16 +30,19 @@ final class Accumulators {
                         inputRowType.getFieldList().get(args.get(0)).getType());
         // Refuses, naming the call, a result type batches cannot hold (collect_list of an array, say).
         RelTypes.columnType(call.getName(), call.getType());
-        if (input == ColumnType.ARRAY
+        if (input != null
+                && !input.isScalar()
                 && (call.getAggregation().getKind() != org.apache.calcite.sql.SqlKind.COUNT || call.isDistinct())) {
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
-                    "cannot aggregate array column '"
+                    "cannot aggregate " + input.name().toLowerCase(java.util.Locale.ROOT) + " column '"
                             + inputRowType.getFieldNames().get(args.get(0)) + "' with "
                             + call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
                             + (call.isDistinct() ? " distinct" : "")
-                            + ": Brook aggregates arrays only with count(...) yet; aggregate their elements, or"
-                            + " their size(...)");
+                            + ": Brook aggregates "
+                            + (input == ColumnType.ARRAY
+                                    ? "arrays only with count(...) yet; aggregate their elements, or their size(...)"
+                                    : "structs only with count(...) yet; aggregate their fields"));
         }
         if (call.isDistinct()) {
             if (streaming) {

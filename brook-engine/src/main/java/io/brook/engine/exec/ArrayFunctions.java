@@ -85,7 +85,7 @@ final class ArrayFunctions {
     /** Row {@code i} is element {@code positions[i]} of the array column's elements, or NULL where that is -1. */
     private static Column pick(ArrayColumn array, int[] positions) {
         Column elements = array.elements();
-        ColumnBuilder out = new ColumnBuilder(array.elementType(), positions.length);
+        ColumnBuilder out = new ColumnBuilder(array.elementField(), positions.length);
         for (int position : positions) {
             if (position < 0) {
                 out.appendNull();

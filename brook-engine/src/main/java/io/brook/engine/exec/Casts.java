@@ -150,7 +150,7 @@ final class Casts {
                 case DATE -> out.appendUtf8(scratch, 0, CivilTime.formatDate(((IntColumn) in).getInt(i), scratch, 0));
                 case TIMESTAMP ->
                     out.appendUtf8(scratch, 0, CivilTime.formatTimestamp(((LongColumn) in).getLong(i), scratch, 0));
-                case VARCHAR, VARBINARY, ARRAY ->
+                case VARCHAR, VARBINARY, ARRAY, STRUCT ->
                     throw new IllegalStateException(in.type() + " is not converted to VARCHAR here");
             }
         }
@@ -238,7 +238,7 @@ final class Casts {
                 }
                 return out.build();
             }
-            case ARRAY -> throw new IllegalStateException("VARCHAR is not cast to ARRAY; see supports()");
+            case ARRAY, STRUCT -> throw new IllegalStateException("VARCHAR is not cast to " + to + "; see supports()");
         }
         throw new IllegalStateException("unknown column type " + to);
     }

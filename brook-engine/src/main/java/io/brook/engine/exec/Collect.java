@@ -142,7 +142,7 @@ final class Collect implements Accumulator {
             case INT, DATE -> 4;
             case BIGINT, TIMESTAMP, DOUBLE -> 8;
             case VARCHAR, VARBINARY -> 4 + KeyCodec.getInt(source, at);
-            case ARRAY -> throw new IllegalStateException("collect holds scalar values");
+            case ARRAY, STRUCT -> throw new IllegalStateException("collect holds scalar values");
         };
     }
 
@@ -197,7 +197,7 @@ final class Collect implements Accumulator {
                 case BIGINT, TIMESTAMP -> values.appendLong(KeyCodec.getLong(buffer, at));
                 case DOUBLE -> values.appendDouble(Double.longBitsToDouble(KeyCodec.getLong(buffer, at)));
                 case VARCHAR, VARBINARY -> values.appendUtf8(buffer, at + 4, KeyCodec.getInt(buffer, at));
-                case ARRAY -> throw new IllegalStateException("collect holds scalar values");
+                case ARRAY, STRUCT -> throw new IllegalStateException("collect holds scalar values");
             }
             at += elementLength(buffer, at);
         }

@@ -3,10 +3,13 @@ package io.brook.engine.exec;
 import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnBuilder;
 import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.DoubleColumn;
+import io.brook.engine.batch.Field;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.util.List;
 import org.apache.calcite.sql.SqlKind;
@@ -164,17 +167,36 @@ final class Conditionals {
                 return out.build();
             }
             case ARRAY -> {
-                ColumnType elementType = ((ArrayColumn) values[0]).elementType();
-                ArrayColumn.Builder out = ArrayColumn.builder(elementType, size);
+                Field element = ((ArrayColumn) values[0]).elementField();
+                ArrayColumn.Builder out = ArrayColumn.builder(element, size);
                 for (int i = 0; i < size; i++) {
                     Column from = choice[i] < 0 ? null : values[choice[i]];
                     if (from == null || from.isNull(i)) {
                         out.appendNull();
-                    } else if (((ArrayColumn) from).elementType() != elementType) {
-                        throw new IllegalArgumentException("the branches hold arrays of " + elementType + " and of "
-                                + ((ArrayColumn) from).elementType());
+                    } else if (!((ArrayColumn) from).elementField().sameType(element)) {
+                        throw new IllegalArgumentException(
+                                "the branches hold arrays of " + element.typeName() + " and of "
+                                        + ((ArrayColumn) from).elementField().typeName());
                     } else {
                         out.append((ArrayColumn) from, i);
+                    }
+                }
+                return out.build();
+            }
+            case STRUCT -> {
+                Field struct = Field.struct("struct", ((StructColumn) values[0]).fields(), true);
+                ColumnBuilder out = new ColumnBuilder(struct, size);
+                for (int i = 0; i < size; i++) {
+                    Column from = choice[i] < 0 ? null : values[choice[i]];
+                    if (from == null) {
+                        out.appendNull();
+                    } else if (!Field.struct("struct", ((StructColumn) from).fields(), true)
+                            .sameType(struct)) {
+                        throw new IllegalArgumentException("the branches hold " + struct.typeName() + " and "
+                                + Field.struct("struct", ((StructColumn) from).fields(), true)
+                                        .typeName());
+                    } else {
+                        out.append(from, i);
                     }
                 }
                 return out.build();

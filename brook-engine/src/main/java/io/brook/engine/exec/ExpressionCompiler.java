@@ -11,6 +11,7 @@ import io.brook.engine.batch.DoubleColumn;
 import io.brook.engine.batch.Field;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import io.brook.engine.plan.RelTypes;
 import java.math.BigDecimal;
@@ -22,8 +23,10 @@ import java.util.Map;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -86,7 +89,22 @@ public final class ExpressionCompiler {
             Evaluator evaluator = call(call);
             return call.getType().isNullable() ? evaluator : notNull(call, evaluator);
         }
+        if (expression instanceof RexFieldAccess access) {
+            return fieldAccess(access.getReferenceExpr(), access.getField().getIndex());
+        }
         throw unsupported(expression);
+    }
+
+    /**
+     * A field of a struct ({@code s.key}, {@code getField("key")}): the struct column's child, which is null wherever
+     * the struct is.
+     */
+    private Evaluator fieldAccess(RexNode struct, int index) {
+        if (columnType(struct) != ColumnType.STRUCT) {
+            throw unsupported(struct);
+        }
+        Evaluator structs = expression(struct);
+        return batch -> ((StructColumn) structs.evaluate(batch)).child(index);
     }
 
     /**
@@ -184,7 +202,7 @@ public final class ExpressionCompiler {
                 };
             }
             // Calcite makes array values with a constructor call, never as a literal.
-            case ARRAY -> throw unsupported(literal);
+            case ARRAY, STRUCT -> throw unsupported(literal);
         };
     }
 
@@ -336,6 +354,16 @@ public final class ExpressionCompiler {
     /** {@code array[index]} (Calcite's ITEM), 0-based as Spark's: {@code getItem(0)} is the first element. */
     private Evaluator item(RexCall call) {
         RexNode array = call.getOperands().get(0);
+        if (columnType(array) == ColumnType.STRUCT
+                && call.getOperands().get(1) instanceof RexLiteral name
+                && name.getValueAs(String.class) != null) {
+            // s['key'] on a struct is its field, as Spark's.
+            RelDataTypeField field = array.getType().getField(name.getValueAs(String.class), false, false);
+            if (field == null) {
+                throw unsupported(call);
+            }
+            return fieldAccess(array, field.getIndex());
+        }
         if (columnType(array) != ColumnType.ARRAY
                 || !ColumnTypes.isNumeric(columnType(call.getOperands().get(1)))) {
             throw unsupported(call);
@@ -348,6 +376,12 @@ public final class ExpressionCompiler {
         RexNode value = call.getOperands().get(1);
         ColumnType elementType = RelTypes.elementType("array_contains", array.getType());
         ColumnType valueType = columnType(value);
+        if (elementType == ColumnType.STRUCT) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_OPERATION,
+                    "array_contains cannot look for a value among struct elements in " + call
+                            + ": Brook does not compare structs yet; compare a field of element_at(...) instead");
+        }
         if (!ArrayFunctions.canCompare(elementType, valueType)) {
             throw new BrookException(
                     ErrorCode.TYPE_MISMATCH,
@@ -360,6 +394,13 @@ public final class ExpressionCompiler {
     /** Arrays have no order and no equality in Brook yet: refused when the plan is built, naming the expression. */
     private static void throwIfComparesArrays(RexCall call) {
         for (RexNode operand : call.getOperands()) {
+            if (operand.getType().isStruct()) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot compare structs in " + call + " ("
+                                + operand.getType().getFullTypeString()
+                                + "): Brook does not compare structs yet; compare their fields instead");
+            }
             if (operand.getType().getSqlTypeName() == SqlTypeName.ARRAY) {
                 throw new BrookException(
                         ErrorCode.UNSUPPORTED_OPERATION,
@@ -469,7 +510,7 @@ public final class ExpressionCompiler {
 
     private Evaluator cast(RexCall call) {
         RexNode source = call.getOperands().get(0);
-        if (columnType(source) == ColumnType.ARRAY || columnType(call) == ColumnType.ARRAY) {
+        if (!columnType(source).isScalar() || !columnType(call).isScalar()) {
             return castArray(call, source);
         }
         if (!Casts.supports(columnType(source), columnType(call))) {
@@ -480,15 +521,18 @@ public final class ExpressionCompiler {
 
     /** Only a cast that changes nothing but nullability (which Calcite adds itself) is allowed on arrays. */
     private Evaluator castArray(RexCall call, RexNode source) {
-        boolean sameElements = columnType(source) == ColumnType.ARRAY
-                && columnType(call) == ColumnType.ARRAY
-                && RelTypes.elementType("cast", source.getType()) == RelTypes.elementType("cast", call.getType());
-        if (!sameElements) {
+        boolean sameType = RelTypes.field("cast", source.getType()).sameType(RelTypes.field("cast", call.getType()));
+        if (!sameType) {
+            boolean struct = columnType(source) == ColumnType.STRUCT || columnType(call) == ColumnType.STRUCT;
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
                     "cannot cast " + source + " of type " + source.getType().getFullTypeString() + " to "
-                            + call.getType().getFullTypeString() + ": Brook does not cast arrays yet; convert their"
-                            + " elements with element_at(...) or getItem(...) and cast those");
+                            + call.getType().getFullTypeString()
+                            + (struct
+                                    ? ": Brook does not cast structs yet; read their fields with getField(...) or"
+                                            + " s.field and cast those"
+                                    : ": Brook does not cast arrays yet; convert their elements with element_at(...)"
+                                            + " or getItem(...) and cast those"));
         }
         return expression(source);
     }

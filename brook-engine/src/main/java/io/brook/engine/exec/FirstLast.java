@@ -131,7 +131,8 @@ final class FirstLast implements Accumulator {
             case DOUBLE -> out.appendDouble(Double.longBitsToDouble(longs[group]));
             case VARCHAR, VARBINARY -> out.appendUtf8(bytes[group], 0, bytes[group].length);
             case INT, DATE, BIGINT, TIMESTAMP -> out.appendLong(longs[group]);
-            case ARRAY -> throw new IllegalStateException("first/last of arrays is refused when the plan is built");
+            case ARRAY, STRUCT ->
+                throw new IllegalStateException("first/last of arrays and structs is refused when the plan is built");
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.ArrayColumn;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.io.IOException;
 import java.util.regex.Matcher;
@@ -105,6 +106,18 @@ final class JsonFunctions {
                     }
                 }
                 generator.writeEndArray();
+            }
+            case STRUCT -> {
+                // As Spark's to_json writes a struct: an object of its non-null fields.
+                StructColumn struct = (StructColumn) column;
+                generator.writeStartObject();
+                for (int i = 0; i < struct.childCount(); i++) {
+                    if (!struct.child(i).isNull(row)) {
+                        generator.writeFieldName(struct.fields().get(i).name());
+                        writeValue(generator, struct.child(i), row);
+                    }
+                }
+                generator.writeEndObject();
             }
         }
     }

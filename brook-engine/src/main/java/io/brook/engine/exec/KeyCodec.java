@@ -8,6 +8,7 @@ import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.DoubleColumn;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  * its state. Equal values give equal bytes (doubles are normalised: -0.0 is 0.0, one NaN). Per column: a null byte,
  * then 1 byte for BOOLEAN, 4 for INT and DATE, 8 for BIGINT, TIMESTAMP and DOUBLE, or a 4-byte length and the bytes
  * for VARCHAR (UTF-8) and VARBINARY. An ARRAY (a row of a stream join may hold one; grouping keys never do) is the
- * 4-byte length of the rest, a 4-byte element count, and each element as a column value. Writes into a reused scratch
+ * 4-byte length of the rest, a 4-byte element count, and each element as a column value; a STRUCT (likewise only in
+ * buffered rows) is the 4-byte length of the rest and each field as a column value. Writes into a reused scratch
  * array, so encoding a row allocates nothing once the scratch has grown.
  */
 final class KeyCodec {
@@ -67,6 +69,14 @@ final class KeyCodec {
             putInt(count);
             for (int i = 0; i < count; i++) {
                 encodeValue(c.elements(), start + i);
+            }
+            putIntAt(lengthAt, length - lengthAt - 4);
+        } else if (column instanceof StructColumn c) {
+            // As an array: the byte length first, then each field's value.
+            int lengthAt = length;
+            putInt(0);
+            for (int i = 0; i < c.childCount(); i++) {
+                encodeValue(c.child(i), position);
             }
             putIntAt(lengthAt, length - lengthAt - 4);
         } else {
@@ -124,8 +134,9 @@ final class KeyCodec {
                 if ((bytes[at++] == 1) != c.getBoolean(position)) {
                     return false;
                 }
-            } else if (column instanceof ArrayColumn) {
-                throw new IllegalStateException("an array is never a grouping or join key; the planner refuses one");
+            } else if (column instanceof ArrayColumn || column instanceof StructColumn) {
+                throw new IllegalStateException(
+                        "an array or struct is never a grouping or join key; the planner refuses one");
             } else {
                 VarcharColumn c = (VarcharColumn) column;
                 int length = getInt(bytes, at);
@@ -187,6 +198,14 @@ final class KeyCodec {
                 }
                 builder.endArray();
             }
+            case STRUCT -> {
+                at += 4;
+                StructColumn.Builder structs = builder.structs();
+                for (int i = 0; i < structs.fields().size(); i++) {
+                    at = decodeValue(source, at, structs.fields().get(i).type(), structs.child(i));
+                }
+                builder.endStruct();
+            }
         }
         return at;
     }
@@ -227,7 +246,7 @@ final class KeyCodec {
                     case BOOLEAN -> 1;
                     case INT, DATE -> 4;
                     case BIGINT, TIMESTAMP, DOUBLE -> 8;
-                    case VARCHAR, VARBINARY, ARRAY -> 4 + getInt(bytes, at + 1);
+                    case VARCHAR, VARBINARY, ARRAY, STRUCT -> 4 + getInt(bytes, at + 1);
                 };
     }
 

@@ -354,6 +354,15 @@ public final class PhysicalPlanner {
     private static void throwIfArrayKey(Schema input, int[] keys, String use) {
         for (int key : keys) {
             Field field = input.field(key);
+            if (field.type() == ColumnType.STRUCT) {
+                throw new BrookException(
+                        ErrorCode.UNSUPPORTED_OPERATION,
+                        "cannot " + use + " struct column '" + field.name() + "' (" + field.typeName()
+                                + "): Brook cannot compare structs yet; use its fields instead, such as"
+                                + " col(\"" + field.name() + "\").getField(\""
+                                + field.children().get(0).name()
+                                + "\")");
+            }
             if (field.type() == ColumnType.ARRAY) {
                 throw new BrookException(
                         ErrorCode.UNSUPPORTED_OPERATION,

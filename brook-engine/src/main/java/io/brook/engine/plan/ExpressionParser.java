@@ -14,6 +14,7 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -28,6 +29,7 @@ import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -111,7 +113,7 @@ public final class ExpressionParser {
         // quoted; a column named like a function without parentheses (user) must be quoted first, or it parses as
         // that function. Errors point into the text as written.
         List<String> names = inputRowType.getFieldNames();
-        String quoted = KeywordColumns.quote(text, names);
+        String quoted = KeywordColumns.quote(text, names, structFields(inputRowType));
         List<String> attempts = shadowsNiladicFunction(names) ? List.of(quoted, text) : List.of(text, quoted);
         SqlNode query = null;
         SqlParseException original = null;
@@ -138,7 +140,8 @@ public final class ExpressionParser {
         if (!(query instanceof SqlSelect select) || select.getSelectList().size() != 1) {
             throw new BrookException(ErrorCode.INVALID_EXPRESSION, "expected one expression, got: " + text);
         }
-        SqlNode item = select.getSelectList().get(0);
+        SqlNode item = qualifyStructFields(select.getSelectList().get(0), inputRowType);
+        select.getSelectList().set(0, item);
         RelDataType rowType = inputRowType;
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
         schema.add(INPUT, new FixedRowTypeTable(rowType));
@@ -190,6 +193,42 @@ public final class ExpressionParser {
                 ErrorCode.UNSUPPORTED_OPERATION,
                 "'" + text + "' is not a row expression (aggregate functions go in groupBy(...).agg(...) through"
                         + " functions such as sum(col(\"x\")))");
+    }
+
+    /** The names of the fields of the struct columns, and of the structs of array columns. */
+    private static List<String> structFields(RelDataType inputRowType) {
+        List<String> fields = new java.util.ArrayList<>();
+        for (RelDataTypeField column : inputRowType.getFieldList()) {
+            RelDataType type = column.getType();
+            RelDataType struct = type.getComponentType() != null ? type.getComponentType() : type;
+            if (struct.isStruct()) {
+                fields.addAll(struct.getFieldNames());
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * {@code point.x}, where {@code point} is a struct column, as Spark reads it: a field of the column (Calcite would
+     * look for a table {@code point}), so it is qualified with the input's name.
+     */
+    private static SqlNode qualifyStructFields(SqlNode item, RelDataType inputRowType) {
+        return item.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier identifier) {
+                if (identifier.names.size() < 2) {
+                    return identifier;
+                }
+                RelDataTypeField column = inputRowType.getField(identifier.names.get(0), true, false);
+                if (column == null || !column.getType().isStruct()) {
+                    return identifier;
+                }
+                List<String> qualified = new java.util.ArrayList<>();
+                qualified.add(INPUT);
+                qualified.addAll(identifier.names);
+                return new SqlIdentifier(qualified, identifier.getParserPosition());
+            }
+        });
     }
 
     private static String columnName(SqlNode item, String text, RelDataType validatedRowType) {

@@ -10,12 +10,18 @@ import java.util.Locale;
  * {@code CAST(value AS STRING) AS v}, {@code partition} and {@code offset} (the columns of a Kafka source) read as in
  * Spark. A word is quoted when it is exactly a column's name, is not a function call and is not a type inside
  * {@code CAST(... AS type)}; the word after any other {@code AS} is an alias and is quoted too. Text in quotes or
- * backticks is left alone.
+ * backticks is left alone. A word after a dot is quoted when it names a field of a struct column (or of the structs
+ * of an array column), so that {@code headers[0].value} reads as in Spark.
  */
 final class KeywordColumns {
     private KeywordColumns() {}
 
     static String quote(String text, List<String> columns) {
+        return quote(text, columns, List.of());
+    }
+
+    /** As {@link #quote(String, List)}, also quoting a word after a dot that names a struct field. */
+    static String quote(String text, List<String> columns, List<String> structFields) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         // For each open parenthesis, whether it opened a CAST( call.
         Deque<Boolean> casts = new ArrayDeque<>();
@@ -43,7 +49,8 @@ final class KeywordColumns {
                 boolean afterAs = previousWord.equals("AS");
                 boolean inCast = !casts.isEmpty() && casts.peek();
                 boolean qualified = i > 0 && text.charAt(i - 1) == '.';
-                boolean quote = afterAs ? !inCast : !call && !qualified && columns.contains(word);
+                boolean quote =
+                        afterAs ? !inCast : !call && (qualified ? structFields.contains(word) : columns.contains(word));
                 out.append(quote ? "`" + word + "`" : word);
                 previousWord = word.toUpperCase(Locale.ROOT);
                 i = end;

@@ -13,8 +13,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * Brook's column types and Calcite's row types, both ways: a batch schema becomes the row type of a table in the
  * logical plan, and a plan's row type becomes the schema of the batches its operators produce. TIMESTAMP carries
- * microseconds in batches and precision 6 in Calcite. ARRAY is Calcite's ARRAY of a scalar component type, whose
- * elements are always nullable (Brook keeps no "contains null" flag); arrays of arrays, of rows or of maps are refused.
+ * microseconds in batches and precision 6 in Calcite. ARRAY is Calcite's ARRAY of a scalar or ROW component type,
+ * whose elements are always nullable (Brook keeps no "contains null" flag); STRUCT is Calcite's ROW (a struct type) of
+ * scalar fields. Arrays of arrays or maps, and rows holding arrays or rows, are refused.
  */
 public final class RelTypes {
     private RelTypes() {}
@@ -22,12 +23,27 @@ public final class RelTypes {
     public static RelDataType toRowType(RelDataTypeFactory factory, Schema schema) {
         RelDataTypeFactory.Builder builder = factory.builder();
         for (Field field : schema.fields()) {
-            RelDataType type = field.type() == ColumnType.ARRAY
-                    ? arrayType(factory, field.elementType())
-                    : sqlType(factory, field.type());
-            builder.add(field.name(), factory.createTypeWithNullability(type, field.nullable()));
+            builder.add(field.name(), relType(factory, field));
         }
         return builder.build();
+    }
+
+    /** Calcite's type of a field's values, with its nullability: ARRAY of its element, STRUCT as a ROW. */
+    public static RelDataType relType(RelDataTypeFactory factory, Field field) {
+        RelDataType type = switch (field.type()) {
+            case ARRAY -> factory.createArrayType(relType(factory, field.element()), -1);
+            case STRUCT -> {
+                List<RelDataType> types = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (Field child : field.children()) {
+                    types.add(relType(factory, child));
+                    names.add(child.name());
+                }
+                yield factory.createStructType(types, names);
+            }
+            default -> sqlType(factory, field.type());
+        };
+        return factory.createTypeWithNullability(type, field.nullable());
     }
 
     /** Calcite's type of arrays of a scalar type, elements nullable. */
@@ -46,7 +62,8 @@ public final class RelTypes {
             case VARBINARY -> factory.createSqlType(SqlTypeName.VARBINARY);
             case DATE -> factory.createSqlType(SqlTypeName.DATE);
             case TIMESTAMP -> factory.createSqlType(SqlTypeName.TIMESTAMP, 6);
-            case ARRAY -> throw new IllegalArgumentException("an ARRAY's Calcite type needs its element type");
+            case ARRAY, STRUCT ->
+                throw new IllegalArgumentException("an " + type + "'s Calcite type needs its field: use relType");
         };
     }
 
@@ -70,8 +87,17 @@ public final class RelTypes {
      */
     public static Field field(String name, RelDataType type) {
         ColumnType columnType = columnType(name, type);
-        return new Field(
-                name, columnType, type.isNullable(), columnType == ColumnType.ARRAY ? elementType(name, type) : null);
+        return switch (columnType) {
+            case ARRAY -> Field.arrayOf(name, field("element", type.getComponentType()), type.isNullable());
+            case STRUCT -> {
+                List<Field> children = new ArrayList<>();
+                for (RelDataTypeField child : type.getFieldList()) {
+                    children.add(field(child.getName(), child.getType()));
+                }
+                yield Field.struct(name, children, type.isNullable());
+            }
+            default -> new Field(name, columnType, type.isNullable());
+        };
     }
 
     /**
@@ -85,6 +111,11 @@ public final class RelTypes {
             elementType(column, type);
             return ColumnType.ARRAY;
         }
+        if (type.isStruct()) {
+            // Checked here, so that no path takes a row of arrays or rows for a struct it can hold.
+            throwIfStructFieldsInvalid(column, type);
+            return ColumnType.STRUCT;
+        }
         ColumnType scalar = scalarType(type.getSqlTypeName());
         if (scalar == null) {
             throw new IllegalArgumentException(
@@ -93,8 +124,19 @@ public final class RelTypes {
         return scalar;
     }
 
+    private static void throwIfStructFieldsInvalid(String column, RelDataType rowType) {
+        for (RelDataTypeField child : rowType.getFieldList()) {
+            if (scalarType(child.getType().getSqlTypeName()) == null) {
+                throw new IllegalArgumentException("column '" + column + "' has type " + rowType.getFullTypeString()
+                        + ", which Brook cannot hold yet: struct fields are BOOLEAN, INT, BIGINT, DOUBLE, VARCHAR,"
+                        + " VARBINARY, DATE or TIMESTAMP, not arrays, structs or maps; field '" + child.getName()
+                        + "' is " + child.getType().getFullTypeString());
+            }
+        }
+    }
+
     /**
-     * The scalar column type of the elements of a Calcite ARRAY type.
+     * The column type of the elements of a Calcite ARRAY type: a scalar type, or STRUCT (a row of scalars).
      *
      * @throws IllegalArgumentException naming the column, for elements that are arrays or another type batches cannot
      *     hold
@@ -104,11 +146,15 @@ public final class RelTypes {
         if (arrayType.getSqlTypeName() != SqlTypeName.ARRAY || component == null) {
             throw new IllegalArgumentException("column '" + column + "' has type " + arrayType + ", not an array");
         }
+        if (component.isStruct()) {
+            throwIfStructFieldsInvalid(column, component);
+            return ColumnType.STRUCT;
+        }
         ColumnType element = scalarType(component.getSqlTypeName());
         if (element == null) {
             throw new IllegalArgumentException("column '" + column + "' has type " + arrayType.getFullTypeString()
                     + ", which Brook cannot hold yet: arrays hold BOOLEAN, INT, BIGINT, DOUBLE, VARCHAR, VARBINARY,"
-                    + " DATE or TIMESTAMP elements, not arrays, rows or maps");
+                    + " DATE or TIMESTAMP elements, or structs of those, not arrays or maps");
         }
         return element;
     }

@@ -581,7 +581,7 @@ class ArrayFunctionsTest {
                         .collectAsList())
                 .hasMessageContaining("column 'collect_list(split(s, ,, -1))' has type")
                 .hasMessageEndingWith(", which Brook cannot hold yet: arrays hold BOOLEAN, INT, BIGINT, DOUBLE,"
-                        + " VARCHAR, VARBINARY, DATE or TIMESTAMP elements, not arrays, rows or maps");
+                        + " VARCHAR, VARBINARY, DATE or TIMESTAMP elements, or structs of those, not arrays or maps");
         assertThatThrownBy(() -> functions.schemaOf("m array<array<int>>"))
                 .hasMessage("column 'm' in schema 'm array<array<int>>' is an array of arrays, which Brook cannot hold"
                         + " yet; arrays hold scalar elements");

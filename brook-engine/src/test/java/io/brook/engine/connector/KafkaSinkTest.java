@@ -15,9 +15,12 @@ import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,6 +184,102 @@ class KafkaSinkTest {
                 .hasMessage("unknown option 'topics' for the kafka sink; it takes [checkpointLocation,"
                         + " maxFilesPerTrigger, maxOffsetsPerTrigger, topic] and kafka.* producer properties (e.g."
                         + " kafka.bootstrap.servers)");
+    }
+
+    private static List<String> describeHeaders(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
+                .map(record -> {
+                    List<String> parts = new ArrayList<>();
+                    for (Header header : record.headers()) {
+                        parts.add(header.key() + "="
+                                + (header.value() == null ? "null" : Arrays.toString(header.value())));
+                    }
+                    return text(record.value()) + ":" + String.join(",", parts);
+                })
+                .toList();
+    }
+
+    @Test
+    void aHeadersColumnGivesEachRecordItsHeadersInOrder() throws Exception {
+        // Given
+        broker.createTopic("headed", 1);
+        Schema schema = Schema.of(new Field("value", ColumnType.VARCHAR, true), KafkaSource.HEADERS);
+        MemoryStream input = MemoryStream.of(session(), schema);
+        StreamingQuery query = input.toDF()
+                .writeStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", broker.bootstrapServers())
+                .option("topic", "headed")
+                .option("checkpointLocation", temp.resolve("headed").toString())
+                .start();
+
+        // When
+        input.addData(
+                Row.of("v1", List.of(Row.of("trace", new byte[] {1, 2}), Row.of("empty", null))),
+                Row.of("v2", null),
+                Row.of("v3", List.of()),
+                Row.of("v4", List.of(Row.of("h", new byte[] {9}), Row.of("h", new byte[] {8}))));
+        query.processAllAvailable();
+
+        // Then: read back with a plain KafkaConsumer
+        assertThat(describeHeaders(broker.readAll(new TopicPartition("headed", 0), 4)))
+                .containsExactly("v1:trace=[1, 2],empty=null", "v2:", "v3:", "v4:h=[9],h=[8]");
+    }
+
+    @Test
+    void headersReadWithIncludeHeadersAreWrittenBackAsTheyWere() throws Exception {
+        // Given: a record with headers and one without, copied by a stream from one topic to another
+        broker.createTopic("copy-in", 1);
+        broker.createTopic("copy-out", 1);
+        broker.send(
+                "copy-in", 0, "k", "a", List.of(new RecordHeader("x", new byte[] {7}), new RecordHeader("y", (byte[])
+                        null)));
+        broker.send("copy-in", 0, null, "b");
+        StreamingQuery query = session()
+                .readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", broker.bootstrapServers())
+                .option("subscribe", "copy-in")
+                .option("startingOffsets", "earliest")
+                .option("includeHeaders", "true")
+                .load()
+                .selectExpr("key", "value", "headers")
+                .writeStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", broker.bootstrapServers())
+                .option("topic", "copy-out")
+                .option("checkpointLocation", temp.resolve("copy").toString())
+                .start();
+
+        // When
+        query.processAllAvailable();
+
+        // Then
+        assertThat(describeHeaders(broker.readAll(new TopicPartition("copy-out", 0), 2)))
+                .containsExactly("a:x=[7],y=null", "b:");
+    }
+
+    @Test
+    void aHeadersColumnOfAnotherTypeIsRefusedBeforeTheQueryStarts() {
+        // Given
+        MemoryStream input = MemoryStream.of(
+                session(),
+                Schema.of(
+                        new Field("value", ColumnType.VARCHAR, true),
+                        Field.array("headers", ColumnType.VARCHAR, true)));
+
+        // When / Then
+        assertThatThrownBy(() -> input.toDF()
+                        .writeStream()
+                        .format("kafka")
+                        .option("kafka.bootstrap.servers", "127.0.0.1:1")
+                        .option("topic", "t")
+                        .option("checkpointLocation", temp.toString())
+                        .start())
+                .isInstanceOfSatisfying(
+                        BrookException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
+                .hasMessage("column 'headers' of the kafka sink must be array<struct<key:string,value:binary>> (as in"
+                        + " Spark); it is array<string>");
     }
 
     private static List<String> describe(List<ConsumerRecord<byte[], byte[]>> records) {

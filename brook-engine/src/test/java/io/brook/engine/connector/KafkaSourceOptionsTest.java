@@ -47,10 +47,23 @@ class KafkaSourceOptionsTest {
         assertThat(stream.maxOffsetsPerTrigger()).isEqualTo(OptionalLong.empty());
         assertThat(stream.failOnDataLoss()).isTrue();
         assertThat(stream.pollTimeoutMillis()).isEqualTo(120_000);
+        assertThat(stream.includeHeaders()).isFalse();
         assertThat(stream.consumerProperties())
                 .containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:9092"), Map.entry("client.id", "c"));
         assertThat(bounded.starting().kind()).isEqualTo("earliest");
         assertThat(bounded.ending().kind()).isEqualTo("latest");
+    }
+
+    @Test
+    void includeHeadersIsABooleanOption() {
+        // When
+        KafkaSourceOptions headers =
+                KafkaSourceOptions.parse(options("subscribe", "a", "includeHeaders", " TRUE "), false);
+
+        // Then
+        assertThat(headers.includeHeaders()).isTrue();
+        assertThat(refusal(options("subscribe", "a", "includeHeaders", "yes"), true))
+                .isEqualTo("option includeHeaders must be true or false; got 'yes'");
     }
 
     @Test

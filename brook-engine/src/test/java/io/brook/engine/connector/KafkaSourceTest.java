@@ -10,14 +10,17 @@ import io.brook.engine.api.DataStreamReader;
 import io.brook.engine.api.Dataset;
 import io.brook.engine.api.Row;
 import io.brook.engine.api.StreamingQuery;
+import io.brook.engine.api.functions;
 import io.brook.engine.stream.Trigger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -385,5 +388,130 @@ class KafkaSourceTest {
         assertThatThrownBy(after::processAllAvailable)
                 .hasMessageContaining("offsets 3 to 4 of lossy-stream-0 were deleted before they were read (the"
                         + " earliest offset is now 5)");
+    }
+
+    /** a0: two headers, one with a null value; a1: none; a2: one header whose key repeats. */
+    private static void sendWithHeaders(String topic) throws Exception {
+        broker.send(
+                topic,
+                0,
+                "k0",
+                "a0",
+                List.of(new RecordHeader("trace", KafkaTestBroker.utf8("t-1")), new RecordHeader("empty", (byte[])
+                        null)));
+        broker.send(topic, 0, null, "a1", List.of());
+        broker.send(
+                topic,
+                0,
+                null,
+                "a2",
+                List.of(new RecordHeader("h", new byte[] {1, 2}), new RecordHeader("h", new byte[] {3})));
+    }
+
+    private static List<String> describeHeaders(List<Row> rows) {
+        return rows.stream()
+                .map(row -> {
+                    List<Row> headers = row.getAs(1);
+                    if (headers == null) {
+                        return row.getString(0) + ":null";
+                    }
+                    List<String> parts = new ArrayList<>();
+                    for (Row header : headers) {
+                        byte[] value = header.getBinary(1);
+                        parts.add(header.getString(0) + "=" + (value == null ? "null" : Arrays.toString(value)));
+                    }
+                    return row.getString(0) + ":" + String.join(",", parts);
+                })
+                .toList();
+    }
+
+    @Test
+    void includeHeadersAddsSparksHeadersColumnToABoundedRead() throws Exception {
+        // Given
+        broker.createTopic("with-headers", 1);
+        sendWithHeaders("with-headers");
+
+        // When
+        Dataset<Row> kafka = session()
+                .read()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", broker.bootstrapServers())
+                .option("subscribe", "with-headers")
+                .option("includeHeaders", "true")
+                .load();
+        List<Row> rows =
+                kafka.selectExpr("CAST(value AS STRING) AS v", "headers").collectAsList();
+
+        // Then
+        assertThat(kafka.columns())
+                .containsExactly(
+                        "key", "value", "topic", "partition", "offset", "timestamp", "timestampType", "headers");
+        assertThat(kafka.schema().field(7).sparkTypeName()).isEqualTo("array<struct<key:string,value:binary>>");
+        assertThat(describeHeaders(rows))
+                .containsExactly("a0:trace=[116, 45, 49],empty=null", "a1:null", "a2:h=[1, 2],h=[3]");
+        assertThat(kafka.select(
+                                functions
+                                        .col("headers")
+                                        .getItem(0)
+                                        .getField("value")
+                                        .cast("string")
+                                        .as("first"),
+                                functions.size(functions.col("headers")).as("n"))
+                        .collectAsList())
+                .containsExactly(Row.of("t-1", 2), Row.of(null, null), Row.of("\u0001\u0002", 2));
+        assertThat(kafka.selectExpr(
+                                "CAST(value AS STRING) AS v",
+                                "headers[0].key AS k",
+                                "CAST(headers[0].value AS STRING) AS first")
+                        .collectAsList())
+                .containsExactly(
+                        Row.of("a0", "trace", "t-1"), Row.of("a1", null, null), Row.of("a2", "h", "\u0001\u0002"));
+    }
+
+    @Test
+    void includeHeadersAddsTheHeadersColumnToAStream() throws Exception {
+        // Given
+        broker.createTopic("stream-headers", 1);
+        sendWithHeaders("stream-headers");
+        Brook brook = session();
+        StreamingQuery query = stream(brook, "subscribe", "stream-headers")
+                .option("startingOffsets", "earliest")
+                .option("includeHeaders", "true")
+                .load()
+                .select(
+                        functions.col("value").cast("string").as("v"),
+                        functions.col("headers"),
+                        functions.col("headers").getItem(0).getField("key").as("firstKey"))
+                .writeStream()
+                .format("memory")
+                .queryName("stream_headers")
+                .start();
+
+        // When
+        query.processAllAvailable();
+        broker.send("stream-headers", 0, null, "a3", List.of(new RecordHeader("late", KafkaTestBroker.utf8("x"))));
+        query.processAllAvailable();
+
+        // Then
+        List<Row> rows = brook.table("stream_headers").collectAsList();
+        assertThat(describeHeaders(rows))
+                .containsExactly("a0:trace=[116, 45, 49],empty=null", "a1:null", "a2:h=[1, 2],h=[3]", "a3:late=[120]");
+        assertThat(rows.stream().map(row -> row.get(2)).toList()).containsExactly("trace", null, "h", "late");
+    }
+
+    @Test
+    void withoutIncludeHeadersTheSourceHasSparksSevenColumns() {
+        // When
+        Dataset<Row> kafka = session()
+                .read()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", broker.bootstrapServers())
+                .option("subscribe", "absent-headers")
+                .option("includeHeaders", "false")
+                .load();
+
+        // Then
+        assertThat(kafka.columns())
+                .containsExactly("key", "value", "topic", "partition", "offset", "timestamp", "timestampType");
     }
 }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -73,6 +74,13 @@ final class KafkaTestBroker implements AutoCloseable {
     /** Sends one record and waits for it; returns its offset. */
     long send(String topic, int partition, String key, String value) throws Exception {
         return producer.send(new ProducerRecord<>(topic, partition, utf8(key), utf8(value)))
+                .get(TIMEOUT.toSeconds(), SECONDS)
+                .offset();
+    }
+
+    /** Sends one record with these headers (in order) and waits for it; returns its offset. */
+    long send(String topic, int partition, String key, String value, List<Header> headers) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, partition, utf8(key), utf8(value), headers))
                 .get(TIMEOUT.toSeconds(), SECONDS)
                 .offset();
     }

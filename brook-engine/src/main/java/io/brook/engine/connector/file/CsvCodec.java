@@ -135,11 +135,11 @@ final class CsvCodec implements TextCodec {
         }
     }
 
-    /** CSV fields are single values: as Spark, the format refuses array columns rather than flatten them. */
+    /** CSV fields are single values: as Spark, the format refuses array and struct columns rather than flatten them. */
     @Override
     public void throwIfUnsupported(Schema schema) {
         for (Field field : schema.fields()) {
-            if (field.type() == ColumnType.ARRAY) {
+            if (!field.type().isScalar()) {
                 throw new BrookException(
                         ErrorCode.UNSUPPORTED_OPERATION,
                         "CSV cannot hold column '" + field.name() + "' of type " + field.sparkTypeName()
@@ -298,8 +298,9 @@ final class CsvCodec implements TextCodec {
             case TIMESTAMP -> Values.formatTimestamp(((LongColumn) column).getLong(position));
             case VARCHAR -> ((VarcharColumn) column).getString(position);
             case VARBINARY -> java.util.Base64.getEncoder().encodeToString(((VarcharColumn) column).getBytes(position));
-            case ARRAY ->
-                throw new IllegalStateException("CSV refuses array columns before writing; see throwIfUnsupported");
+            case ARRAY, STRUCT ->
+                throw new IllegalStateException(
+                        "CSV refuses array and struct columns before writing; see throwIfUnsupported");
         };
     }
 

@@ -14,6 +14,7 @@ import io.brook.engine.batch.Field;
 import io.brook.engine.batch.IntColumn;
 import io.brook.engine.batch.LongColumn;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import io.brook.engine.connector.file.FileOptions.ParseMode;
 import java.io.IOException;
@@ -86,6 +87,9 @@ final class JsonCodec implements TextCodec {
      * it, or one of its elements, does not fit.
      */
     static Object convert(Field field, JsonNode node) {
+        if (field.type() == ColumnType.STRUCT) {
+            return convertStruct(field, node);
+        }
         if (field.type() != ColumnType.ARRAY) {
             return convert(field.type(), node);
         }
@@ -97,7 +101,7 @@ final class JsonCodec implements TextCodec {
         }
         List<Object> values = new ArrayList<>(node.size());
         for (JsonNode element : node) {
-            Object value = convert(field.elementType(), element);
+            Object value = convert(field.element(), element);
             if (value == Values.INVALID) {
                 return Values.INVALID;
             }
@@ -129,9 +133,28 @@ final class JsonCodec implements TextCodec {
             case DATE -> node.isTextual() ? Values.parseDate(node.textValue().strip()) : Values.INVALID;
             case TIMESTAMP ->
                 node.isTextual() ? Values.parseTimestamp(node.textValue().strip()) : Values.INVALID;
-            case ARRAY ->
-                throw new IllegalArgumentException("an array value needs its field: use convert(Field, node)");
+            case ARRAY, STRUCT ->
+                throw new IllegalArgumentException("an " + type + " value needs its field: use convert(Field, node)");
         };
+    }
+
+    /** A JSON object as a struct (the list of its fields' values; a missing field is null), or INVALID. */
+    private static Object convertStruct(Field field, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            return Values.INVALID;
+        }
+        List<Object> values = new ArrayList<>(field.children().size());
+        for (Field child : field.children()) {
+            Object value = convert(child, node.get(child.name()));
+            if (value == Values.INVALID) {
+                return Values.INVALID;
+            }
+            values.add(value);
+        }
+        return values;
     }
 
     private static boolean isNonFinite(String text) {
@@ -287,6 +310,18 @@ final class JsonCodec implements TextCodec {
                     }
                 }
                 generator.writeEndArray();
+            }
+            case STRUCT -> {
+                // As Spark writes a struct: an object of its non-null fields.
+                StructColumn struct = (StructColumn) column;
+                generator.writeStartObject();
+                for (int i = 0; i < struct.childCount(); i++) {
+                    if (!struct.child(i).isNull(position)) {
+                        generator.writeFieldName(struct.fields().get(i).name());
+                        writeValue(generator, struct.child(i), position);
+                    }
+                }
+                generator.writeEndObject();
             }
         }
     }

@@ -164,6 +164,8 @@ final class ParquetRowWriter {
                 case VARCHAR, VARBINARY ->
                     consumer.addBinary(Binary.fromConstantByteArray(((VarcharColumn) column).getBytes(position)));
                 case ARRAY -> throw new IllegalStateException("arrays are written as LISTs by writeList");
+                case STRUCT ->
+                    throw new IllegalStateException("Parquet refuses struct columns before writing; see ParquetCodec");
             }
         }
     }

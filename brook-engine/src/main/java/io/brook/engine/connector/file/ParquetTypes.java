@@ -64,6 +64,7 @@ final class ParquetTypes {
             case TIMESTAMP ->
                 Types.optional(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
             case ARRAY -> throw new IllegalArgumentException("an ARRAY is a Parquet LIST group, not a primitive");
+            case STRUCT -> throw new IllegalArgumentException("a STRUCT is a Parquet group, not a primitive");
         };
     }
 

@@ -45,7 +45,8 @@ final class Values {
             case DOUBLE -> parseDouble(text.strip());
             case DATE -> parseDate(text.strip());
             case TIMESTAMP -> parseTimestamp(text.strip());
-            case ARRAY -> throw new IllegalStateException("CSV refuses array columns before reading; see CsvCodec");
+            case ARRAY, STRUCT ->
+                throw new IllegalStateException("CSV refuses array and struct columns before reading; see CsvCodec");
         };
     }
 

@@ -108,6 +108,8 @@ public final class DataStreamReader {
                         "unknown option '" + key + "' for the rate source; it takes rowsPerSecond and numPartitions");
             }
         }
+        // Checked as Spark checks it, then not needed: a micro-batch's rows spread over every core by themselves.
+        longOption("numPartitions", 1);
         return new RateSource(rowsPerSecond, System::currentTimeMillis);
     }
 

@@ -149,6 +149,32 @@ class StreamingQueryTest {
     }
 
     @Test
+    void theRateSourceChecksItsOptionsAsSparkDoes() {
+        // Given
+        Brook brook = session("memory");
+
+        // When / Then
+        assertThat(brook.readStream()
+                        .format("rate")
+                        .option("rowsPerSecond", 10)
+                        .option("numPartitions", 4)
+                        .load()
+                        .columns())
+                .containsExactly("timestamp", "value");
+        assertThatThrownBy(() -> brook.readStream()
+                        .format("rate")
+                        .option("numPartitions", 0)
+                        .load())
+                .hasMessage("option numPartitions must be a whole number > 0; got '0'");
+        assertThatThrownBy(() -> brook.readStream()
+                        .format("rate")
+                        .option("rowsPerSec", 5)
+                        .load())
+                .hasMessage(
+                        "unknown option 'rowsPerSec' for the rate source; it takes rowsPerSecond and numPartitions");
+    }
+
+    @Test
     void whatStreamingCannotDoIsRefusedWithTheReasonBeforeTheQueryStarts() {
         // Given
         Brook brook = session("memory");

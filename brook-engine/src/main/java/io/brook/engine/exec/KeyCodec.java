@@ -101,6 +101,16 @@ final class KeyCodec {
      * Whether the key encoded at {@code offset} equals the values at a position of these columns (as {@link #encode}
      * would write them), without encoding them: the common case of a lookup finds an existing group.
      */
+    /** The column as text or bytes; a key is never an array or struct (the planner refuses one). */
+    private static VarcharColumn varchar(Column column) {
+        if (column instanceof VarcharColumn c) {
+            return c;
+        }
+        throw new IllegalStateException(
+                "an array or struct is never a grouping or join key; the planner refuses one: " + column.type());
+    }
+
+    // Keep this method small: it is the hash probe's compare, and the JIT inlines it only below its size limit.
     boolean equalsRow(byte[] bytes, int offset, Column[] columns, int position) {
         int at = offset;
         for (Column column : columns) {
@@ -134,11 +144,8 @@ final class KeyCodec {
                 if ((bytes[at++] == 1) != c.getBoolean(position)) {
                     return false;
                 }
-            } else if (column instanceof ArrayColumn || column instanceof StructColumn) {
-                throw new IllegalStateException(
-                        "an array or struct is never a grouping or join key; the planner refuses one");
             } else {
-                VarcharColumn c = (VarcharColumn) column;
+                VarcharColumn c = varchar(column);
                 int length = getInt(bytes, at);
                 if (length != c.byteLength(position)) {
                     return false;

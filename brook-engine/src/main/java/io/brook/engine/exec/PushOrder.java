@@ -111,37 +111,32 @@ final class PushOrder {
             return true;
         }
 
-        /** Passes what may pass to the target; with {@code wait}, waits for a thread that is passing some already. */
+        /**
+         * Passes what may pass to the target; with {@code wait}, waits for a thread that is passing some already.
+         * Without it, a thread that finds the gate busy leaves its entries to the holder or to the next release (every
+         * accept and every completed input releases, and finish drains): looking again after letting go would close
+         * that window, but measured, it makes one thread drain every partition while the other only splits (rate ->
+         * window count at 51.2 M rows/s: batches of 1.2-1.5 s instead of 0.92 s).
+         */
         void release(boolean wait) {
-            do {
-                if (wait) {
-                    lock.lock();
-                } else if (!lock.tryLock()) {
-                    return; // the holder passes it: it looks again after letting go
+            if (wait) {
+                lock.lock();
+            } else if (!lock.tryLock()) {
+                return;
+            }
+            try {
+                for (Entry next = nextPassable(); next != null; next = nextPassable()) {
+                    target.accept(next.batch());
                 }
-                try {
-                    for (Entry next = nextPassable(); next != null; next = nextPassable()) {
-                        target.accept(next.batch());
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                // An entry may have become passable (or arrived) after the last look and before the unlock, while
-                // its thread's tryLock failed: look again, or it would wait for the next release.
-            } while (headPassable());
+            } finally {
+                lock.unlock();
+            }
         }
 
         private Entry nextPassable() {
             synchronized (waiting) {
                 Entry next = waiting.peek();
                 return next != null && progress.mayPass(next.order()) ? waiting.poll() : null;
-            }
-        }
-
-        private boolean headPassable() {
-            synchronized (waiting) {
-                Entry next = waiting.peek();
-                return next != null && progress.mayPass(next.order());
             }
         }
 

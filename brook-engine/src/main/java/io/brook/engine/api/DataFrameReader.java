@@ -5,6 +5,7 @@ import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.KafkaSource;
 import io.brook.engine.connector.KafkaSourceOptions;
+import io.brook.engine.connector.NexmarkSource;
 import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
 import io.brook.engine.connector.file.FileSource;
@@ -72,6 +73,16 @@ public final class DataFrameReader {
             }
             return session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, false), false), false, "kafka");
         }
+        if (format.equals("nexmark")) {
+            if (path != null || schema != null) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "the nexmark format makes its own events with a fixed schema; it takes no path and no"
+                                + " schema(...)");
+            }
+            NexmarkSource.Options nexmark = NexmarkSource.Options.parse(options, false);
+            return session.fromSource(new NexmarkSource(nexmark, false, session.clock()), false, "nexmark");
+        }
         if (FileFormat.isFileFormat(format)) {
             Map<String, String> withPath = new LinkedHashMap<>(options);
             if (path != null) {
@@ -87,7 +98,7 @@ public final class DataFrameReader {
         }
         throw new BrookException(
                 ErrorCode.INVALID_OPTION,
-                "unknown format '" + format + "' for read(); supported: json, csv, parquet, kafka");
+                "unknown format '" + format + "' for read(); supported: json, csv, parquet, kafka, nexmark");
     }
 
     public Dataset<Row> json(String path) {

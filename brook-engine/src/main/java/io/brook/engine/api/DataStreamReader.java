@@ -5,6 +5,7 @@ import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.KafkaSource;
 import io.brook.engine.connector.KafkaSourceOptions;
+import io.brook.engine.connector.NexmarkSource;
 import io.brook.engine.connector.RateSource;
 import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
@@ -75,11 +76,16 @@ public final class DataStreamReader {
             case "rate" -> session.fromSource(rate(), true, "rate");
             case "kafka" ->
                 session.fromSource(new KafkaSource(KafkaSourceOptions.parse(options, true), true), true, "kafka");
+            case "nexmark" ->
+                session.fromSource(
+                        new NexmarkSource(NexmarkSource.Options.parse(options, true), true, session.clock()),
+                        true,
+                        "nexmark");
             case "json", "csv", "parquet" -> session.fromSource(files(FileFormat.of(format)), true, format);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown stream format '" + format + "'; supported: rate, kafka, json, csv, parquet");
+                        "unknown stream format '" + format + "'; supported: rate, kafka, nexmark, json, csv, parquet");
         };
     }
 

@@ -18,6 +18,7 @@ import io.brook.engine.connector.nexmark.NexmarkGenerator.Person;
 import io.brook.engine.stream.Trigger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -120,6 +121,7 @@ class NexmarkSourceTest {
         long newestPerson = -1;
         long newestAuction = -1;
         int bids = 0;
+        Map<String, String> urls = new HashMap<>();
 
         // When / Then
         for (long n = 0; n < 20_000; n++) {
@@ -153,11 +155,15 @@ class NexmarkSourceTest {
                                 NexmarkGenerator.FIRST_PERSON_ID + newestPerson + NexmarkGenerator.PERSON_ID_LEAD);
                 assertThat(bid.price()).isBetween(100L, 100_000_000L);
                 assertThat(bid.url()).startsWith("https://www.nexmark.com/");
+                assertThat(urls.computeIfAbsent(bid.channel(), channel -> bid.url()))
+                        .as("url of channel %s", bid.channel())
+                        .isEqualTo(bid.url());
             }
         }
         assertThat(bids).isEqualTo(18_400);
         assertThat(newestPerson).isEqualTo(399);
         assertThat(newestAuction).isEqualTo(1199);
+        assertThat(urls).containsKeys("Google", "Facebook", "Baidu", "Apple").hasSizeGreaterThan(1000);
     }
 
     @Test

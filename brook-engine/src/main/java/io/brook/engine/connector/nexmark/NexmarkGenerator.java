@@ -38,7 +38,12 @@ public final class NexmarkGenerator {
 
     private static final int NUM_ACTIVE_PEOPLE = 1000;
     private static final int NUM_IN_FLIGHT_AUCTIONS = 100;
+    /** One in this many bids comes from one of the channels that are not hot. */
+    private static final int HOT_CHANNELS_RATIO = 2;
+
     private static final int CHANNELS = 10_000;
+    /** Keeps the RNGs of channels' urls apart from those of events. */
+    private static final long CHANNEL_SALT = 0x5DEECE66DL << 20;
 
     private static final int AVERAGE_PERSON_BYTES = 200;
     private static final int AVERAGE_AUCTION_BYTES = 500;
@@ -199,7 +204,7 @@ public final class NexmarkGenerator {
                 fourDigits(random) + " " + fourDigits(random) + " " + fourDigits(random) + " " + fourDigits(random);
         String city = CITIES[random.nextInt(CITIES.length)];
         String state = STATES[random.nextInt(STATES.length)];
-        int size = 8 + name.length() + email.length() + creditCard.length() + city.length() + state.length() + 8;
+        int size = 8 + name.length() + email.length() + creditCard.length() + city.length() + state.length();
         return new Person(
                 id, name, email, creditCard, city, state, dateTime, extra(random, size, AVERAGE_PERSON_BYTES));
     }
@@ -261,18 +266,29 @@ public final class NexmarkGenerator {
         long price = price(random);
         String channel;
         String url;
-        if (random.nextInt(10) > 0) {
+        if (random.nextInt(HOT_CHANNELS_RATIO) > 0) {
             int hot = random.nextInt(HOT_CHANNELS.length);
             channel = HOT_CHANNELS[hot];
             url = HOT_URLS[hot];
         } else {
             int number = random.nextInt(CHANNELS);
             channel = "channel-" + number;
-            url = "https://www.nexmark.com/" + randomString(random, 5) + "/" + randomString(random, 5)
-                    + "/item.htm?query=1&channel_id=" + number;
+            url = channelUrl(number);
         }
-        int size = 8 + 8 + 8 + channel.length() + url.length() + 8;
+        // As Nexmark's: the fixed-size fields only, so a bid's extra does not depend on its channel.
+        int size = 8 + 8 + 8 + 8;
         return new Bid(auction, bidder, price, channel, url, dateTime, extra(random, size, AVERAGE_BID_BYTES));
+    }
+
+    /**
+     * The url of a channel that is not hot: the same for every bid of the channel (and seed), most with the channel's
+     * id as a parameter.
+     */
+    private String channelUrl(int number) {
+        SplittableRandom random = new SplittableRandom(mix(seed ^ mix(CHANNEL_SALT + number)));
+        String url = "https://www.nexmark.com/" + randomString(random, 5) + "/" + randomString(random, 5) + "/"
+                + randomString(random, 5) + "/item.htm?query=1";
+        return random.nextInt(10) > 0 ? url + "&channel_id=" + Integer.toUnsignedString(Integer.reverse(number)) : url;
     }
 
     /** Nexmark's prices: 100 to 100,000,000 (cents), log-uniformly. */

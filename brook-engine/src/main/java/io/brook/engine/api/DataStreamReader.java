@@ -116,7 +116,7 @@ public final class DataStreamReader {
         }
         // Checked as Spark checks it, then not needed: a micro-batch's rows spread over every core by themselves.
         longOption("numPartitions", 1);
-        return new RateSource(rowsPerSecond, System::currentTimeMillis);
+        return new RateSource(rowsPerSecond, session.clock());
     }
 
     private long longOption(String key, long defaultValue) {

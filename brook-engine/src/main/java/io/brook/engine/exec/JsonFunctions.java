@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
-import io.brook.engine.batch.ArrayColumn;
-import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.io.IOException;
 import java.util.regex.Matcher;
@@ -62,7 +60,7 @@ final class JsonFunctions {
                             continue;
                         }
                         generator.writeFieldName(names.get(i));
-                        writeValue(generator, column, row);
+                        JsonValues.write(generator, column, row, JsonFunctions::timestampText);
                     }
                     generator.writeEndObject();
                 } catch (IOException e) {
@@ -74,51 +72,10 @@ final class JsonFunctions {
         };
     }
 
-    private static void writeValue(
-            com.fasterxml.jackson.core.JsonGenerator generator, io.brook.engine.batch.Column column, int row)
-            throws IOException {
-        switch (column.type()) {
-            case BOOLEAN -> generator.writeBoolean(((io.brook.engine.batch.BooleanColumn) column).getBoolean(row));
-            case INT -> generator.writeNumber(((io.brook.engine.batch.IntColumn) column).getInt(row));
-            case BIGINT -> generator.writeNumber(((io.brook.engine.batch.LongColumn) column).getLong(row));
-            case DOUBLE -> generator.writeNumber(((io.brook.engine.batch.DoubleColumn) column).getDouble(row));
-            case VARCHAR -> generator.writeString(((VarcharColumn) column).getString(row));
-            case VARBINARY -> generator.writeBinary(((VarcharColumn) column).getBytes(row));
-            case DATE ->
-                generator.writeString(
-                        java.time.LocalDate.ofEpochDay(((io.brook.engine.batch.IntColumn) column).getInt(row))
-                                .toString());
-            case TIMESTAMP -> {
-                long micros = ((io.brook.engine.batch.LongColumn) column).getLong(row);
-                generator.writeString(java.time.Instant.ofEpochSecond(
-                                Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
-                        .toString());
-            }
-            case ARRAY -> {
-                ArrayColumn array = (ArrayColumn) column;
-                generator.writeStartArray();
-                int end = array.start(row) + array.length(row);
-                for (int element = array.start(row); element < end; element++) {
-                    if (array.elements().isNull(element)) {
-                        generator.writeNull();
-                    } else {
-                        writeValue(generator, array.elements(), element);
-                    }
-                }
-                generator.writeEndArray();
-            }
-            case STRUCT -> {
-                // As Spark's to_json writes a struct: an object of its non-null fields.
-                StructColumn struct = (StructColumn) column;
-                generator.writeStartObject();
-                for (int i = 0; i < struct.childCount(); i++) {
-                    if (!struct.child(i).isNull(row)) {
-                        generator.writeFieldName(struct.fields().get(i).name());
-                        writeValue(generator, struct.child(i), row);
-                    }
-                }
-                generator.writeEndObject();
-            }
-        }
+    /** Spark's to_json text of a TIMESTAMP: ISO-8601 in UTC, as short as the value allows. */
+    private static String timestampText(long micros) {
+        return java.time.Instant.ofEpochSecond(
+                        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+                .toString();
     }
 }

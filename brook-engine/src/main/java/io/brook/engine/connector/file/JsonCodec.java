@@ -4,19 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.brook.engine.batch.ArrayColumn;
 import io.brook.engine.batch.Batch;
-import io.brook.engine.batch.BooleanColumn;
 import io.brook.engine.batch.Column;
 import io.brook.engine.batch.ColumnType;
-import io.brook.engine.batch.DoubleColumn;
 import io.brook.engine.batch.Field;
-import io.brook.engine.batch.IntColumn;
-import io.brook.engine.batch.LongColumn;
 import io.brook.engine.batch.Schema;
-import io.brook.engine.batch.StructColumn;
-import io.brook.engine.batch.VarcharColumn;
 import io.brook.engine.connector.file.FileOptions.ParseMode;
+import io.brook.engine.exec.JsonValues;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -279,49 +273,10 @@ final class JsonCodec implements TextCodec {
                         continue;
                     }
                     generator.writeFieldName(schema.field(c).name());
-                    writeValue(generator, column, position);
+                    JsonValues.write(generator, column, position, Values::formatTimestamp);
                 }
                 generator.writeEndObject();
                 generator.writeRaw('\n');
-            }
-        }
-    }
-
-    private static void writeValue(JsonGenerator generator, Column column, int position) throws IOException {
-        switch (column.type()) {
-            case BOOLEAN -> generator.writeBoolean(((BooleanColumn) column).getBoolean(position));
-            case INT -> generator.writeNumber(((IntColumn) column).getInt(position));
-            case BIGINT -> generator.writeNumber(((LongColumn) column).getLong(position));
-            case DOUBLE -> generator.writeNumber(((DoubleColumn) column).getDouble(position));
-            case VARCHAR -> generator.writeString(((VarcharColumn) column).getString(position));
-            case VARBINARY -> generator.writeBinary(((VarcharColumn) column).getBytes(position));
-            case DATE -> generator.writeString(Values.formatDate(((IntColumn) column).getInt(position)));
-            case TIMESTAMP -> generator.writeString(Values.formatTimestamp(((LongColumn) column).getLong(position)));
-            case ARRAY -> {
-                ArrayColumn array = (ArrayColumn) column;
-                Column elements = array.elements();
-                generator.writeStartArray();
-                int end = array.start(position) + array.length(position);
-                for (int element = array.start(position); element < end; element++) {
-                    if (elements.isNull(element)) {
-                        generator.writeNull();
-                    } else {
-                        writeValue(generator, elements, element);
-                    }
-                }
-                generator.writeEndArray();
-            }
-            case STRUCT -> {
-                // As Spark writes a struct: an object of its non-null fields.
-                StructColumn struct = (StructColumn) column;
-                generator.writeStartObject();
-                for (int i = 0; i < struct.childCount(); i++) {
-                    if (!struct.child(i).isNull(position)) {
-                        generator.writeFieldName(struct.fields().get(i).name());
-                        writeValue(generator, struct.child(i), position);
-                    }
-                }
-                generator.writeEndObject();
             }
         }
     }

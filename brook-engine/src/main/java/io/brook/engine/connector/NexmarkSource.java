@@ -73,6 +73,8 @@ public final class NexmarkSource implements Source {
 
     public static final long DEFAULT_EVENTS_PER_SECOND = 10_000;
     private static final int MAX_BATCH_ROWS = 8192;
+    /** The offset's name for the events offered so far. */
+    private static final String COUNT = "events";
 
     /**
      * The source's options: {@code events} is {@link Long#MAX_VALUE} for an endless stream, {@code maxEventsPerTrigger}
@@ -198,7 +200,7 @@ public final class NexmarkSource implements Source {
 
     @Override
     public Offset initialOffset() {
-        return offset(streaming ? start() : 0, 0);
+        return new PacedOffset(streaming ? start() : 0, 0).toOffset(COUNT);
     }
 
     private synchronized long start() {
@@ -210,19 +212,13 @@ public final class NexmarkSource implements Source {
 
     @Override
     public Offset latestOffset(Offset start, ReadLimit limit) {
-        long[] parsed = parse(start);
-        long due = streaming ? dueBy(parsed[0]) : options.events();
+        PacedOffset from = parse(start);
+        long due = streaming
+                ? Math.min(from.dueAt(clockMillis.getAsLong(), options.eventsPerSecond()), options.events())
+                : options.events();
         long cap = Math.min(limit.maxRows(), options.maxEventsPerTrigger());
-        long end = Math.max(parsed[1], Math.min(due, parsed[1] + Math.min(cap, Long.MAX_VALUE / 2)));
-        return offset(parsed[0], end);
-    }
-
-    /** The events due now for a stream that started at {@code startMillis}, at most {@code events}. */
-    private long dueBy(long startMillis) {
-        long elapsed = Math.max(0, clockMillis.getAsLong() - startMillis);
-        long eventsPerSecond = options.eventsPerSecond();
-        long due = elapsed > Long.MAX_VALUE / eventsPerSecond ? Long.MAX_VALUE : elapsed * eventsPerSecond / 1000;
-        return Math.min(due, options.events());
+        long end = Math.max(from.count(), Math.min(due, from.count() + Math.min(cap, Long.MAX_VALUE / 2)));
+        return new PacedOffset(from.startMillis(), end).toOffset(COUNT);
     }
 
     @Override
@@ -235,8 +231,8 @@ public final class NexmarkSource implements Source {
     /** Makes the events batch by batch, so a large micro-batch is never in memory whole. */
     @Override
     public void read(Offset start, Offset end, Consumer<Batch> out) {
-        long from = parse(start)[1];
-        long to = parse(end)[1];
+        long from = parse(start).count();
+        long to = parse(end).count();
         for (long first = from; first < to; first += MAX_BATCH_ROWS) {
             out.accept(batch(first, (int) Math.min(MAX_BATCH_ROWS, to - first)));
         }
@@ -311,20 +307,8 @@ public final class NexmarkSource implements Source {
         builder.endStruct();
     }
 
-    private static Offset offset(long startMillis, long events) {
-        return new Offset("{\"startMillis\":" + startMillis + ",\"events\":" + events + "}");
-    }
-
-    /** {startMillis, events} of an offset. */
-    private static long[] parse(Offset offset) {
-        String json = offset.json();
-        try {
-            long startMillis = Long.parseLong(json.replaceAll(".*\"startMillis\":(-?\\d+).*", "$1"));
-            long events = Long.parseLong(json.replaceAll(".*\"events\":(\\d+).*", "$1"));
-            return new long[] {startMillis, events};
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a nexmark source offset: " + json, e);
-        }
+    private static PacedOffset parse(Offset offset) {
+        return PacedOffset.parse(offset, COUNT, "nexmark");
     }
 
     @Override

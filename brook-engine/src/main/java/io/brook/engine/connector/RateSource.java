@@ -18,6 +18,8 @@ public final class RateSource implements Source {
     public static final Schema SCHEMA = Schema.of(
             new Field("timestamp", ColumnType.TIMESTAMP, false), new Field("value", ColumnType.BIGINT, false));
     private static final int MAX_BATCH_ROWS = 8192;
+    /** The offset's name for the rows offered so far. */
+    private static final String COUNT = "rows";
 
     private final long rowsPerSecond;
     private final LongSupplier clockMillis;
@@ -44,7 +46,7 @@ public final class RateSource implements Source {
 
     @Override
     public Offset initialOffset() {
-        return new Offset("{\"startMillis\":" + start() + ",\"rows\":0}");
+        return new PacedOffset(start(), 0).toOffset(COUNT);
     }
 
     private synchronized long start() {
@@ -56,10 +58,10 @@ public final class RateSource implements Source {
 
     @Override
     public Offset latestOffset(Offset start, ReadLimit limit) {
-        long[] parsed = parse(start);
-        long due = (clockMillis.getAsLong() - parsed[0]) * rowsPerSecond / 1000;
-        long end = Math.max(parsed[1], Math.min(due, parsed[1] + Math.min(limit.maxRows(), Long.MAX_VALUE / 2)));
-        return new Offset("{\"startMillis\":" + parsed[0] + ",\"rows\":" + end + "}");
+        PacedOffset from = parse(start);
+        long due = from.dueAt(clockMillis.getAsLong(), rowsPerSecond);
+        long end = Math.max(from.count(), Math.min(due, from.count() + Math.min(limit.maxRows(), Long.MAX_VALUE / 2)));
+        return new PacedOffset(from.startMillis(), end).toOffset(COUNT);
     }
 
     @Override
@@ -72,32 +74,24 @@ public final class RateSource implements Source {
     /** Makes the rows batch by batch, so a large micro-batch is never in memory whole. */
     @Override
     public void read(Offset start, Offset end, java.util.function.Consumer<Batch> out) {
-        long[] from = parse(start);
-        long[] to = parse(end);
-        for (long first = from[1]; first < to[1]; first += MAX_BATCH_ROWS) {
-            int count = (int) Math.min(MAX_BATCH_ROWS, to[1] - first);
+        PacedOffset from = parse(start);
+        long to = parse(end).count();
+        for (long first = from.count(); first < to; first += MAX_BATCH_ROWS) {
+            int count = (int) Math.min(MAX_BATCH_ROWS, to - first);
             long[] timestamps = new long[count];
             long[] values = new long[count];
             for (int i = 0; i < count; i++) {
                 long value = first + i;
                 values[i] = value;
-                timestamps[i] = from[0] * 1000 + value * 1_000_000 / rowsPerSecond;
+                timestamps[i] = from.startMillis() * 1000 + value * 1_000_000 / rowsPerSecond;
             }
             out.accept(Batch.of(
                     SCHEMA, LongColumn.of(ColumnType.TIMESTAMP, timestamps), LongColumn.of(ColumnType.BIGINT, values)));
         }
     }
 
-    /** {startMillis, rows} of an offset. */
-    private static long[] parse(Offset offset) {
-        String json = offset.json();
-        try {
-            long startMillis = Long.parseLong(json.replaceAll(".*\"startMillis\":(-?\\d+).*", "$1"));
-            long rows = Long.parseLong(json.replaceAll(".*\"rows\":(\\d+).*", "$1"));
-            return new long[] {startMillis, rows};
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a rate source offset: " + json, e);
-        }
+    private static PacedOffset parse(Offset offset) {
+        return PacedOffset.parse(offset, COUNT, "rate");
     }
 
     @Override

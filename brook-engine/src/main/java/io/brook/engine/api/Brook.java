@@ -42,6 +42,7 @@ public final class Brook implements AutoCloseable {
     private final PlanContext context = new PlanContext();
     private final Map<String, String> config;
     private final Map<String, MemorySink> memoryTables = new ConcurrentHashMap<>();
+    private final Map<String, RelNode> views = new ConcurrentHashMap<>();
     private final List<StreamingQuery> queries = new CopyOnWriteArrayList<>();
     private final List<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
     private final LongSupplier clockMillis;
@@ -228,6 +229,49 @@ public final class Brook implements AutoCloseable {
                     ErrorCode.QUERY_FAILED, "table '" + name + "' has no batch yet; call processAllAvailable() first");
         }
         return fromSource(new StaticSource(schema, sink.snapshot(), sink.description()), false, "memory");
+    }
+
+    /**
+     * Runs a SQL query (SELECT, WITH, UNION ...) over the session's temporary views ({@link
+     * Dataset#createOrReplaceTempView}) and memory-sink tables, as Spark's {@code spark.sql}: the result is a Dataset,
+     * streaming when it reads a stream. Names are case-sensitive; back-quote names that are keywords.
+     */
+    public Dataset<Row> sql(String query) {
+        return new Dataset<>(this, new io.brook.engine.plan.SqlPlanner(context).plan(query, relations()));
+    }
+
+    /** The relations a SQL query can name: temporary views, then memory-sink tables not shadowed by a view. */
+    private Map<String, RelNode> relations() {
+        Map<String, RelNode> relations = new java.util.TreeMap<>(views);
+        for (String name : memoryTables.keySet()) {
+            if (!relations.containsKey(name) && memoryTables.get(name).schema() != null) {
+                relations.put(name, table(name).logicalPlan());
+            }
+        }
+        return relations;
+    }
+
+    void registerView(String name, RelNode plan, boolean replace) {
+        if (name.isBlank()) {
+            throw new BrookException(ErrorCode.INVALID_OPTION, "a view needs a name");
+        }
+        if (replace) {
+            views.put(name, plan);
+        } else if (views.putIfAbsent(name, plan) != null) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "a temporary view named '" + name + "' already exists; use createOrReplaceTempView");
+        }
+    }
+
+    /** Drops a temporary view; whether there was one. */
+    public boolean dropTempView(String name) {
+        return views.remove(name) != null;
+    }
+
+    /** The names of the session's temporary views, sorted. */
+    public java.util.SortedSet<String> tempViews() {
+        return new java.util.TreeSet<>(views.keySet());
     }
 
     void registerMemoryTable(MemorySink sink) {

@@ -47,6 +47,16 @@ public final class Dataset<T> {
         return session;
     }
 
+    /** Names this Dataset for {@link Brook#sql} queries, replacing a view of the same name. */
+    public void createOrReplaceTempView(String name) {
+        session.registerView(name, plan, true);
+    }
+
+    /** Names this Dataset for {@link Brook#sql} queries; refused when the name is taken. */
+    public void createTempView(String name) {
+        session.registerView(name, plan, false);
+    }
+
     public Schema schema() {
         return RelTypes.toSchema(plan.getRowType());
     }

@@ -7,7 +7,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Calcite's type rules where Spark users expect Spark's: SUM over integers is BIGINT (Calcite keeps the input type and
- * overflows), and TIMESTAMP holds microseconds (precision 6, Calcite's default maximum is 3).
+ * overflows), AVG is DOUBLE, and TIMESTAMP holds microseconds (precision 6, Calcite's default maximum is 3).
  */
 public final class BrookTypeSystem extends RelDataTypeSystemImpl {
     public static final BrookTypeSystem INSTANCE = new BrookTypeSystem();
@@ -25,6 +25,16 @@ public final class BrookTypeSystem extends RelDataTypeSystemImpl {
                     typeFactory.createSqlType(SqlTypeName.BIGINT), argumentType.isNullable());
         }
         return super.deriveSumType(typeFactory, argumentType);
+    }
+
+    /** AVG is DOUBLE for numbers that are not DOUBLE already, as in Spark (Calcite keeps an integer input's type). */
+    @Override
+    public RelDataType deriveAvgAggType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
+        if (SqlTypeName.NUMERIC_TYPES.contains(argumentType.getSqlTypeName())) {
+            return typeFactory.createTypeWithNullability(
+                    typeFactory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
+        }
+        return super.deriveAvgAggType(typeFactory, argumentType);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.brook.engine.plan;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,15 +144,7 @@ public final class ExpressionParser {
         RelDataType rowType = inputRowType;
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
         schema.add(INPUT, new FixedRowTypeTable(rowType));
-        // Spark's name for VARCHAR, as in CAST(value AS STRING).
-        schema.add(
-                "STRING",
-                types -> types.createTypeWithNullability(
-                        types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true));
-        schema.add(
-                "string",
-                types -> types.createTypeWithNullability(
-                        types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true));
+        addTypeAliases(schema);
         CalciteCatalogReader reader =
                 new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
         SqlValidator validator = SqlValidatorUtil.newValidator(
@@ -193,6 +184,22 @@ public final class ExpressionParser {
                 ErrorCode.UNSUPPORTED_OPERATION,
                 "'" + text + "' is not a row expression (aggregate functions go in groupBy(...).agg(...) through"
                         + " functions such as sum(col(\"x\")))");
+    }
+
+    /** Spark's and Flink's names for VARCHAR and VARBINARY, as in {@code CAST(value AS STRING)}. */
+    static void addTypeAliases(CalciteSchema schema) {
+        for (String name : List.of("STRING", "string")) {
+            schema.add(
+                    name,
+                    types -> types.createTypeWithNullability(
+                            types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true));
+        }
+        for (String name : List.of("BYTES", "bytes")) {
+            schema.add(
+                    name,
+                    types -> types.createTypeWithNullability(
+                            types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARBINARY), true));
+        }
     }
 
     /** The names of the fields of the struct columns, and of the structs of array columns. */
@@ -255,23 +262,17 @@ public final class ExpressionParser {
         return error(code, text, e.getPosLine(), e.getPosColumn(), message);
     }
 
-    /** "line L:C: message" with the offending line and a caret, positions relative to the user's text. */
+    /** "line L:C: message" with a caret, positions relative to the user's text (the SELECT prefix taken off). */
     private static BrookException error(ErrorCode code, String text, int sqlLine, int sqlColumn, String message) {
         int line = Math.max(1, sqlLine);
         int column = line == 1 ? Math.max(1, sqlColumn - PREFIX.length()) : Math.max(1, sqlColumn);
-        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-        String shown = line <= lines.size() ? lines.get(line - 1) : "";
-        String caret = " ".repeat(Math.min(column - 1, shown.length())) + "^";
-        return new BrookException(code, "line " + line + ":" + column + ": " + message + "\n" + shown + "\n" + caret);
+        return SqlErrors.at(code, text, line, column, message);
     }
 
     private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        String first = newline < 0 ? message : message.substring(0, newline);
-        return first.replaceFirst("^Encountered", "unexpected")
-                .replaceAll(" at line \\d+, column \\d+\\.?", "")
+        return SqlErrors.firstLine(message)
                 .replace("FROM", "<end of expression>")
-                .replace("<EOF>", "<end of expression>");
+                .replace("<end of statement>", "<end of expression>");
     }
 
     /** The input Dataset as a table: its row type, already in the context's type factory. */

@@ -1,0 +1,216 @@
+package io.brook.engine.plan;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.ErrorCode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+
+/**
+ * Plans SQL queries (SELECT, WITH, set operations) over named relations (a session's views and sources) into the same
+ * logical plan the Dataset API builds (ARCHITECTURE decision 5): Calcite parses, validates and converts; Calcite's rules
+ * decorrelate subqueries and push filters into joins; {@link WindowTableFunctions} then turns the window table
+ * functions into Brook's own nodes. Names are case-sensitive and back-quoted, as in Flink SQL. Errors give the line and
+ * column with a caret, and the closest name for an unknown table, column or function.
+ */
+public final class SqlPlanner {
+    private static final Pattern COLUMN_NOT_FOUND = Pattern.compile("Column '([^']+)' not found in any table");
+    private static final Pattern COLUMN_NOT_FOUND_IN = Pattern.compile("Column '([^']+)' not found in table '([^']+)'");
+    private static final Pattern TABLE_NOT_FOUND = Pattern.compile("Object '([^']+)' not found");
+    private static final Pattern NO_FUNCTION = Pattern.compile("No match found for function signature ([^(]+)\\(");
+
+    private final PlanContext context;
+
+    public SqlPlanner(PlanContext context) {
+        this.context = context;
+    }
+
+    /** Calcite's parser as Brook reads SQL: case-sensitive names, back-quotes, Spark's and Flink's leniency. */
+    public static SqlParser.Config parserConfig() {
+        return ExpressionParser.parserConfig();
+    }
+
+    /** Parses one query; a syntax error names the line and column of {@code text}. */
+    public static SqlNode parseQuery(String text) {
+        try {
+            return SqlParser.create(text, parserConfig()).parseQuery();
+        } catch (SqlParseException e) {
+            throw SqlErrors.at(
+                    ErrorCode.INVALID_EXPRESSION,
+                    text,
+                    e.getPos().getLineNum(),
+                    e.getPos().getColumnNum(),
+                    SqlErrors.parseMessage(e));
+        }
+    }
+
+    /** Plans a query over these relations (name to plan, all built in this planner's context). */
+    public RelNode plan(String text, Map<String, RelNode> relations) {
+        return plan(parseQuery(text), text, relations);
+    }
+
+    /** Plans a parsed query; {@code text} is what it was parsed from, for error positions. */
+    public RelNode plan(SqlNode query, String text, Map<String, RelNode> relations) {
+        CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
+        relations.forEach((name, plan) -> schema.add(name, new RelationTable(plan)));
+        ExpressionParser.addTypeAliases(schema);
+        CalciteCatalogReader reader =
+                new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
+        SqlOperatorTable operators = ExpressionParser.operatorTable();
+        SqlValidator validator = SqlValidatorUtil.newValidator(
+                operators,
+                reader,
+                context.typeFactory(),
+                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.LENIENT));
+        SqlNode validated;
+        try {
+            validated = validator.validate(SqlRewrites.apply(query, relations));
+        } catch (CalciteContextException e) {
+            throw validationError(text, e, relations, operators);
+        }
+        SqlToRelConverter converter = new SqlToRelConverter(
+                (type, queryString, schemaPath, viewPath) -> {
+                    throw new UnsupportedOperationException("views are plans, not text, in Brook");
+                },
+                validator,
+                reader,
+                context.cluster(),
+                StandardConvertletTable.INSTANCE,
+                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
+        RelNode converted = converter.convertQuery(validated, false, true).project();
+        RelNode optimised = optimise(converted);
+        return WindowTableFunctions.rewrite(optimised);
+    }
+
+    /**
+     * Calcite's logical rewrites that streaming needs: subqueries become joins (then decorrelated), filters move into
+     * joins (so that a join of two streams sees its key equalities and time bounds), and projections merge.
+     */
+    private RelNode optimise(RelNode rel) {
+        HepProgram subqueries = HepProgram.builder()
+                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+                .build();
+        HepPlanner first = new HepPlanner(subqueries);
+        first.setRoot(rel);
+        RelNode decorrelated = RelDecorrelator.decorrelateQuery(first.findBestExp(), context.builder());
+        HepProgram cleanup = HepProgram.builder()
+                .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                .addRuleInstance(CoreRules.FILTER_INTO_JOIN)
+                .addRuleInstance(CoreRules.JOIN_CONDITION_PUSH)
+                .addRuleInstance(CoreRules.FILTER_MERGE)
+                .addRuleInstance(CoreRules.PROJECT_MERGE)
+                .addRuleInstance(CoreRules.PROJECT_REMOVE)
+                .build();
+        HepPlanner second = new HepPlanner(cleanup);
+        second.setRoot(decorrelated);
+        return second.findBestExp();
+    }
+
+    private static BrookException validationError(
+            String text, CalciteContextException e, Map<String, RelNode> relations, SqlOperatorTable operators) {
+        String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        ErrorCode code = ErrorCode.INVALID_EXPRESSION;
+        Matcher column = COLUMN_NOT_FOUND.matcher(message);
+        Matcher columnIn = COLUMN_NOT_FOUND_IN.matcher(message);
+        Matcher table = TABLE_NOT_FOUND.matcher(message);
+        Matcher function = NO_FUNCTION.matcher(message);
+        if (column.find()) {
+            message = "column '" + column.group(1) + "' not found"
+                    + Names.didYouMean(column.group(1), allColumns(relations));
+            code = ErrorCode.UNRESOLVED_COLUMN;
+        } else if (columnIn.find()) {
+            message = "column '" + columnIn.group(1) + "' not found in '" + columnIn.group(2) + "'"
+                    + Names.didYouMean(columnIn.group(1), allColumns(relations));
+            code = ErrorCode.UNRESOLVED_COLUMN;
+        } else if (table.find()) {
+            message = "no source, table or view named '" + table.group(1) + "'"
+                    + Names.didYouMean(table.group(1), relations.keySet())
+                    + (relations.isEmpty()
+                            ? ""
+                            : " (known: " + String.join(", ", new TreeSet<>(relations.keySet())) + ")");
+            code = ErrorCode.UNRESOLVED_COLUMN;
+        } else if (function.find()) {
+            String name = function.group(1).strip();
+            message = "no function " + message.substring(message.indexOf("signature ") + "signature ".length())
+                    + Names.didYouMean(name, functionNames(operators));
+            code = ErrorCode.INVALID_EXPRESSION;
+        }
+        return SqlErrors.at(code, text, e.getPosLine(), e.getPosColumn(), message);
+    }
+
+    private static Set<String> allColumns(Map<String, RelNode> relations) {
+        Set<String> names = new TreeSet<>();
+        for (RelNode plan : relations.values()) {
+            names.addAll(plan.getRowType().getFieldNames());
+        }
+        return names;
+    }
+
+    private static Set<String> functionNames(SqlOperatorTable operators) {
+        Set<String> names = new TreeSet<>();
+        for (SqlOperator operator : operators.getOperatorList()) {
+            String name = operator.getName();
+            if (!name.isEmpty() && Character.isLetter(name.charAt(0)) && operator.getKind() != SqlKind.OTHER_DDL) {
+                names.add(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    /** A named relation: its plan, which a query over it embeds as is. */
+    private static final class RelationTable extends AbstractTable implements TranslatableTable {
+        private final RelNode plan;
+
+        RelationTable(RelNode plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            return plan.getRowType();
+        }
+
+        @Override
+        public RelNode toRel(RelOptTable.ToRelContext toRelContext, RelOptTable relOptTable) {
+            return plan;
+        }
+    }
+
+    /** Whether a type is a timestamp, as window table functions need. */
+    static boolean isTimestamp(RelDataType type) {
+        return type.getSqlTypeName() == SqlTypeName.TIMESTAMP
+                || type.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
+    }
+}

@@ -1,0 +1,166 @@
+package io.brook.engine.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Field;
+import io.brook.engine.batch.Schema;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code brook.sql(...)}: SQL queries over temporary views plan into the same logical plan as the Dataset API and run
+ * bounded or streaming, with window table functions, subqueries, and errors that point into the text.
+ */
+class SqlQueryTest {
+    private static final Schema CLICKS = Schema.of(
+            new Field("user", ColumnType.VARCHAR, false),
+            new Field("page", ColumnType.VARCHAR, false),
+            new Field("ts", ColumnType.TIMESTAMP, false),
+            new Field("latency", ColumnType.INT, true));
+    private static final Schema PAGES =
+            Schema.of(new Field("page", ColumnType.VARCHAR, false), new Field("section", ColumnType.VARCHAR, true));
+
+    private final Brook brook = Brook.local();
+
+    @BeforeEach
+    void views() {
+        brook.createDataFrame(
+                        List.of(
+                                click("ann", "home", 1, 10),
+                                click("bob", "home", 4, null),
+                                click("ann", "cart", 9, 30),
+                                click("cid", "home", 12, 20),
+                                click("ann", "home", 31, 40)),
+                        CLICKS)
+                .createOrReplaceTempView("clicks");
+        brook.createDataFrame(List.of(Row.of("home", "front"), Row.of("cart", "shop")), PAGES)
+                .createOrReplaceTempView("pages");
+    }
+
+    @AfterEach
+    void close() {
+        brook.close();
+    }
+
+    private static Row click(String user, String page, long seconds, Integer latency) {
+        return Row.of(user, page, seconds * 1_000_000L, latency);
+    }
+
+    private List<String> rows(String sql) {
+        List<String> rows = new ArrayList<>();
+        for (Row row : brook.sql(sql).collectAsList()) {
+            rows.add(row.toString());
+        }
+        return rows;
+    }
+
+    @Test
+    void projectsFiltersAndComputes() {
+        assertThat(rows("SELECT `user`, upper(page) AS p, CASE WHEN latency IS NULL THEN 'none' ELSE"
+                        + " CAST(latency * 2 AS STRING) END AS l FROM clicks WHERE page <> 'cart' ORDER BY ts"))
+                .containsExactly("[ann,HOME,20]", "[bob,HOME,none]", "[cid,HOME,40]", "[ann,HOME,80]");
+    }
+
+    @Test
+    void groupsWithHavingAndDistinct() {
+        assertThat(rows("SELECT page, count(*) AS n, sum(latency) AS total FROM clicks GROUP BY page"
+                        + " HAVING count(*) > 1 ORDER BY page"))
+                .containsExactly("[home,4,70]");
+        assertThat(rows("SELECT DISTINCT `user` FROM clicks ORDER BY `user`"))
+                .containsExactly("[ann]", "[bob]", "[cid]");
+    }
+
+    @Test
+    void joinsUnionsAndDecorrelatesSubqueries() {
+        assertThat(rows("SELECT c.`user`, p.section FROM clicks c JOIN pages p ON c.page = p.page"
+                        + " WHERE p.section = 'shop'"))
+                .containsExactly("[ann,shop]");
+        assertThat(rows("SELECT page FROM pages UNION ALL SELECT page FROM pages ORDER BY page"))
+                .containsExactly("[cart]", "[cart]", "[home]", "[home]");
+        assertThat(rows("SELECT `user`, ts FROM clicks c WHERE latency > (SELECT avg(latency) FROM clicks d"
+                        + " WHERE d.page = c.page) ORDER BY ts"))
+                .containsExactly("[ann,1970-01-01T00:00:31Z]"); // home's average is 70 / 3, cart's 30
+        assertThat(rows("SELECT DISTINCT `user` FROM clicks WHERE page IN (SELECT page FROM pages WHERE section ="
+                        + " 'shop')"))
+                .containsExactly("[ann]");
+    }
+
+    @Test
+    void windowTableFunctionsTumbleHopAndSession() {
+        assertThat(rows("SELECT window_start, window_end, count(*) AS n FROM TABLE(TUMBLE(TABLE clicks,"
+                        + " DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end ORDER BY"
+                        + " window_start"))
+                .containsExactly(
+                        "[1970-01-01T00:00:00Z,1970-01-01T00:00:10Z,3]",
+                        "[1970-01-01T00:00:10Z,1970-01-01T00:00:20Z,1]",
+                        "[1970-01-01T00:00:30Z,1970-01-01T00:00:40Z,1]");
+        // Each click in the two 10-second windows, 5 seconds apart, that hold it.
+        assertThat(rows("SELECT count(*) FROM TABLE(HOP(TABLE clicks, DESCRIPTOR(ts), INTERVAL '5' SECOND,"
+                        + " INTERVAL '10' SECOND))"))
+                .containsExactly("[10]");
+        // Flink's form: PARTITION BY names the session key.
+        assertThat(rows("SELECT page, window_start, window_end, count(*) AS n FROM TABLE(SESSION(TABLE clicks"
+                        + " PARTITION BY page, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY page,"
+                        + " window_start, window_end ORDER BY page, window_start"))
+                .containsExactly(
+                        "[cart,1970-01-01T00:00:09Z,1970-01-01T00:00:19Z,1]",
+                        "[home,1970-01-01T00:00:01Z,1970-01-01T00:00:22Z,3]",
+                        "[home,1970-01-01T00:00:31Z,1970-01-01T00:00:41Z,1]");
+    }
+
+    @Test
+    void readsFieldsOfRowColumnsAsFlinkDoes() {
+        brook.read().format("nexmark").option("events", "100").load().createOrReplaceTempView("nexmark");
+        // The first event is a person; events 1-3 are auctions, the rest of the first 50 bids.
+        assertThat(rows("SELECT person.id, person.name IS NOT NULL FROM nexmark WHERE event_type = 0 LIMIT 1"))
+                .containsExactly("[1000,true]");
+        assertThat(rows("SELECT count(*) FROM nexmark n WHERE n.bid.auction >= 1000 AND event_type = 2"))
+                .containsExactly("[92]");
+    }
+
+    @Test
+    void streamsAWindowedCountWithAWatermark() throws Exception {
+        MemoryStream stream = MemoryStream.of(brook, CLICKS);
+        stream.toDF().withWatermark("ts", "5 seconds").createOrReplaceTempView("live");
+        Dataset<Row> counts = brook.sql("SELECT page, window_start, count(*) AS n FROM TABLE(TUMBLE(TABLE live,"
+                + " DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY page, window_start, window_end");
+        assertThat(counts.isStreaming()).isTrue();
+        StreamingQuery query = counts.writeStream()
+                .format("memory")
+                .queryName("live_counts")
+                .outputMode("append")
+                .start();
+        stream.addData(click("ann", "home", 1, 1), click("bob", "home", 4, 1), click("cid", "cart", 12, 1));
+        query.processAllAvailable();
+        assertThat(brook.table("live_counts").collectAsList()).isEmpty();
+        stream.addData(click("dan", "home", 30, 1));
+        query.processAllAvailable();
+        List<String> rows = new ArrayList<>();
+        brook.table("live_counts").collectAsList().forEach(row -> rows.add(row.toString()));
+        assertThat(rows).containsExactlyInAnyOrder("[home,1970-01-01T00:00:00Z,2]", "[cart,1970-01-01T00:00:10Z,1]");
+        query.stop();
+    }
+
+    @Test
+    void errorsPointAtTheTextAndSuggestNames() {
+        assertThatThrownBy(() -> brook.sql("SELECT usr\nFROM clicks"))
+                .isInstanceOf(BrookException.class)
+                .hasMessage("line 1:8: column 'usr' not found; did you mean 'user'?\nSELECT usr\n       ^");
+        assertThatThrownBy(() -> brook.sql("SELECT page\nFROM click"))
+                .hasMessageStartingWith("line 2:6: no source, table or view named 'click'; did you mean 'clicks'?")
+                .hasMessageEndingWith("\nFROM click\n     ^");
+        assertThatThrownBy(() -> brook.sql("SELECT uper(page) FROM clicks"))
+                .hasMessageStartingWith("line 1:8: no function uper(<CHARACTER>); did you mean 'upper'?");
+        assertThatThrownBy(() -> brook.sql("SELECT page\nFROM clicks WHERE"))
+                .hasMessageStartingWith("line 2:17: unexpected \"<end of statement>\"");
+        assertThatThrownBy(() -> brook.sql(
+                        "SELECT count(*) FROM TABLE(SESSION(TABLE clicks, DESCRIPTOR(ts)," + " INTERVAL '10' SECOND))"))
+                .hasMessageContaining("SESSION(...) is supported under GROUP BY window_start, window_end");
+    }
+}

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** Text tables as Spark's {@code show()} prints them, and schema trees as {@code printSchema()} does. */
-final class Tables {
+public final class Tables {
     private Tables() {}
 
-    static String format(String[] columns, List<Row> rows) {
+    /** Rows under a header of column names, in a box of dashes and bars. */
+    public static String format(String[] columns, List<Row> rows) {
         int[] widths = new int[columns.length];
         for (int c = 0; c < columns.length; c++) {
             widths[c] = columns[c].length();
@@ -57,7 +58,8 @@ final class Tables {
         }
     }
 
-    static String schema(Schema schema) {
+    /** A schema as a tree, as {@code printSchema()} prints it. */
+    public static String schema(Schema schema) {
         StringBuilder text = new StringBuilder("root\n");
         for (Field field : schema.fields()) {
             text.append(" |-- ")

@@ -1,0 +1,185 @@
+package io.brook.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brook.engine.api.Brook;
+import io.brook.engine.api.Row;
+import io.brook.engine.api.StreamingQuery;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Nexmark queries in {@code examples/nexmark}, as the Flink suite writes them (only the sink's connector changed, to
+ * memory): each one's streaming result equals the same SQL run in batch mode over the same events, and equals an
+ * answer computed here in plain Java over those events.
+ */
+class NexmarkQueriesTest {
+    private static final int EVENTS = 20_000;
+    /** Events per second of event time: 20,000 events span 20 seconds, so windows of 10 s have company. */
+    private static final int RATE = 1_000;
+
+    private static final Path EXAMPLES = Path.of("..", "examples", "nexmark");
+
+    private static List<Row> persons;
+    private static List<Row> auctions;
+    private static List<Row> bids;
+
+    @BeforeAll
+    static void events() {
+        persons = new ArrayList<>();
+        auctions = new ArrayList<>();
+        bids = new ArrayList<>();
+        try (Brook brook = Brook.local()) {
+            for (Row event : brook.read()
+                    .format("nexmark")
+                    .option("events", EVENTS)
+                    .option("eventsPerSecond", RATE)
+                    .load()
+                    .collectAsList()) {
+                int type = (Integer) event.get(0);
+                List<Row> kind = type == 0 ? persons : type == 1 ? auctions : bids;
+                kind.add((Row) event.get(type + 1));
+            }
+        }
+    }
+
+    private static String file(String name) throws IOException {
+        return Files.readString(EXAMPLES.resolve(name));
+    }
+
+    /** The example DDL with a bounded number of events at the test's rate. */
+    private static String ddl() throws IOException {
+        String ddl = file("ddl.sql");
+        String bounded = ddl.replace("'events.num' = '10000000'", "'events.num' = '" + EVENTS + "'")
+                .replace("'first-event.rate' = '10000'", "'first-event.rate' = '" + RATE + "'");
+        assertThat(bounded).isNotEqualTo(ddl);
+        return bounded;
+    }
+
+    private static String query(String name) throws IOException {
+        String query = file(name);
+        assertThat(query).contains("'connector' = 'blackhole'");
+        return query.replace("'connector' = 'blackhole'", "'connector' = 'memory'");
+    }
+
+    /** The query run as a stream (available-now) into a memory sink: its rows once the stream has ended. */
+    private static List<String> streaming(String queryFile, String sink) throws Exception {
+        AtomicLong ticks = new AtomicLong();
+        // A clock that runs 1,000 s per reading, so that every event is due at the first micro-batch.
+        try (Brook brook = Brook.builder()
+                        .clock(() -> 1_700_000_000_000L + ticks.getAndIncrement() * 1_000_000L)
+                        .getOrCreate();
+                SqlSession session = new SqlSession(brook)) {
+            session.execute("SET 'trigger' = 'available-now';");
+            session.execute(ddl());
+            List<SqlResult> results = session.execute(query(queryFile));
+            StreamingQuery query = results.get(results.size() - 1).query();
+            assertThat(query).isNotNull();
+            assertThat(query.awaitTermination(60_000)).isTrue();
+            assertThat(query.exception()).isNull();
+            return sorted(brook.table(sink).collectAsList());
+        }
+    }
+
+    /** The same SQL in batch mode. */
+    private static List<String> batch(String queryFile) throws Exception {
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            session.execute("SET 'execution.runtime-mode' = 'batch';");
+            session.execute(ddl());
+            List<SqlResult> results = session.execute(query(queryFile));
+            return sorted(results.get(results.size() - 1).rows());
+        }
+    }
+
+    private static List<String> sorted(List<Row> rows) {
+        List<String> text = new ArrayList<>();
+        for (Row row : rows) {
+            text.add(row.toString());
+        }
+        text.sort(null);
+        return text;
+    }
+
+    private static void check(String queryFile, String sink, List<String> expected) throws Exception {
+        List<String> sortedExpected = new ArrayList<>(expected);
+        sortedExpected.sort(null);
+        assertThat(sortedExpected).isNotEmpty();
+        assertSameRows("batch", batch(queryFile), sortedExpected);
+        assertSameRows("streaming", streaming(queryFile, sink), sortedExpected);
+    }
+
+    /** Equal lists, or a short account of how they differ (they are thousands of rows long). */
+    private static void assertSameRows(String run, List<String> actual, List<String> expected) {
+        if (actual.equals(expected)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(actual);
+        List<String> extra = new ArrayList<>(actual);
+        extra.removeAll(expected);
+        throw new AssertionError(run + " gave " + actual.size() + " rows, expected " + expected.size() + "; missing "
+                + missing.subList(0, Math.min(3, missing.size())) + ", unexpected "
+                + extra.subList(0, Math.min(3, extra.size())));
+    }
+
+    @Test
+    void q0PassThrough() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            expected.add(Row.of(bid.get(0), bid.get(1), bid.get(2), bid.get(5), bid.get(6))
+                    .toString());
+        }
+        check("q0.sql", "nexmark_q0", expected);
+    }
+
+    @Test
+    void q1CurrencyConversion() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            double euros = 0.908 * (Long) bid.get(2);
+            expected.add(Row.of(bid.get(0), bid.get(1), euros, bid.get(5), bid.get(6))
+                    .toString());
+        }
+        check("q1.sql", "nexmark_q1", expected);
+    }
+
+    @Test
+    void q2Selection() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            if ((Long) bid.get(0) % 123 == 0) {
+                expected.add(Row.of(bid.get(0), bid.get(2)).toString());
+            }
+        }
+        check("q2.sql", "nexmark_q2", expected);
+    }
+
+    @Test
+    void q3LocalItemSuggestion() throws Exception {
+        Map<Long, Row> sellers = new HashMap<>();
+        for (Row person : persons) {
+            String state = (String) person.get(5);
+            if (state.equals("OR") || state.equals("ID") || state.equals("CA")) {
+                sellers.put((Long) person.get(0), person);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (Row auction : auctions) {
+            Row seller = sellers.get((Long) auction.get(7));
+            if ((Long) auction.get(8) == 10 && seller != null) {
+                expected.add(Row.of(seller.get(1), seller.get(4), seller.get(5), auction.get(0))
+                        .toString());
+            }
+        }
+        check("q3.sql", "nexmark_q3", expected);
+    }
+}

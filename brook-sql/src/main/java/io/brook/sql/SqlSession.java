@@ -159,6 +159,12 @@ public final class SqlSession implements AutoCloseable {
                             + catalog.get(create.name()).kind() + "); use CREATE OR REPLACE, or DROP it first");
         }
         String connector = Connectors.connector(create);
+        if (!Connectors.READABLE.contains(connector) && !Connectors.WRITABLE.contains(connector)) {
+            List<String> known = new ArrayList<>(Connectors.READABLE);
+            Connectors.WRITABLE.stream().filter(c -> !known.contains(c)).forEach(known::add);
+            throw invalid(create.name() + ": unknown connector '" + connector + "'" + Names.didYouMean(connector, known)
+                    + "; Brook knows " + String.join(", ", known));
+        }
         boolean readable = Connectors.READABLE.contains(connector);
         boolean writable = Connectors.WRITABLE.contains(connector);
         String kind;
@@ -485,7 +491,7 @@ public final class SqlSession implements AutoCloseable {
         if (!rows.isStreaming()) {
             return SqlResult.rows(List.of(rows.columns()), rows.collectAsList());
         }
-        OutputMode mode = rows.isStreaming() && outputModeSetting() == null ? liveMode(rows) : outputMode(rows);
+        OutputMode mode = outputModeSetting() == null ? liveMode(rows) : outputMode(rows);
         String name = queryName("select");
         StreamingQuery started = rows.writeStream()
                 .format("console")
@@ -672,7 +678,9 @@ public final class SqlSession implements AutoCloseable {
         text.append("== Logical plan ==\n").append(RelOptUtil.toString(rows.logicalPlan()));
         text.append("== Incremental plan ==\n");
         if (rows.isStreaming()) {
-            OutputMode mode = outputMode(rows);
+            OutputMode mode = explained instanceof Command.Query && outputModeSetting() == null
+                    ? liveMode(rows)
+                    : outputMode(rows);
             text.append("streaming, ")
                     .append(mode.name().toLowerCase(Locale.ROOT))
                     .append(" output mode, into ")

@@ -1,0 +1,176 @@
+package io.brook.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brook.engine.BrookException;
+import io.brook.engine.api.Brook;
+import io.brook.engine.api.Row;
+import io.brook.engine.api.StreamingQuery;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Statements one by one: the catalog they build, the queries they start, and the errors they give, with positions. */
+class SqlSessionTest {
+    private static final String BIDS = """
+            CREATE SOURCE events (
+                event_type INT,
+                bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, `dateTime` TIMESTAMP(3)>,
+                `dateTime` TIMESTAMP(3),
+                WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '2' SECOND
+            ) WITH (connector = 'nexmark', events = '500', eventsPerSecond = '100');
+            CREATE VIEW bids AS SELECT bid.auction, bid.price, `dateTime` FROM events WHERE event_type = 2;
+            """;
+
+    private final AtomicLong ticks = new AtomicLong();
+    private final Brook brook = Brook.builder()
+            .clock(() -> 1_700_000_000_000L + ticks.getAndIncrement() * 1_000_000L)
+            .getOrCreate();
+    private final SqlSession session = new SqlSession(brook);
+
+    @TempDir
+    Path directory;
+
+    @AfterEach
+    void close() {
+        session.close();
+        brook.close();
+    }
+
+    private static List<String> rows(SqlResult result) {
+        List<String> rows = new ArrayList<>();
+        for (Row row : result.rows()) {
+            rows.add(row.toString());
+        }
+        return rows;
+    }
+
+    @Test
+    void buildsACatalogAndDescribesIt() {
+        session.execute(BIDS);
+        session.execute("CREATE SINK out (auction BIGINT, n BIGINT) WITH (connector = 'memory');");
+
+        assertThat(rows(session.execute("SHOW SOURCES").get(0)))
+                .containsExactly("[events,nexmark,event_type, bid, dateTime]");
+        assertThat(rows(session.execute("SHOW VIEWS").get(0))).containsExactly("[bids,,auction, price, dateTime]");
+        assertThat(rows(session.execute("SHOW SINKS").get(0))).containsExactly("[out,memory,auction, n]");
+        assertThat(rows(session.execute("DESCRIBE events").get(0)))
+                .containsExactly(
+                        "[event_type,INT,false,]",
+                        "[bid,STRUCT<auction: BIGINT, bidder: BIGINT, price: BIGINT, channel: VARCHAR, url: VARCHAR,"
+                                + " dateTime: TIMESTAMP, extra: VARCHAR>,true,]",
+                        "[dateTime,TIMESTAMP,false,event time (watermark)]");
+        assertThat(session.execute("DROP VIEW bids").get(0).message()).isEqualTo("Dropped view bids");
+        assertThat(rows(session.execute("SHOW VIEWS").get(0))).isEmpty();
+    }
+
+    @Test
+    void insertStartsAContinuousQueryWithItsOwnCheckpoint() throws Exception {
+        session.execute(BIDS);
+        session.execute("SET 'checkpoint.dir' = '" + directory + "';");
+        session.execute("CREATE SINK counts (window_start TIMESTAMP, n BIGINT) WITH (connector = 'memory');");
+        SqlResult started = session.execute("""
+                INSERT INTO counts
+                SELECT window_start, count(*) FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(`dateTime`),
+                    INTERVAL '1' SECOND))
+                GROUP BY window_start, window_end;
+                """).get(0);
+        StreamingQuery query = started.query();
+        assertThat(started.message()).startsWith("Started query counts").contains("append mode");
+        session.processAllAvailable();
+
+        // 500 events at 100 a second span 5 seconds; the watermark (2 s behind) has closed the first windows.
+        List<Row> counts = brook.table("counts").collectAsList();
+        assertThat(counts).isNotEmpty();
+        assertThat(counts).allSatisfy(row -> assertThat((Long) row.get(1)).isBetween(1L, 100L));
+        assertThat(Files.isDirectory(directory.resolve("counts").resolve("offsets")))
+                .isTrue();
+        assertThat(rows(session.execute("SHOW QUERIES").get(0)))
+                .singleElement()
+                .asString()
+                .startsWith("[counts," + query.id() + ",RUNNING,counts,");
+        assertThat(session.execute("STOP QUERY counts").get(0).message()).isEqualTo("Stopped query counts");
+        assertThat(query.isActive()).isFalse();
+    }
+
+    @Test
+    void explainShowsTheLogicalPlanAndTheState() {
+        session.execute(BIDS);
+        String plan = session.execute("EXPLAIN SELECT auction, count(*) FROM bids GROUP BY auction")
+                .get(0)
+                .message();
+        assertThat(plan)
+                .contains("== Logical plan ==", "LogicalAggregate(group=[{0}]", "== Incremental plan ==")
+                .contains("streaming, complete output mode, into the console")
+                .contains("state operator 0: aggregate keys=[BIGINT] calls=[COUNT BIGINT]");
+    }
+
+    @Test
+    void batchModeReadsSourcesBounded() {
+        session.execute("SET 'execution.runtime-mode' = 'batch';");
+        session.execute(BIDS);
+        SqlResult result = session.execute("SELECT count(*) FROM bids").get(0);
+        assertThat(rows(result)).containsExactly("[460]");
+    }
+
+    @Test
+    void readsBoundedTablesFromFiles() throws Exception {
+        Files.writeString(directory.resolve("pages.csv"), "page,section\nhome,front\ncart,shop\n");
+        session.execute("CREATE TABLE pages (page STRING, section STRING) WITH (connector = 'files', format = 'csv',"
+                + " path = '" + directory.resolve("pages.csv") + "', header = 'true');");
+        assertThat(rows(session.execute("SELECT section FROM pages WHERE page = 'cart'")
+                        .get(0)))
+                .containsExactly("[shop]");
+        assertThat(rows(session.execute("SHOW TABLES").get(0))).containsExactly("[pages,files,page, section]");
+    }
+
+    @Test
+    void errorsNameTheScriptsLineAndColumn() {
+        session.execute(BIDS);
+        String script = "SET 'trigger' = 'once';\nSELECT auction, prise\nFROM bids;";
+        assertThatThrownBy(() -> session.execute(script))
+                .isInstanceOf(BrookException.class)
+                .hasMessage("line 2:17: column 'prise' not found; did you mean 'price'?\n"
+                        + "SELECT auction, prise\n"
+                        + "                ^");
+        assertThatThrownBy(() -> session.execute("SELECT * FROM bid;"))
+                .hasMessageStartingWith("line 1:15: no source, table or view named 'bid'; did you mean 'bids'?");
+        assertThatThrownBy(() -> session.execute("\n  CREATE SOURCE s (a BIGNT) WITH (connector = 'rate');"))
+                .hasMessageStartingWith("line 2:22: unknown type 'BIGNT'");
+        assertThatThrownBy(() -> session.execute("CREATE SOURCE s WITH (connector = 'nexmark', evnts = '5');"))
+                .hasMessageContaining("unknown option 'evnts' for the nexmark connector; did you mean 'events'?");
+        assertThatThrownBy(() -> session.execute("CREATE SOURCE s WITH (connector = 'kafak');"))
+                .hasMessageContaining("unknown connector 'kafak'; did you mean 'kafka'?");
+        assertThatThrownBy(() -> session.execute("SELECT 'unclosed FROM bids;"))
+                .hasMessageStartingWith("line 1:8: string starting with ' is never closed");
+        assertThatThrownBy(() -> session.execute("INSERT INTO nowhere SELECT * FROM bids;"))
+                .hasMessageStartingWith("line 1:13: no sink named 'nowhere'");
+        assertThatThrownBy(() -> session.execute(
+                        "CREATE SOURCE e2 (ts TIMESTAMP, WATERMARK FOR ts AS ts * 2)" + " WITH (connector = 'rate');"))
+                .hasMessageContaining("WATERMARK FOR ts AS takes ts or ts - INTERVAL 'n' SECOND");
+        assertThatThrownBy(() -> session.execute("SET 'no.such' = 'x';"))
+                .hasMessageContaining("unknown setting 'no.such'");
+    }
+
+    @Test
+    void flinkTablesBecomeSourcesOrSinksByConnector() {
+        session.execute("""
+                CREATE TABLE gen (
+                    event_type INT,
+                    `dateTime` TIMESTAMP(3),
+                    WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+                ) WITH ('connector' = 'nexmark', 'events.num' = '100');
+                CREATE TABLE discard (event_type INT) WITH ('connector' = 'blackhole');
+                """);
+        assertThat(rows(session.execute("SHOW SOURCES").get(0))).containsExactly("[gen,nexmark,event_type, dateTime]");
+        assertThat(rows(session.execute("SHOW SINKS").get(0))).containsExactly("[discard,blackhole,event_type]");
+        assertThatThrownBy(() -> session.execute("SELECT * FROM discard;"))
+                .hasMessageContaining("no source, table or view named 'discard'");
+    }
+}

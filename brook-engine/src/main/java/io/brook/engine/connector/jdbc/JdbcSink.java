@@ -47,6 +47,8 @@ public final class JdbcSink implements Sink {
     /** The table of each sink's last committed batch id, created when missing. */
     public static final String COMMITS_TABLE = "brook_sink_commits";
 
+    private static final int VALIDATION_TIMEOUT_SECONDS = 10;
+
     private final JdbcSinkOptions options;
     private final boolean complete;
     private final Writes writes;
@@ -127,8 +129,15 @@ public final class JdbcSink implements Sink {
         }
     }
 
-    /** The open connection, or a new one when a failure closed the last. */
+    /**
+     * The open connection, or a new one when a failure closed the last or the database dropped it while the query
+     * waited for data (idle timeouts, a restarted server).
+     */
     private Connection connection() {
+        if (connection != null && !isValid(connection)) {
+            LOGGER.info("[{}] the connection was lost; opening a new one", description());
+            close();
+        }
         if (connection == null) {
             Connection opened = options.connection().open(ErrorCode.SINK_FAILED);
             try {
@@ -144,6 +153,14 @@ public final class JdbcSink implements Sink {
             connection = opened;
         }
         return connection;
+    }
+
+    private static boolean isValid(Connection open) {
+        try {
+            return open.isValid(VALIDATION_TIMEOUT_SECONDS);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private void write(Connection open, List<Batch> batches) throws SQLException {

@@ -259,6 +259,23 @@ class JdbcSinkTest {
     }
 
     @Test
+    void aConnectionTheDatabaseDroppedIsOpenedAgain() throws Exception {
+        // Given
+        JdbcSink sink = sink(options("reconnected"), COUNTS, Optional.empty());
+        sink.addBatch(0, COUNTS, List.of(batch(COUNTS, List.of("a", 1L))));
+
+        // When: the server ends the sink's session while the query waits for data
+        assertThat(sql("select pg_terminate_backend(pid) from pg_stat_activity"
+                        + " where pid <> pg_backend_pid() and backend_type = 'client backend'"))
+                .isNotEmpty();
+        sink.addBatch(1, COUNTS, List.of(batch(COUNTS, List.of("b", 2L))));
+
+        // Then
+        assertThat(sql("select word, \"count\" from reconnected order by word"))
+                .containsExactly(List.of("a", "1"), List.of("b", "2"));
+    }
+
+    @Test
     void completeModeReplacesTheTableEachBatch() throws Exception {
         // Given
         JdbcSink sink = sink(options("complete_counts"), COUNTS, Optional.empty(), true);

@@ -8,6 +8,7 @@ import io.brook.engine.batch.Batch;
 import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.Sink;
+import io.brook.engine.connector.file.SaveMode;
 import io.brook.engine.connector.jdbc.JdbcSinkOptions.WriteMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +52,14 @@ public final class JdbcSink implements Sink {
     private static final int VALIDATION_TIMEOUT_SECONDS = 10;
 
     private final JdbcSinkOptions options;
+    private final String sinkId;
     private final boolean complete;
     private final Writes writes;
     private Connection connection;
 
     private JdbcSink(JdbcSinkOptions options, boolean complete, Writes writes, Connection connection) {
         this.options = requireNonNull(options, "options is null");
+        this.sinkId = options.sinkId().orElseThrow(() -> new IllegalArgumentException("a streaming sink needs an id"));
         this.complete = complete;
         this.writes = requireNonNull(writes, "writes is null");
         this.connection = requireNonNull(connection, "connection is null");
@@ -83,8 +87,7 @@ public final class JdbcSink implements Sink {
             connection.setAutoCommit(true);
             SqlDialect dialect = given.isPresent() ? given.get() : SqlDialect.of(connection.getMetaData());
             prepareCommitsTable(connection);
-            List<String> columns = tableColumns(connection, parsed, dialect, schema);
-            Writes writes = Writes.of(parsed, dialect, resolve(columns, schema, parsed.table()), schema);
+            Writes writes = prepareTable(connection, parsed, dialect, schema);
             connection.setAutoCommit(false);
             return new JdbcSink(parsed, complete, writes, connection);
         } catch (SQLException e) {
@@ -97,6 +100,58 @@ public final class JdbcSink implements Sink {
             closeAfterFailure(connection, e);
             throw e;
         }
+    }
+
+    /**
+     * Writes a bounded Dataset's rows to the table in one transaction, as Spark's {@code df.write().format("jdbc")}.
+     * The save mode says what to do when the table exists: {@code errorifexists} (the default) fails, {@code ignore}
+     * writes nothing, {@code append} adds the rows (or upserts them with option mode upsert) and {@code overwrite}
+     * deletes the table's rows first, in the same transaction, keeping the table's definition. The rows are computed
+     * only once the table was checked.
+     */
+    public static void save(Map<String, String> options, SaveMode saveMode, Schema schema, Supplier<List<Batch>> rows) {
+        requireNonNull(schema, "schema is null");
+        JdbcTypes.throwIfUnwritable(schema);
+        JdbcSinkOptions parsed = JdbcSinkOptions.parseForSave(options, schema);
+        try (Connection connection = parsed.connection().open(ErrorCode.SINK_FAILED)) {
+            boolean exists = probe(connection, "SELECT * FROM " + parsed.table() + " WHERE 1 = 0")
+                    .isPresent();
+            if (exists && saveMode == SaveMode.ERROR_IF_EXISTS) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "table " + parsed.table() + " already exists; use mode(\"append\") to add the rows to it,"
+                                + " mode(\"overwrite\") to replace its rows or mode(\"ignore\") to leave it as it is");
+            }
+            if (exists && saveMode == SaveMode.IGNORE) {
+                return;
+            }
+            Writes writes = prepareTable(connection, parsed, SqlDialect.of(connection.getMetaData()), schema);
+            List<Batch> batches = rows.get();
+            connection.setAutoCommit(false);
+            try {
+                write(connection, parsed, writes, exists && saveMode == SaveMode.OVERWRITE, batches);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new BrookException(
+                    ErrorCode.SINK_FAILED,
+                    "jdbc write() to table " + parsed.table() + " failed and wrote nothing: " + JdbcErrors.describe(e),
+                    e);
+        }
+    }
+
+    /** Creates the table when missing and allowed, checks its columns, and makes the statements that write a row. */
+    private static Writes prepareTable(Connection open, JdbcSinkOptions options, SqlDialect dialect, Schema schema)
+            throws SQLException {
+        List<String> columns = tableColumns(open, options, dialect, schema);
+        return Writes.of(options, dialect, resolve(columns, schema, options.table()), schema);
     }
 
     @Override
@@ -113,7 +168,7 @@ public final class JdbcSink implements Sink {
                         committed);
                 return;
             }
-            write(open, batches);
+            write(open, options, writes, complete, batches);
             recordCommit(open, committed, batchId);
             open.commit();
         } catch (SQLException e) {
@@ -163,8 +218,11 @@ public final class JdbcSink implements Sink {
         }
     }
 
-    private void write(Connection open, List<Batch> batches) throws SQLException {
-        if (complete) {
+    /** Writes the rows, after deleting the table's rows when {@code replace}; the caller commits. */
+    private static void write(
+            Connection open, JdbcSinkOptions options, Writes writes, boolean replace, List<Batch> batches)
+            throws SQLException {
+        if (replace) {
             try (Statement delete = open.createStatement()) {
                 delete.executeUpdate("DELETE FROM " + options.table());
             }
@@ -173,19 +231,20 @@ public final class JdbcSink implements Sink {
         if (writes.update().isPresent()) {
             updateThenInsert(open, writes.update().get(), writes.write(), batches, utc);
         } else {
-            writeBatched(open, writes.write(), batches, utc);
+            writeBatched(open, writes.write(), batches, options.batchSize(), utc);
         }
     }
 
-    /** Sends the rows in JDBC batches of {@code batchsize}. */
-    private void writeBatched(Connection open, Sql sql, List<Batch> batches, Calendar utc) throws SQLException {
+    /** Sends the rows in JDBC batches of {@code batchSize}. */
+    private static void writeBatched(Connection open, Sql sql, List<Batch> batches, int batchSize, Calendar utc)
+            throws SQLException {
         try (PreparedStatement statement = open.prepareStatement(sql.text())) {
             int pending = 0;
             for (Batch batch : batches) {
                 for (int row = 0; row < batch.rowCount(); row++) {
                     sql.bind(statement, batch, batch.position(row), utc);
                     statement.addBatch();
-                    if (++pending == options.batchSize()) {
+                    if (++pending == batchSize) {
                         statement.executeBatch();
                         pending = 0;
                     }
@@ -218,7 +277,7 @@ public final class JdbcSink implements Sink {
     private long committedBatchId(Connection open) throws SQLException {
         try (PreparedStatement select =
                 open.prepareStatement("SELECT batch_id FROM " + COMMITS_TABLE + " WHERE sink_id = ?")) {
-            select.setString(1, options.sinkId());
+            select.setString(1, sinkId);
             try (ResultSet result = select.executeQuery()) {
                 return result.next() ? result.getLong(1) : -1;
             }
@@ -233,7 +292,7 @@ public final class JdbcSink implements Sink {
         if (committed < 0) {
             try (PreparedStatement insert =
                     open.prepareStatement("INSERT INTO " + COMMITS_TABLE + " (sink_id, batch_id) VALUES (?, ?)")) {
-                insert.setString(1, options.sinkId());
+                insert.setString(1, sinkId);
                 insert.setLong(2, batchId);
                 insert.executeUpdate();
             }
@@ -242,10 +301,10 @@ public final class JdbcSink implements Sink {
         try (PreparedStatement update = open.prepareStatement(
                 "UPDATE " + COMMITS_TABLE + " SET batch_id = ? WHERE sink_id = ? AND batch_id = ?")) {
             update.setLong(1, batchId);
-            update.setString(2, options.sinkId());
+            update.setString(2, sinkId);
             update.setLong(3, committed);
             if (update.executeUpdate() != 1) {
-                throw new SQLException("sink id '" + options.sinkId() + "' moved past batch " + committed
+                throw new SQLException("sink id '" + sinkId + "' moved past batch " + committed
                         + " while this batch was written: is another query writing with the same checkpoint or"
                         + " sinkId?");
             }

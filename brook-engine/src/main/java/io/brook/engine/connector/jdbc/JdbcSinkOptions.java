@@ -15,14 +15,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The JDBC sink's options, checked: {@code url}, {@code dbtable}, {@code user}, {@code password}, {@code driver},
  * {@code mode} ({@code append} or {@code upsert}), {@code primaryKey} (comma-separated, for upsert), {@code createTable}
- * (default true), {@code sinkId} (default: the table and the checkpoint location) and {@code batchsize} (rows per JDBC
- * batch, default 1000).
+ * (default true), {@code sinkId} (streams only; default: the table and the checkpoint location) and {@code batchsize}
+ * (rows per JDBC batch, default 1000). A bounded {@code write()} has no sink id: it writes in one transaction once.
  */
 record JdbcSinkOptions(
         ConnectionSpec connection,
@@ -30,23 +31,14 @@ record JdbcSinkOptions(
         WriteMode mode,
         List<String> primaryKey,
         boolean createTable,
-        String sinkId,
+        Optional<String> sinkId,
         int batchSize) {
     /** Longest sink id: the commits table's key is a VARCHAR(255). */
     static final int MAX_SINK_ID_LENGTH = 255;
 
-    private static final Set<String> OPTIONS = Collections.unmodifiableSet(new TreeSet<>(List.of(
-            "url",
-            "dbtable",
-            "user",
-            "password",
-            "driver",
-            "mode",
-            "primaryKey",
-            "createTable",
-            "sinkId",
-            "batchsize",
-            "checkpointLocation")));
+    private static final Set<String> WRITE_OPTIONS = Collections.unmodifiableSet(new TreeSet<>(
+            List.of("url", "dbtable", "user", "password", "driver", "mode", "primaryKey", "createTable", "batchsize")));
+    private static final Set<String> STREAM_OPTIONS = union(WRITE_OPTIONS, List.of("sinkId", "checkpointLocation"));
     /** Read by the query rather than by the sink. */
     private static final Set<String> QUERY_OPTIONS = Set.of("maxOffsetsPerTrigger", "maxFilesPerTrigger");
 
@@ -71,7 +63,16 @@ record JdbcSinkOptions(
 
     /** The sink's options for rows of this schema, from {@code writeStream()}'s options. */
     static JdbcSinkOptions parse(Map<String, String> options, Schema schema) {
-        throwIfUnknownOption(options);
+        return parse(options, schema, true);
+    }
+
+    /** The options of a bounded {@code write()}, which has no sink id. */
+    static JdbcSinkOptions parseForSave(Map<String, String> options, Schema schema) {
+        return parse(options, schema, false);
+    }
+
+    private static JdbcSinkOptions parse(Map<String, String> options, Schema schema, boolean streaming) {
+        throwIfUnknownOption(options, streaming ? STREAM_OPTIONS : WRITE_OPTIONS, streaming);
         ConnectionSpec connection = ConnectionSpec.parse(options, "sink");
         String table = table(options);
         WriteMode mode = mode(options.getOrDefault("mode", "append"));
@@ -82,19 +83,25 @@ record JdbcSinkOptions(
                 mode,
                 primaryKey,
                 bool("createTable", options.getOrDefault("createTable", "true")),
-                sinkId(options, table),
+                streaming ? Optional.of(sinkId(options, table)) : Optional.empty(),
                 positive("batchsize", options.getOrDefault("batchsize", "1000")));
     }
 
-    private static void throwIfUnknownOption(Map<String, String> options) {
+    private static void throwIfUnknownOption(Map<String, String> options, Set<String> known, boolean streaming) {
         for (String key : options.keySet()) {
-            if (!OPTIONS.contains(key) && !QUERY_OPTIONS.contains(key)) {
+            if (!known.contains(key) && !(streaming && QUERY_OPTIONS.contains(key))) {
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown option '" + key + "' for the jdbc sink; it takes " + OPTIONS
-                                + " (driver properties go in the url)");
+                        "unknown option '" + key + "' for the jdbc " + (streaming ? "sink" : "write()") + "; it takes "
+                                + known + " (driver properties go in the url)");
             }
         }
+    }
+
+    private static Set<String> union(Set<String> some, List<String> more) {
+        Set<String> all = new TreeSet<>(some);
+        all.addAll(more);
+        return Collections.unmodifiableSet(all);
     }
 
     private static String table(Map<String, String> options) {

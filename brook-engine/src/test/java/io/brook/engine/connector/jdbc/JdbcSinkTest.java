@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.api.Brook;
+import io.brook.engine.api.DataFrameWriter;
+import io.brook.engine.api.Dataset;
 import io.brook.engine.api.MemoryStream;
 import io.brook.engine.api.Row;
 import io.brook.engine.api.StreamingQuery;
@@ -313,6 +315,80 @@ class JdbcSinkTest {
                 .hasMessageStartingWith("jdbc sink cannot read table absent (")
                 .hasMessageContaining("relation \"absent\" does not exist")
                 .hasMessageEndingWith("); create it, or leave option createTable true to have it created");
+    }
+
+    @Test
+    void aBoundedWriteFollowsItsSaveMode() throws Exception {
+        // Given
+        Brook brook = session();
+        Dataset<Row> first = brook.createDataFrame(List.of(Row.of("a", 1L), Row.of("b", 1L)), COUNTS);
+        Dataset<Row> second = brook.createDataFrame(List.of(Row.of("a", 2L), Row.of("c", 1L)), COUNTS);
+
+        // When: created, then appended to, upserted into, ignored and overwritten
+        save(first, "errorifexists", "mode", "append");
+        save(second, "append", "mode", "append");
+        List<List<String>> appended = sql("select word, \"count\" from saved order by word, \"count\"");
+        save(second, "ignore", "mode", "append");
+        save(first, "overwrite", "mode", "append");
+        List<List<String>> overwritten = sql("select word, \"count\" from saved order by word");
+
+        // Then
+        assertThat(appended)
+                .containsExactly(List.of("a", "1"), List.of("a", "2"), List.of("b", "1"), List.of("c", "1"));
+        assertThat(overwritten).containsExactly(List.of("a", "1"), List.of("b", "1"));
+        assertThatThrownBy(() -> save(first, "errorifexists", "mode", "append"))
+                .isInstanceOf(BrookException.class)
+                .hasMessage("table saved already exists; use mode(\"append\") to add the rows to it,"
+                        + " mode(\"overwrite\") to replace its rows or mode(\"ignore\") to leave it as it is");
+        assertThatThrownBy(() -> first.write().format("jdbc").save("/some/path"))
+                .hasMessage("the jdbc format writes to option dbtable and takes no path; got '/some/path': use save()");
+        assertThatThrownBy(() -> first.write()
+                        .format("jdbc")
+                        .option("url", postgres.url())
+                        .option("dbtable", "saved")
+                        .option("sinkId", "s")
+                        .save())
+                .hasMessage("unknown option 'sinkId' for the jdbc write(); it takes [batchsize, createTable, dbtable,"
+                        + " driver, mode, password, primaryKey, url, user] (driver properties go in the url)");
+    }
+
+    @Test
+    void aBoundedWriteMayUpsertByKey() throws Exception {
+        // Given
+        Brook brook = session();
+        save(
+                brook.createDataFrame(List.of(Row.of("a", 1L), Row.of("b", 1L)), COUNTS),
+                "append",
+                "mode",
+                "upsert",
+                "primaryKey",
+                "word",
+                "dbtable",
+                "saved_by_key");
+
+        // When
+        save(
+                brook.createDataFrame(List.of(Row.of("a", 5L), Row.of("c", 1L)), COUNTS),
+                "append",
+                "mode",
+                "upsert",
+                "primaryKey",
+                "word",
+                "dbtable",
+                "saved_by_key");
+
+        // Then
+        assertThat(sql("select word, \"count\" from saved_by_key order by word"))
+                .containsExactly(List.of("a", "5"), List.of("b", "1"), List.of("c", "1"));
+    }
+
+    private static void save(Dataset<Row> rows, String saveMode, String... options) {
+        DataFrameWriter writer = rows.write().format("jdbc").mode(saveMode).option("url", postgres.url());
+        writer.option("dbtable", "saved");
+        for (int i = 0; i < options.length; i += 2) {
+            writer.option(options[i], options[i + 1]);
+        }
+        writer.save();
     }
 
     @Test

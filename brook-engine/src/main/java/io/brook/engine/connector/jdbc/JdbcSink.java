@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * from the query's schema; an existing one must have every output column (matched ignoring case when no exact match).
  *
  * <p>{@link #create} connects, prepares the tables and checks the columns, so a mistake shows when the query starts.
- * The sink holds one connection, used from the query's thread only; {@link #close} closes it.
+ * The sink holds one connection, used from the query's thread only; {@link #close} closes it. {@link #save} writes a
+ * bounded Dataset the same way, in one transaction and without a batch id.
  */
 public final class JdbcSink implements Sink {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcSink.class);

@@ -9,6 +9,7 @@ import io.brook.engine.connector.NexmarkSource;
 import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
 import io.brook.engine.connector.file.FileSource;
+import io.brook.engine.connector.jdbc.JdbcSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -83,6 +84,15 @@ public final class DataFrameReader {
             NexmarkSource.Options nexmark = NexmarkSource.Options.parse(options, false);
             return session.fromSource(new NexmarkSource(nexmark, false, session.clock()), false, "nexmark");
         }
+        if (format.equals("jdbc")) {
+            if (path != null || schema != null) {
+                throw new BrookException(
+                        ErrorCode.INVALID_OPTION,
+                        "the jdbc format reads option dbtable or option query with the database's own column types; it"
+                                + " takes no path and no schema(...)");
+            }
+            return session.fromSource(JdbcSource.create(options), false, "jdbc");
+        }
         if (FileFormat.isFileFormat(format)) {
             Map<String, String> withPath = new LinkedHashMap<>(options);
             if (path != null) {
@@ -98,7 +108,7 @@ public final class DataFrameReader {
         }
         throw new BrookException(
                 ErrorCode.INVALID_OPTION,
-                "unknown format '" + format + "' for read(); supported: json, csv, parquet, kafka, nexmark");
+                "unknown format '" + format + "' for read(); supported: json, csv, parquet, kafka, nexmark, jdbc");
     }
 
     public Dataset<Row> json(String path) {

@@ -6,8 +6,10 @@ import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
 import io.brook.engine.connector.file.FileSink;
 import io.brook.engine.connector.file.SaveMode;
+import io.brook.engine.connector.jdbc.JdbcSink;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +18,7 @@ import java.util.Set;
  * go to one new part file, committed by a {@code _brook_metadata} entry as the file sink commits a batch (see
  * {@link FileSink#save}). The mode says what to do when the path exists: {@code errorifexists} (default), {@code
  * append}, {@code overwrite} or {@code ignore}. Formats: json, parquet (with {@code compression}: snappy by default), csv (with {@code header}, {@code sep}, {@code quote},
- * {@code nullValue}).
+ * {@code nullValue}). The jdbc format writes to a database table instead, with {@link #save()}.
  */
 public final class DataFrameWriter {
     private final Dataset<?> dataset;
@@ -26,6 +28,10 @@ public final class DataFrameWriter {
 
     DataFrameWriter(Dataset<?> dataset) {
         this.dataset = dataset;
+    }
+
+    private boolean isJdbc() {
+        return format != null && format.toLowerCase(Locale.ROOT).equals("jdbc");
     }
 
     public DataFrameWriter format(String format) {
@@ -68,12 +74,18 @@ public final class DataFrameWriter {
     /** Runs the Dataset and writes its rows under the path. */
     public void save(String path) {
         if (format == null) {
-            throw new BrookException(ErrorCode.INVALID_OPTION, "write() needs a format(...): json, csv or parquet");
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION, "write() needs a format(...): json, csv, parquet or jdbc");
+        }
+        if (isJdbc()) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "the jdbc format writes to option dbtable and takes no path; got '" + path + "': use save()");
         }
         if (!FileFormat.isFileFormat(format)) {
             throw new BrookException(
                     ErrorCode.INVALID_OPTION,
-                    "unknown format '" + format + "' for write(); supported: json, csv, parquet");
+                    "unknown format '" + format + "' for write(); supported: json, csv, parquet, jdbc");
         }
         Map<String, String> withPath = new LinkedHashMap<>(options);
         withPath.put("path", path);
@@ -88,8 +100,19 @@ public final class DataFrameWriter {
                 dataset.session().runBounded(dataset.logicalPlan(), "write()"));
     }
 
-    /** Writes under the {@code path} option. */
+    /**
+     * Writes under the {@code path} option; for the jdbc format, to the {@code dbtable} option's table in one
+     * transaction (see {@link JdbcSink#save}).
+     */
     public void save() {
+        if (isJdbc()) {
+            JdbcSink.save(
+                    options,
+                    mode,
+                    dataset.schema(),
+                    () -> dataset.session().runBounded(dataset.logicalPlan(), "write()"));
+            return;
+        }
         String path = options.get("path");
         if (path == null) {
             throw new BrookException(ErrorCode.INVALID_OPTION, "save() needs a path: save(<directory>)");

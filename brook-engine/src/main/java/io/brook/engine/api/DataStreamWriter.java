@@ -12,6 +12,7 @@ import io.brook.engine.connector.StaticSource;
 import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
 import io.brook.engine.connector.file.FileSink;
+import io.brook.engine.connector.jdbc.JdbcSink;
 import io.brook.engine.exec.OutputMode;
 import io.brook.engine.exec.PhysicalPlanner;
 import io.brook.engine.exec.Pipeline;
@@ -186,12 +187,13 @@ public final class DataStreamWriter {
             case "console" -> new ConsoleSink(Brook.stdout(), intOption("numRows", 20));
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
             case "kafka" -> KafkaSink.create(options, schema);
+            case "jdbc" -> JdbcSink.create(options, schema, outputMode == OutputMode.COMPLETE);
             case "json", "csv", "parquet" -> fileSink(schema);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka, json,"
-                                + " csv, parquet");
+                        "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka, jdbc,"
+                                + " json, csv, parquet");
         };
     }
 

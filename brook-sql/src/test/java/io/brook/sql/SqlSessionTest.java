@@ -152,8 +152,9 @@ class SqlSessionTest {
         assertThatThrownBy(() -> session.execute("INSERT INTO nowhere SELECT * FROM bids;"))
                 .hasMessageStartingWith("line 1:13: no sink named 'nowhere'");
         assertThatThrownBy(() -> session.execute(
-                        "CREATE SOURCE e2 (ts TIMESTAMP, WATERMARK FOR ts AS ts * 2)" + " WITH (connector = 'rate');"))
-                .hasMessageContaining("WATERMARK FOR ts AS takes ts or ts - INTERVAL 'n' SECOND");
+                        "CREATE SOURCE e2 (`timestamp` TIMESTAMP, WATERMARK FOR `timestamp` AS `timestamp` * 2)"
+                                + " WITH (connector = 'rate');"))
+                .hasMessageContaining("AS takes timestamp or timestamp - INTERVAL 'n' SECOND");
         assertThatThrownBy(() -> session.execute("SET 'no.such' = 'x';"))
                 .hasMessageContaining("unknown setting 'no.such'");
     }

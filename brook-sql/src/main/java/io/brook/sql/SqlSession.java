@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -59,7 +61,10 @@ public final class SqlSession implements AutoCloseable {
 
     private final Brook brook;
     private final Map<String, Entry> catalog = new LinkedHashMap<>();
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
     private final Map<String, String> settings = new TreeMap<>();
+    private final Map<String, String> variables = new TreeMap<>();
     private final Map<String, RunningQuery> queries = new LinkedHashMap<>();
     private Path temporaryCheckpoints;
 
@@ -82,6 +87,34 @@ public final class SqlSession implements AutoCloseable {
 
     public Brook brook() {
         return brook;
+    }
+
+    /**
+     * Defines a variable for {@code ${NAME}} in option values and SET values ({@code ${NAME:-default}} gives a
+     * default); variables not defined here are read from the environment.
+     */
+    public void define(String name, String value) {
+        variables.put(name, value);
+    }
+
+    /** Replaces {@code ${NAME}} and {@code ${NAME:-default}} in an option or setting value. */
+    String substitute(String value) {
+        Matcher matcher = VARIABLE.matcher(value);
+        StringBuilder result = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            String replacement = variables.containsKey(name) ? variables.get(name) : System.getenv(name);
+            if (replacement == null) {
+                replacement = matcher.group(3);
+            }
+            if (replacement == null) {
+                throw invalid("variable ${" + name + "} is not defined; define it (brook run --var " + name
+                        + "=..., or the environment), or give a default: ${" + name + ":-value}");
+            }
+            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(result);
+        return result.toString();
     }
 
     /** Runs every statement of a script in order; the first error stops it. */
@@ -147,7 +180,20 @@ public final class SqlSession implements AutoCloseable {
 
     // CREATE
 
-    private SqlResult createRelation(SqlScript.Statement statement, Command.CreateRelation create) {
+    private SqlResult createRelation(SqlScript.Statement statement, Command.CreateRelation written) {
+        Map<String, String> options = new LinkedHashMap<>();
+        written.options().forEach((key, value) -> options.put(key, substitute(value)));
+        Command.CreateRelation create = new Command.CreateRelation(
+                written.role(),
+                written.name(),
+                written.orReplace(),
+                written.ifNotExists(),
+                written.columns(),
+                written.watermark(),
+                written.primaryKey(),
+                options,
+                written.flinkForm(),
+                written.at());
         if (catalog.containsKey(create.name()) && !create.orReplace()) {
             if (create.ifNotExists()) {
                 return SqlResult.message(create.name() + " exists; not created again");
@@ -733,7 +779,7 @@ public final class SqlSession implements AutoCloseable {
             return SqlResult.rows(List.of("key", "value"), rows);
         }
         String key = set.key();
-        String value = set.value().strip();
+        String value = substitute(set.value().strip());
         switch (key) {
             case RUNTIME_MODE -> {
                 String mode = value.toLowerCase(Locale.ROOT);

@@ -45,13 +45,19 @@ final class Accumulators {
                                     : "structs only with count(...) yet; aggregate their fields"));
         }
         if (call.isDistinct()) {
+            boolean countOfOne =
+                    call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.COUNT && args.size() == 1;
+            if (streaming && countOfOne) {
+                // Spark refuses this; Brook keeps each group's distinct values in state, as collect_set does.
+                return new StreamingCountDistinct(new Collect(args.get(0), input, true));
+            }
             if (streaming) {
                 throw new BrookException(
                         ErrorCode.UNSUPPORTED_IN_STREAMING,
-                        call + ": distinct aggregations are not supported on streaming Datasets (as in Spark); count"
+                        call + ": of the distinct aggregations, streaming supports count(DISTINCT column); aggregate"
                                 + " distinct values with a groupBy on the value first, or use a batch query");
             }
-            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.COUNT && args.size() == 1) {
+            if (countOfOne) {
                 return new CountDistinct(args.get(0), input);
             }
             throw unsupported(call);
@@ -152,6 +158,40 @@ final class Accumulators {
         @Override
         public void appendResult(int group, ColumnBuilder out) {
             out.appendLong(counts[group]);
+        }
+    }
+
+    /** COUNT(DISTINCT column) in a streaming query: each group's distinct values kept in state, then counted. */
+    static final class StreamingCountDistinct implements Accumulator {
+        private final Collect values;
+
+        StreamingCountDistinct(Collect values) {
+            this.values = values;
+        }
+
+        @Override
+        public void add(Batch batch, int[] groupIds, int groupCount) {
+            values.add(batch, groupIds, groupCount);
+        }
+
+        @Override
+        public void ensureGroups(int groupCount) {
+            values.ensureGroups(groupCount);
+        }
+
+        @Override
+        public int mergeState(int group, byte[] state, int offset) {
+            return values.mergeState(group, state, offset);
+        }
+
+        @Override
+        public void writeState(int group, StateWriter out) {
+            values.writeState(group, out);
+        }
+
+        @Override
+        public void appendResult(int group, ColumnBuilder out) {
+            out.appendLong(values.size(group));
         }
     }
 

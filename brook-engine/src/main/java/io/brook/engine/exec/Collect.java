@@ -185,6 +185,11 @@ final class Collect implements Accumulator {
         out.writeBytes(buffer == null ? new byte[0] : buffer, 0, lengths[group]);
     }
 
+    /** How many values the group holds (distinct ones, for a set). */
+    int size(int group) {
+        return counts[group];
+    }
+
     @Override
     public void appendResult(int group, ColumnBuilder out) {
         ColumnBuilder values = out.arrayElements();

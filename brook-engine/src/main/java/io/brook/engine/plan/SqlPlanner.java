@@ -129,6 +129,8 @@ public final class SqlPlanner {
                 .addMatchOrder(HepMatchOrder.BOTTOM_UP)
                 .addRuleInstance(CoreRules.FILTER_INTO_JOIN)
                 .addRuleInstance(CoreRules.JOIN_CONDITION_PUSH)
+                // lower(c.page) = p.page: the expression becomes a column below the join, so it has an equi-key.
+                .addRuleInstance(CoreRules.JOIN_PUSH_EXPRESSIONS)
                 .addRuleInstance(CoreRules.FILTER_MERGE)
                 .addRuleInstance(CoreRules.PROJECT_MERGE)
                 .addRuleInstance(CoreRules.PROJECT_REMOVE)

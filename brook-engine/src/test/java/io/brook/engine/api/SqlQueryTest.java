@@ -128,7 +128,8 @@ class SqlQueryTest {
     void streamsAWindowedCountWithAWatermark() throws Exception {
         MemoryStream stream = MemoryStream.of(brook, CLICKS);
         stream.toDF().withWatermark("ts", "5 seconds").createOrReplaceTempView("live");
-        Dataset<Row> counts = brook.sql("SELECT page, window_start, count(*) AS n FROM TABLE(TUMBLE(TABLE live,"
+        Dataset<Row> counts = brook.sql("SELECT page, window_start, count(*) AS n, count(DISTINCT `user`) AS users"
+                + " FROM TABLE(TUMBLE(TABLE live,"
                 + " DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY page, window_start, window_end");
         assertThat(counts.isStreaming()).isTrue();
         StreamingQuery query = counts.writeStream()
@@ -136,14 +137,19 @@ class SqlQueryTest {
                 .queryName("live_counts")
                 .outputMode("append")
                 .start();
-        stream.addData(click("ann", "home", 1, 1), click("bob", "home", 4, 1), click("cid", "cart", 12, 1));
+        stream.addData(
+                click("ann", "home", 1, 1),
+                click("bob", "home", 4, 1),
+                click("ann", "home", 5, 1),
+                click("cid", "cart", 12, 1));
         query.processAllAvailable();
         assertThat(brook.table("live_counts").collectAsList()).isEmpty();
         stream.addData(click("dan", "home", 30, 1));
         query.processAllAvailable();
         List<String> rows = new ArrayList<>();
         brook.table("live_counts").collectAsList().forEach(row -> rows.add(row.toString()));
-        assertThat(rows).containsExactlyInAnyOrder("[home,1970-01-01T00:00:00Z,2]", "[cart,1970-01-01T00:00:10Z,1]");
+        assertThat(rows)
+                .containsExactlyInAnyOrder("[home,1970-01-01T00:00:00Z,3,2]", "[cart,1970-01-01T00:00:10Z,1,1]");
         query.stop();
     }
 

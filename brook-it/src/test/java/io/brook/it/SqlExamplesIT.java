@@ -150,4 +150,162 @@ class SqlExamplesIT {
             assertThat(published).allSatisfy(json -> assertThat(json).contains("\"views\":", "\"window_start\":"));
         }
     }
+
+    private static String sensor(String device, int second, int temperature, int humidity) {
+        return "{\"device\": \"" + device + "\", \"temperature\": " + temperature + ", \"humidity\": " + humidity
+                + ", \"ts\": \"" + START.plusSeconds(second) + "\"}";
+    }
+
+    @Test
+    void iotAveragesSlidingWindowsAlertsAndDropsLateReadings() throws Exception {
+        // Given: two runs of the script on one checkpoint. Between them come readings from second 10, which the
+        // first run's watermark (its latest reading, 118 s, minus 30 s) has closed every window of.
+        String[] devices = {"dev-1", "dev-2", "dev-3"};
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        List<int[]> counted = new ArrayList<>(); // device, second, temperature, humidity
+        int alerts = 0;
+        int critical = 0;
+        for (int s = 0; s < 240; s += 2) {
+            for (int d = 0; d < devices.length; d++) {
+                int temperature = 60 + (s * 7 + d * 13) % 38;
+                int humidity = 30 + (s + d * 5) % 40;
+                (s < 120 ? first : second).add(sensor(devices[d], s, temperature, humidity));
+                counted.add(new int[] {d, s, temperature, humidity});
+                alerts += temperature > 80 ? 1 : 0;
+                critical += temperature > 90 ? 1 : 0;
+            }
+        }
+        for (int d = 0; d < devices.length; d++) {
+            second.add(0, sensor(devices[d], 10, 95, 50)); // late: dropped from the averages, still an alert
+            alerts++;
+            critical++;
+        }
+        second.add(sensor("dev-1", 1000, 20, 20)); // moves the watermark past every window above
+        createTopic("sensors", 2);
+        createTopic("sensor-averages", 1);
+        createTopic("sensor-alerts", 1);
+
+        // When
+        produce("sensors", first);
+        runIot();
+        produce("sensors", second);
+        runIot();
+
+        // Then: each device's one-minute windows, every 10 s, averaged here over the readings that were not late
+        Map<String, long[]> windows = new TreeMap<>(); // device|start -> count, temperature sum, humidity sum
+        for (int[] reading : counted) {
+            for (int start = reading[1] / 10 * 10 - 50; start <= reading[1]; start += 10) {
+                long[] sums = windows.computeIfAbsent(devices[reading[0]] + "|" + start, k -> new long[3]);
+                sums[0]++;
+                sums[1] += reading[2];
+                sums[2] += reading[3];
+            }
+        }
+        List<String> wanted = new ArrayList<>();
+        windows.forEach((key, sums) -> wanted.add(key + "|" + sums[0] + "|" + round2((double) sums[1] / sums[0]) + "|"
+                + round2((double) sums[2] / sums[0])));
+        List<String> averages = new ArrayList<>();
+        for (String json : readTopic("sensor-averages", 1, wanted.size())) {
+            var node = JSON.readTree(json);
+            long start = Instant.parse(node.get("window_start").asText()).getEpochSecond() - START.getEpochSecond();
+            averages.add(node.get("device").asText() + "|" + start + "|"
+                    + node.get("readings").asLong() + "|"
+                    + node.get("avg_temperature").asDouble() + "|"
+                    + node.get("avg_humidity").asDouble());
+        }
+        assertThat(averages).containsExactlyInAnyOrderElementsOf(wanted);
+        List<String> alerted = readTopic("sensor-alerts", 1, alerts);
+        assertThat(alerted).hasSize(alerts);
+        assertThat(alerted.stream().filter(json -> json.contains("\"critical\"")))
+                .hasSize(critical);
+    }
+
+    private void runIot() throws Exception {
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            session.define("BOOTSTRAP", BROKER.cluster().bootstrapServers());
+            session.define("OUT", out.toString());
+            runToEnd(session, "iot.sql");
+        }
+    }
+
+    private static double round2(double value) {
+        return java.math.BigDecimal.valueOf(value)
+                .setScale(2, java.math.RoundingMode.HALF_UP)
+                .doubleValue();
+    }
+
+    @Test
+    void sessionsCloseAfterThirtyIdleMinutes() throws Exception {
+        // Given: four users' actions, minutes apart, with pauses of 30 minutes or more between some; a last action
+        // hours later closes every session before it.
+        String[] actions = {"view", "view", "cart", "buy", "view"};
+        List<String> events = new ArrayList<>();
+        Map<String, List<int[]>> byUser = new TreeMap<>(); // user -> minute, action
+        for (int i = 0; i < 60; i++) {
+            String user = "u" + (i % 4);
+            int minute = i * 3 + (i / 20) * 45 + (i % 4) * 7; // a 45-minute pause after every 20 actions
+            int action = (i * 3 + i / 4) % actions.length;
+            events.add("{\"user_id\": \"" + user + "\", \"action\": \"" + actions[action] + "\", \"ts\": \""
+                    + START.plusSeconds(minute * 60L) + "\"}");
+            byUser.computeIfAbsent(user, k -> new ArrayList<>()).add(new int[] {minute, action});
+        }
+        events.add("{\"user_id\": \"u9\", \"action\": \"view\", \"ts\": \"" + START.plusSeconds(86_400) + "\"}");
+        createTopic("activity", 2);
+        produce("activity", events);
+
+        // When
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            session.define("BOOTSTRAP", BROKER.cluster().bootstrapServers());
+            session.define("OUT", out.toString());
+            runToEnd(session, "sessions.sql");
+
+            // Then: the sessions as computed here: a session ends 30 minutes after its last action
+            List<String> wanted = new ArrayList<>();
+            byUser.forEach((user, list) -> {
+                list.sort(java.util.Comparator.comparingInt(a -> a[0]));
+                int begin = 0;
+                for (int i = 1; i <= list.size(); i++) {
+                    if (i == list.size() || list.get(i)[0] - list.get(i - 1)[0] >= 30) {
+                        List<int[]> session1 = list.subList(begin, i);
+                        long kinds = session1.stream()
+                                .map(a -> actions[a[1]])
+                                .distinct()
+                                .count();
+                        long buys = session1.stream()
+                                .filter(a -> actions[a[1]].equals("buy"))
+                                .count();
+                        wanted.add(user + "|" + session1.get(0)[0] + "|" + (list.get(i - 1)[0] + 30) + "|"
+                                + session1.size() + "|" + kinds + "|" + buys);
+                        begin = i;
+                    }
+                }
+            });
+            List<String> sessions = new ArrayList<>();
+            var written = brook.read().json(out.resolve("sessions").toString());
+            assertThat(written.collectAsList())
+                    .as(written.showString(5))
+                    .allSatisfy(row -> assertThat(row.get(1)).isNotNull());
+            for (Row row : written.collectAsList()) {
+                Map<String, Object> values = new HashMap<>();
+                for (int c = 0; c < row.size(); c++) {
+                    values.put(row.schema().field(c).name(), row.get(c));
+                }
+                sessions.add(values.get("user_id") + "|" + minutes(values.get("session_start")) + "|"
+                        + minutes(values.get("session_end")) + "|" + values.get("actions") + "|"
+                        + values.get("kinds_of_action") + "|" + values.get("purchases"));
+            }
+            assertThat(sessions).containsExactlyInAnyOrderElementsOf(wanted);
+        }
+    }
+
+    private static long minutes(Object timestamp) {
+        Instant instant = timestamp instanceof Instant i ? i : Instant.parse(timestamp.toString());
+        return (instant.getEpochSecond() - START.getEpochSecond()) / 60;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -108,8 +108,13 @@ public final class SqlPlanner {
                 StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
         RelNode converted = converter.convertQuery(validated, false, true).project();
-        RelNode optimised = optimise(converted);
-        return WindowTableFunctions.rewrite(optimised);
+        RelNode planned = WindowTableFunctions.rewrite(optimise(converted));
+        // Calcite's rules drop projections that only rename; the query's own column names are kept.
+        List<String> names = converted.getRowType().getFieldNames();
+        if (!planned.getRowType().getFieldNames().equals(names)) {
+            planned = org.apache.calcite.plan.RelOptUtil.createRename(planned, names);
+        }
+        return planned;
     }
 
     /**

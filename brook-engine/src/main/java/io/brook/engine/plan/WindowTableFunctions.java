@@ -172,12 +172,23 @@ final class WindowTableFunctions {
             }
         }
         List<AggregateCall> calls = new ArrayList<>();
+        // Arguments that are expressions (sum(CASE ...)) are computed below the session aggregation, as extra
+        // columns after the input's own; they may not use the window bounds, which exist only above it.
+        RexBuilder rex = aggregate.getCluster().getRexBuilder();
+        List<RexNode> extra = new ArrayList<>();
         for (AggregateCall aggregateCall : aggregate.getAggCallList()) {
             List<Integer> arguments = new ArrayList<>();
             for (int argument : aggregateCall.getArgList()) {
                 int column = scanColumn(project, argument);
-                if (column < 0 || column >= inputFields) {
-                    throw sessionShape("aggregate columns of the SESSION table, not expressions or its window bounds");
+                if (column < 0 && project != null) {
+                    RexNode expression = project.getProjects().get(argument);
+                    if (usesColumnAtOrAfter(expression, inputFields)) {
+                        throw sessionShape("aggregate over columns of the SESSION table, not its window bounds");
+                    }
+                    column = inputFields + extra.size();
+                    extra.add(expression);
+                } else if (column >= inputFields) {
+                    throw sessionShape("aggregate over columns of the SESSION table, not its window bounds");
                 }
                 arguments.add(column);
             }
@@ -186,9 +197,17 @@ final class WindowTableFunctions {
             }
             calls.add(aggregateCall.copy(arguments, -1, aggregateCall.distinctKeys, aggregateCall.collation));
         }
+        if (!extra.isEmpty()) {
+            List<RexNode> columns = new ArrayList<>();
+            for (int i = 0; i < inputFields; i++) {
+                columns.add(rex.makeInputRef(input, i));
+            }
+            columns.addAll(extra);
+            input = org.apache.calcite.rel.logical.LogicalProject.create(
+                    input, List.of(), columns, (List<String>) null, java.util.Set.of());
+        }
         SessionAggregate session = SessionAggregate.create(input, keys, time, gap, calls);
         // SessionAggregate gives keys, session_start, session_end, calls; the aggregation gave its keys in input order.
-        RexBuilder rex = aggregate.getCluster().getRexBuilder();
         List<RexNode> outputs = new ArrayList<>();
         for (int key : keyOrder) {
             int position = key == -1 ? keys.size() : key == -2 ? keys.size() + 1 : keys.indexOf(key);
@@ -200,6 +219,15 @@ final class WindowTableFunctions {
         RelNode projected = org.apache.calcite.rel.logical.LogicalProject.create(
                 session, List.of(), outputs, aggregate.getRowType().getFieldNames(), java.util.Set.of());
         return RelOptUtil.createCastRel(projected, aggregate.getRowType(), true);
+    }
+
+    private static boolean usesColumnAtOrAfter(RexNode expression, int first) {
+        for (int column : org.apache.calcite.plan.RelOptUtil.InputFinder.bits(expression)) {
+            if (column >= first) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The scan column a project's output is (-1 when it is an expression); the column itself without a project. */

@@ -105,13 +105,24 @@ class SqlQueryTest {
                         + " INTERVAL '10' SECOND))"))
                 .containsExactly("[10]");
         // Flink's form: PARTITION BY names the session key.
-        assertThat(rows("SELECT page, window_start, window_end, count(*) AS n FROM TABLE(SESSION(TABLE clicks"
+        assertThat(rows("SELECT page, window_start, window_end, count(*) AS n, sum(CASE WHEN latency IS NULL THEN 1"
+                        + " ELSE 0 END) AS no_latency FROM TABLE(SESSION(TABLE clicks"
                         + " PARTITION BY page, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY page,"
                         + " window_start, window_end ORDER BY page, window_start"))
                 .containsExactly(
-                        "[cart,1970-01-01T00:00:09Z,1970-01-01T00:00:19Z,1]",
-                        "[home,1970-01-01T00:00:01Z,1970-01-01T00:00:22Z,3]",
-                        "[home,1970-01-01T00:00:31Z,1970-01-01T00:00:41Z,1]");
+                        "[cart,1970-01-01T00:00:09Z,1970-01-01T00:00:19Z,1,0]",
+                        "[home,1970-01-01T00:00:01Z,1970-01-01T00:00:22Z,3,1]",
+                        "[home,1970-01-01T00:00:31Z,1970-01-01T00:00:41Z,1,0]");
+    }
+
+    @Test
+    void keepsTheQuerysColumnNames() {
+        assertThat(brook.sql("SELECT page AS p, ts AS t FROM clicks").columns()).containsExactly("p", "t");
+        assertThat(brook.sql("SELECT window_start AS s, n FROM (SELECT window_start, count(*) AS n FROM"
+                                + " TABLE(SESSION(TABLE clicks PARTITION BY page, DESCRIPTOR(ts), INTERVAL '10'"
+                                + " SECOND)) GROUP BY page, window_start, window_end)")
+                        .columns())
+                .containsExactly("s", "n");
     }
 
     @Test

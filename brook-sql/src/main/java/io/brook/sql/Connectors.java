@@ -230,7 +230,7 @@ final class Connectors {
     private static Dataset<Row> files(
             Brook brook, Command.CreateRelation definition, ConnectorOptions options, boolean streaming) {
         String path = options.require("a file, directory or glob", "path");
-        String format = options.require("json, csv or parquet", "format").toLowerCase(Locale.ROOT);
+        String format = options.require("json, csv, parquet or text", "format").toLowerCase(Locale.ROOT);
         Map<String, String> engine = new LinkedHashMap<>(options.withPrefix(format + "."));
         engine.putAll(options.passThrough(List.of(
                 "header",
@@ -245,7 +245,9 @@ final class Connectors {
                 "nullValue",
                 "multiLine",
                 "compression",
-                "pathGlobFilter")));
+                "pathGlobFilter",
+                "wholetext",
+                "lineSep")));
         options.get("source.monitor-interval"); // Flink's; Brook lists the directory at every micro-batch
         options.checkAllUsed();
         List<Field> fields = new ArrayList<>();
@@ -358,9 +360,11 @@ final class Connectors {
                 }
             }
             case "files", "filesystem" -> {
-                writer.format(options.require("json, csv or parquet", "format").toLowerCase(Locale.ROOT))
+                writer.format(options.require("json, csv, parquet or text", "format")
+                                .toLowerCase(Locale.ROOT))
                         .option("path", options.require("the output directory", "path"));
-                options.passThrough(List.of("compression", "header", "sep")).forEach(writer::option);
+                options.passThrough(List.of("compression", "header", "sep", "lineSep"))
+                        .forEach(writer::option);
             }
             case "jdbc" -> {
                 writer.format("jdbc").option("url", options.require("the database's JDBC URL", "url"));

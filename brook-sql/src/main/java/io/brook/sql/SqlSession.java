@@ -513,7 +513,7 @@ public final class SqlSession implements AutoCloseable {
                 sink.definition().options());
         switch (options.connector()) {
             case "files", "filesystem" -> {
-                String format = options.require("json, csv or parquet", "format");
+                String format = options.require("json, csv, parquet or text", "format");
                 String path = options.require("the output directory", "path");
                 rows.write().format(format).mode("append").save(path);
             }

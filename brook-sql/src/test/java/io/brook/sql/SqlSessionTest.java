@@ -131,6 +131,21 @@ class SqlSessionTest {
     }
 
     @Test
+    void readsTextFilesAsLinesWithoutColumns() throws Exception {
+        Files.writeString(directory.resolve("app.log"), "INFO up\nERROR disk full\nERROR no route\n");
+        session.execute("CREATE TABLE logs WITH (connector = 'files', format = 'text', path = '"
+                + directory.resolve("app.log") + "');");
+        assertThat(rows(session.execute("SELECT count(*) FROM logs WHERE `value` LIKE 'ERROR%'")
+                        .get(0)))
+                .containsExactly("[2]");
+        session.execute("CREATE TABLE whole WITH (connector = 'files', format = 'text', wholetext = 'true', path = '"
+                + directory.resolve("app.log") + "');");
+        assertThat(rows(session.execute("SELECT count(*) FROM whole").get(0))).containsExactly("[1]");
+        assertThatThrownBy(() -> session.execute("CREATE TABLE nowhere WITH (connector = 'files', path = 'x');"))
+                .hasMessageContaining("the files connector needs option 'format' (json, csv, parquet or text)");
+    }
+
+    @Test
     void errorsNameTheScriptsLineAndColumn() {
         session.execute(BIDS);
         String script = "SET 'trigger' = 'once';\nSELECT auction, prise\nFROM bids;";

@@ -108,7 +108,8 @@ public final class DataFrameReader {
         }
         throw new BrookException(
                 ErrorCode.INVALID_OPTION,
-                "unknown format '" + format + "' for read(); supported: json, csv, parquet, kafka, nexmark, jdbc");
+                "unknown format '" + format + "' for read(); supported: json, csv, parquet, text, kafka, nexmark,"
+                        + " jdbc");
     }
 
     public Dataset<Row> json(String path) {
@@ -122,6 +123,14 @@ public final class DataFrameReader {
     /** Reads Parquet files; without a schema, the schema is the files' own (their footers' columns). */
     public Dataset<Row> parquet(String path) {
         return format("parquet").load(path);
+    }
+
+    /**
+     * Reads text files as one row per line (per file with option wholetext), in one string column {@code value}; see
+     * {@code lineSep} in {@link FileOptions}.
+     */
+    public Dataset<Row> text(String path) {
+        return format("text").load(path);
     }
 
     Brook session() {

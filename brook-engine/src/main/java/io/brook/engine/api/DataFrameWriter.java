@@ -17,8 +17,9 @@ import java.util.Set;
  * Writes a bounded Dataset to files, as Spark's {@code df.write().format("json").mode("append").save(path)}: the rows
  * go to one new part file, committed by a {@code _brook_metadata} entry as the file sink commits a batch (see
  * {@link FileSink#save}). The mode says what to do when the path exists: {@code errorifexists} (default), {@code
- * append}, {@code overwrite} or {@code ignore}. Formats: json, parquet (with {@code compression}: snappy by default), csv (with {@code header}, {@code sep}, {@code quote},
- * {@code nullValue}). The jdbc format writes to a database table instead, with {@link #save()}.
+ * append}, {@code overwrite} or {@code ignore}. Formats: json, parquet (with {@code compression}: snappy by default),
+ * csv (with {@code header}, {@code sep}, {@code quote}, {@code nullValue}), text (one string column, a line per row,
+ * with {@code lineSep}). The jdbc format writes to a database table instead, with {@link #save()}.
  */
 public final class DataFrameWriter {
     private final Dataset<?> dataset;
@@ -71,11 +72,16 @@ public final class DataFrameWriter {
         format("parquet").save(path);
     }
 
+    /** Writes the Dataset's one string column as lines of text; a NULL is an empty line, as in Spark. */
+    public void text(String path) {
+        format("text").save(path);
+    }
+
     /** Runs the Dataset and writes its rows under the path. */
     public void save(String path) {
         if (format == null) {
             throw new BrookException(
-                    ErrorCode.INVALID_OPTION, "write() needs a format(...): json, csv, parquet or jdbc");
+                    ErrorCode.INVALID_OPTION, "write() needs a format(...): json, csv, parquet, text or jdbc");
         }
         if (isJdbc()) {
             throw new BrookException(
@@ -85,7 +91,7 @@ public final class DataFrameWriter {
         if (!FileFormat.isFileFormat(format)) {
             throw new BrookException(
                     ErrorCode.INVALID_OPTION,
-                    "unknown format '" + format + "' for write(); supported: json, csv, parquet, jdbc");
+                    "unknown format '" + format + "' for write(); supported: json, csv, parquet, text, jdbc");
         }
         Map<String, String> withPath = new LinkedHashMap<>(options);
         withPath.put("path", path);

@@ -44,7 +44,10 @@ public final class DataStreamReader {
         return this;
     }
 
-    /** The schema of the rows, required for file formats: a stream's schema is never inferred. */
+    /**
+     * The schema of the rows, required for the json, csv and parquet formats: a stream's schema is never inferred. Text
+     * has its own ({@code value STRING}).
+     */
     public DataStreamReader schema(Schema schema) {
         this.schema = schema;
         return this;
@@ -68,6 +71,11 @@ public final class DataStreamReader {
         return format("parquet").load(path);
     }
 
+    /** New text files as one row per line (per file with option wholetext), in one string column {@code value}. */
+    public Dataset<Row> text(String path) {
+        return format("text").load(path);
+    }
+
     public Dataset<Row> load() {
         if (format == null) {
             throw new BrookException(ErrorCode.INVALID_OPTION, "readStream() needs a format(...), e.g. \"rate\"");
@@ -81,11 +89,12 @@ public final class DataStreamReader {
                         new NexmarkSource(NexmarkSource.Options.parse(options, true), true, session.clock()),
                         true,
                         "nexmark");
-            case "json", "csv", "parquet" -> session.fromSource(files(FileFormat.of(format)), true, format);
+            case "json", "csv", "parquet", "text" -> session.fromSource(files(FileFormat.of(format)), true, format);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
-                        "unknown stream format '" + format + "'; supported: rate, kafka, nexmark, json, csv, parquet");
+                        "unknown stream format '" + format + "'; supported: rate, kafka, nexmark, json, csv, parquet,"
+                                + " text");
         };
     }
 
@@ -96,13 +105,14 @@ public final class DataStreamReader {
                 .orElseThrow(() -> new BrookException(
                         ErrorCode.INVALID_OPTION,
                         "readStream().format(\"" + format + "\") needs a path: load(<directory or glob>)"));
-        if (schema == null) {
+        Schema resolved = schema != null ? schema : fileFormat.fixedSchema().orElse(null);
+        if (resolved == null) {
             throw new BrookException(
                     ErrorCode.INVALID_OPTION,
                     "readStream().format(\"" + format + "\") needs a schema: pass .schema(...); a stream's schema"
                             + " is not inferred, since files that arrive later could disagree");
         }
-        return FileSource.streaming(fileOptions, schema, path);
+        return FileSource.streaming(fileOptions, resolved, path);
     }
 
     private RateSource rate() {

@@ -188,12 +188,12 @@ public final class DataStreamWriter {
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
             case "kafka" -> KafkaSink.create(options, schema);
             case "jdbc" -> JdbcSink.create(options, schema, outputMode == OutputMode.COMPLETE);
-            case "json", "csv", "parquet" -> fileSink(schema);
+            case "json", "csv", "parquet", "text" -> fileSink(schema);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
                         "unknown sink format '" + format + "'; supported: memory, console, foreachBatch, kafka, jdbc,"
-                                + " json, csv, parquet");
+                                + " json, csv, parquet, text");
         };
     }
 

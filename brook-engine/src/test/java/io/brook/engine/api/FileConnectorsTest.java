@@ -389,6 +389,6 @@ class FileConnectorsTest {
                 .hasMessageStartingWith("the csv sink supports only the append output mode; got complete");
         assertThatThrownBy(
                         () -> brook.createDataFrame(List.of(), EVENTS).write().save(temp.toString()))
-                .hasMessage("write() needs a format(...): json, csv, parquet or jdbc");
+                .hasMessage("write() needs a format(...): json, csv, parquet, text or jdbc");
     }
 }

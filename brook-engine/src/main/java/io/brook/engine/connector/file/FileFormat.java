@@ -2,20 +2,25 @@ package io.brook.engine.connector.file;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
-import java.util.Locale;
+import io.brook.engine.batch.Schema;
+import java.util.Optional;
 import java.util.Set;
 
 /** The formats the file source and sink read and write, with the options each takes besides the common ones. */
 public enum FileFormat {
-    JSON("json", Set.of()),
-    CSV("csv", Set.of("header", "sep", "delimiter", "quote", "inferSchema", "nullValue")),
-    PARQUET("parquet", Set.of("compression"));
+    JSON("json", "json", Set.of()),
+    CSV("csv", "csv", Set.of("header", "sep", "delimiter", "quote", "inferSchema", "nullValue")),
+    PARQUET("parquet", "parquet", Set.of("compression")),
+    /** Spark's text format: a line (or, with wholetext, a file) is a row of one string column. */
+    TEXT("text", "txt", Set.of("wholetext", "lineSep"));
 
     private final String extension;
+    private final String partFileExtension;
     private final Set<String> formatOptions;
 
-    FileFormat(String extension, Set<String> formatOptions) {
+    FileFormat(String extension, String partFileExtension, Set<String> formatOptions) {
         this.extension = extension;
+        this.partFileExtension = partFileExtension;
         this.formatOptions = formatOptions;
     }
 
@@ -27,17 +32,35 @@ public enum FileFormat {
             }
         }
         throw new BrookException(
-                ErrorCode.INVALID_OPTION, "unknown file format '" + name + "'; supported: json, csv, parquet");
+                ErrorCode.INVALID_OPTION, "unknown file format '" + name + "'; supported: json, csv, parquet, text");
     }
 
     /** Whether {@code name} names a file format. */
     public static boolean isFileFormat(String name) {
-        String lower = name.strip().toLowerCase(Locale.ROOT);
-        return lower.equals("json") || lower.equals("csv") || lower.equals("parquet");
+        for (FileFormat format : values()) {
+            if (format.extension.equalsIgnoreCase(name.strip())) {
+                return true;
+            }
+        }
+        return false;
     }
 
+    /** The format's name, as in {@code format("json")}. */
     public String extension() {
         return extension;
+    }
+
+    /** The extension of the part files the sink writes: the format's name, but {@code txt} for text, as Spark's. */
+    String partFileExtension() {
+        return partFileExtension;
+    }
+
+    /**
+     * The schema every file of this format reads as, when it does not depend on the files (text: {@code value STRING});
+     * a stream of such a format needs no {@code schema(...)}.
+     */
+    public Optional<Schema> fixedSchema() {
+        return this == TEXT ? Optional.of(PlainTextCodec.SCHEMA) : Optional.empty();
     }
 
     Set<String> formatOptions() {
@@ -49,6 +72,7 @@ public enum FileFormat {
             case JSON -> JsonCodec.INSTANCE;
             case CSV -> CsvCodec.INSTANCE;
             case PARQUET -> ParquetCodec.INSTANCE;
+            case TEXT -> PlainTextCodec.INSTANCE;
         };
     }
 }

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * an unknown key is refused with the closest known one. Values: {@code mode} PERMISSIVE (default), DROPMALFORMED or
  * FAILFAST; CSV {@code header} (false), {@code sep} (","), {@code quote} ("\""), {@code inferSchema} (false),
  * {@code nullValue} (""); Parquet {@code compression} (snappy; or none, uncompressed, gzip, lz4_raw, zstd) for
- * writing; streaming {@code maxFilesPerTrigger} and {@code latestFirst} (false).
+ * writing; text {@code wholetext} (false) for reading and {@code lineSep} (reading: any of \n, \r\n and \r; writing:
+ * \n); streaming {@code maxFilesPerTrigger} and {@code latestFirst} (false).
  */
 public record FileOptions(
         FileFormat format,
@@ -33,7 +34,9 @@ public record FileOptions(
         Optional<Long> maxFilesPerTrigger,
         boolean latestFirst,
         Optional<String> path,
-        String compression) {
+        String compression,
+        boolean wholeText,
+        Optional<String> lineSeparator) {
 
     /** What a reader does with a record that is not valid JSON or CSV, or a value that does not fit its column. */
     public enum ParseMode {
@@ -59,6 +62,7 @@ public record FileOptions(
         requireNonNull(maxFilesPerTrigger, "maxFilesPerTrigger is null");
         requireNonNull(path, "path is null");
         requireNonNull(compression, "compression is null");
+        requireNonNull(lineSeparator, "lineSeparator is null");
     }
 
     /** Options of {@code read()} or {@code readStream()}. */
@@ -97,7 +101,9 @@ public record FileOptions(
                         .map(value -> positive("maxFilesPerTrigger", value)),
                 bool(options, "latestFirst"),
                 Optional.ofNullable(options.get("path")),
-                compression(options.get("compression")));
+                compression(options.get("compression")),
+                bool(options, "wholetext"),
+                lineSeparator(options.get("lineSep")));
     }
 
     private static void throwIfUnknown(FileFormat format, String role, String key, Set<String> known) {
@@ -141,6 +147,16 @@ public record FileOptions(
                     "option compression must be one of " + String.join(", ", COMPRESSIONS) + "; got '" + value + "'");
         }
         return name;
+    }
+
+    private static Optional<String> lineSeparator(String value) {
+        if (value != null && value.isEmpty()) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "option lineSep cannot be an empty string; leave it out for the default (reading: \\n, \\r\\n or"
+                            + " \\r; writing: \\n)");
+        }
+        return Optional.ofNullable(value);
     }
 
     private static boolean bool(Map<String, String> options, String key) {

@@ -18,11 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a streaming query's output as JSON, CSV or Parquet files, exactly once, as Spark's file sink: each batch's rows go to a
- * new part file ({@code part-<batchId>-<uuid>.json}, written under a hidden temporary name, fsynced and renamed), then
- * the batch is committed by its {@code _brook_metadata/<batchId>} entry. A batch id already committed is skipped, so a
- * re-run batch writes nothing twice, and readers that go by the manifest never see the files of a batch that crashed
- * before its entry. Append mode only. Called from the query's thread; holds no open files between batches.
+ * Writes a streaming query's output as JSON, CSV, Parquet or text files, exactly once, as Spark's file sink: each batch's
+ * rows go to a new part file ({@code part-<batchId>-<uuid>.json}, {@code .txt} for text as in Spark; written under a
+ * hidden temporary name, fsynced and renamed), then the batch is committed by its {@code _brook_metadata/<batchId>}
+ * entry. A batch id already committed is skipped, so a re-run batch writes nothing twice, and readers that go by the
+ * manifest never see the files of a batch that crashed before its entry. Append mode only. Called from the query's
+ * thread; holds no open files between batches.
  */
 public final class FileSink implements Sink {
     private static final Logger LOGGER = LoggerFactory.getLogger(FileSink.class);
@@ -122,7 +123,7 @@ public final class FileSink implements Sink {
             return List.of();
         }
         String name = "part-" + label + "-" + UUID.randomUUID() + "."
-                + options.format().extension();
+                + options.format().partFileExtension();
         options.format().codec().writeFile(directory.resolve(name), schema, batches, options);
         return List.of(name);
     }

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads JSON, CSV or Parquet files, as Spark's file source. Streaming, each {@link #latestOffset} lists the path and takes the
+ * Reads JSON, CSV, Parquet or text files, as Spark's file source. Streaming, each {@link #latestOffset} lists the path and takes the
  * files it has not seen (oldest modification first, then by name; newest first with {@code latestFirst}), at most
  * {@code maxFilesPerTrigger} of them, and records them as the next entry of its own log in the query's checkpoint
  * ({@code sources/<index>/<n>}, written atomically and fsynced before the offset {@code {"logOffset":n}} is returned).
@@ -71,7 +71,7 @@ public final class FileSource implements Source {
     /**
      * The files under a path now, read when the Dataset runs; with no schema, one is inferred from them (JSON: the
      * union of the fields, by name; CSV: the header's names, typed with {@code inferSchema}; Parquet: the union of the
-     * footers' columns, in file order).
+     * footers' columns, in file order; text: always {@code value STRING}).
      */
     public static FileSource bounded(FileOptions options, Schema schema, String path) {
         if (!FileListing.exists(path)) {

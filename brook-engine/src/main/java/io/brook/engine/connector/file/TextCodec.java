@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads a file's text as rows of a schema, infers a schema from files, and writes rows as text; stateless. */
-sealed interface TextCodec extends FormatCodec permits JsonCodec, CsvCodec {
+sealed interface TextCodec extends FormatCodec permits JsonCodec, CsvCodec, PlainTextCodec {
     /** The records of one file's text as a batch of the (all-nullable) schema. */
     Batch read(Path file, String text, Schema schema, FileOptions options);
 
     /** A schema that fits the records of these files' texts. */
     Schema infer(Map<Path, String> texts, FileOptions options);
 
-    /** Writes the rows of a batch, one record a line, each line ended by '\n'. */
+    /** Writes the rows of a batch, one record a line, each line ended by '\n' (text: by its lineSep). */
     void write(Writer out, Batch batch, FileOptions options) throws IOException;
 
     /** Writes what starts a file before its rows (a CSV header), if anything. */

@@ -30,7 +30,9 @@ class FileOptionsTest {
                         Optional.empty(),
                         false,
                         Optional.empty(),
-                        "snappy"));
+                        "snappy",
+                        false,
+                        Optional.empty()));
     }
 
     @Test

@@ -306,6 +306,105 @@ class SqlExamplesIT {
         return (instant.getEpochSecond() - START.getEpochSecond()) / 60;
     }
 
+    @Test
+    void logsAreParsedIntoJsonAndUnparsedLinesKept() throws Exception {
+        Path logs = out.resolve("logs-in");
+        Files.createDirectories(logs);
+        Files.copy(EXAMPLES.resolve("data/logs/access-1.log"), logs.resolve("access-1.log"));
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            session.define("LOGS", logs.toString());
+            session.define("OUT", out.toString());
+            runToEnd(session, "logs.sql");
+
+            List<String> requests = new ArrayList<>();
+            for (Row row : brook.read()
+                    .json(out.resolve("requests").toString())
+                    .select("client", "user_name", "ts", "http_method", "request_path", "status", "bytes", "server_error")
+                    .collectAsList()) {
+                requests.add(row.toString());
+            }
+            assertThat(requests)
+                    .containsExactlyInAnyOrder(
+                            "[127.0.0.1,null,2026-12-01T10:00:01.000000Z,GET,/index.html,200,5120,false]",
+                            "[10.0.0.7,alice,2026-12-01T10:00:02.000000Z,POST,/api/orders,201,312,false]",
+                            "[10.0.0.9,null,2026-12-01T10:00:04.000000Z,GET,/missing,404,153,false]",
+                            "[10.0.0.7,alice,2026-12-01T10:00:09.000000Z,GET,/api/orders/17,500,87,true]");
+            List<String> unparsed = new ArrayList<>();
+            for (Row row : brook.read().text(out.resolve("unparsed").toString()).collectAsList()) {
+                unparsed.add(row.get(0).toString());
+            }
+            assertThat(unparsed).containsExactly("this line is not an access log line");
+        }
+    }
+
+    @Test
+    void ordersAreUpsertedIntoPostgresExactlyOnceAcrossARestart() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
+                io.zonky.test.db.postgres.embedded.EmbeddedPostgres.start()) {
+            // Given: orders in two rounds; between them the first run's last commit is removed from its checkpoint,
+            // as if the process died after the database committed the micro-batch but before the engine did.
+            createTopic("orders", 2);
+            Map<String, double[]> totals = new TreeMap<>(); // customer -> orders, amount
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            String[] customers = {"acme", "globex", "initech", "umbrella"};
+            for (int i = 0; i < 80; i++) {
+                String customer = customers[(i * 3 + i / 5) % customers.length];
+                double amount = 10 + i % 17 * 2.5;
+                (i < 50 ? first : second)
+                        .add("{\"order_id\": " + i + ", \"customer\": \"" + customer + "\", \"amount\": " + amount
+                                + ", \"ts\": \"" + START.plusSeconds(i * 60L) + "\"}");
+                double[] sum = totals.computeIfAbsent(customer, k -> new double[2]);
+                sum[0]++;
+                sum[1] += amount;
+            }
+            first.add("{\"order_id\": 999, \"customer\": null, \"amount\": 1.0, \"ts\": \"" + START + "\"}");
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+
+            // When
+            produce("orders", first);
+            runUpsert(url);
+            Path commits = out.resolve("checkpoints").resolve("customer_totals").resolve("commits");
+            Path last;
+            try (var files = Files.list(commits)) {
+                last = files.filter(f -> f.getFileName().toString().matches("\\d+"))
+                        .max(java.util.Comparator.comparingLong(
+                                f -> Long.parseLong(f.getFileName().toString())))
+                        .orElseThrow();
+            }
+            Files.delete(last);
+            produce("orders", second);
+            runUpsert(url);
+
+            // Then: one row per customer with exactly its totals: the re-run micro-batch was not counted twice
+            List<String> rows = new ArrayList<>();
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url);
+                    var statement = connection.createStatement();
+                    var result = statement.executeQuery(
+                            "SELECT customer, orders, total FROM customer_totals ORDER BY customer")) {
+                while (result.next()) {
+                    rows.add(result.getString(1) + "|" + result.getLong(2) + "|" + result.getDouble(3));
+                }
+            }
+            List<String> wanted = new ArrayList<>();
+            totals.forEach((customer, sum) -> wanted.add(customer + "|" + (long) sum[0] + "|" + sum[1]));
+            assertThat(rows).containsExactlyElementsOf(wanted);
+        }
+    }
+
+    private void runUpsert(String url) throws Exception {
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            session.define("BOOTSTRAP", BROKER.cluster().bootstrapServers());
+            session.define("OUT", out.toString());
+            session.define("JDBC_URL", url);
+            session.define("JDBC_USER", "postgres");
+            session.define("JDBC_PASSWORD", "");
+            runToEnd(session, "postgres-upsert.sql");
+        }
+    }
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 }

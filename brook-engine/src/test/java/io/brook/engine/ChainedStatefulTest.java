@@ -138,6 +138,51 @@ class ChainedStatefulTest {
         assertThat(droppedByWatermark(query)).isZero();
     }
 
+    /** Bids per 30-s window, from 10-s window counts re-windowed by their start, renamed on the way. */
+    private static Dataset<Row> bidsPerHalfMinute(Dataset<Row> bids) {
+        return bids.withWatermark("dateTime", "5 seconds")
+                .groupBy(window(col("dateTime"), "10 seconds"))
+                .agg(count("*").as("num"))
+                .select(col("window_start").as("tenSeconds"), col("num"))
+                .groupBy(window(col("tenSeconds"), "30 seconds"))
+                .agg(sum("num").as("bids"));
+    }
+
+    @Test
+    void anAggregationCanWindowAgainByAProjectedWindowStart() throws Exception {
+        // Given
+        List<List<Row>> steps = bids(new Random(3));
+        MemoryStream stream = MemoryStream.of(brook, BIDS);
+
+        // When
+        Map<Long, List<Row>> outputs = new TreeMap<>();
+        StreamingQuery query = start(bidsPerHalfMinute(stream.toDF()), outputs);
+        for (List<Row> step : steps) {
+            stream.addData(step);
+            query.processAllAvailable();
+        }
+        query.stop();
+
+        // Then: the 10-s windows' starts are event time for the 30-s windows (at most 10 s behind the watermark)
+        List<Row> all = steps.stream().flatMap(List::stream).toList();
+        Map<Long, Long> perWindow = new TreeMap<>();
+        for (Row bid : all) {
+            long time = bid.getLong(2);
+            perWindow.merge(time - Math.floorMod(time, 30 * SECOND), 1L, Long::sum);
+        }
+        List<String> expected = new ArrayList<>();
+        perWindow.forEach((start, bids) -> {
+            if (start + 30 * SECOND <= CUTOFF) {
+                expected.add(line(start, start + 30 * SECOND, bids));
+            }
+        });
+        assertThat(expected).hasSize(2);
+        assertThat(render(outputs, 1)).isEqualTo(sorted(expected));
+        assertThat(render(bidsPerHalfMinute(brook.createDataFrame(all, BIDS)).collectAsList(), 1))
+                .isEqualTo(sorted(expected));
+        assertThat(droppedByWatermark(query)).isZero();
+    }
+
     @Test
     void anAggregationJoinedWithItsInputOnATimeRangeIsExact() throws Exception {
         // Given

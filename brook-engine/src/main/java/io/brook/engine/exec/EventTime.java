@@ -171,12 +171,12 @@ final class EventTime {
     }
 
     private static void aggregate(Aggregate aggregate, Map<Integer, TimeColumn> result) {
-        int finality = finalityKey(aggregate);
+        Map<Integer, TimeColumn> input = columns(aggregate.getInput());
+        int[] keys = aggregate.getGroupSet().toArray();
+        int finality = finalityKey(input, keys);
         if (finality < 0) {
             return;
         }
-        Map<Integer, TimeColumn> input = columns(aggregate.getInput());
-        int[] keys = aggregate.getGroupSet().toArray();
         TimeColumn key = input.get(keys[finality]);
         TimeColumn emitted = TimeColumn.untied(key.kind(), emittedLate(key), key.closed());
         result.put(finality, emitted);
@@ -224,7 +224,7 @@ final class EventTime {
             right.forEach((index, column) -> result.put(offset + index, shiftTie(column, offset)));
             return;
         }
-        JoinTime time = joinTime(join);
+        JoinTime time = joinTime(join, left, right);
         if (time.leftBase() < 0) {
             return;
         }
@@ -285,9 +285,11 @@ final class EventTime {
      * to a base count as on the base, so {@code bid.time >= window_start} bounds the time by the window's end.
      */
     static JoinTime joinTime(Join join) {
+        return joinTime(join, columns(join.getLeft()), columns(join.getRight()));
+    }
+
+    private static JoinTime joinTime(Join join, Map<Integer, TimeColumn> left, Map<Integer, TimeColumn> right) {
         int offset = join.getLeft().getRowType().getFieldCount();
-        Map<Integer, TimeColumn> left = columns(join.getLeft());
-        Map<Integer, TimeColumn> right = columns(join.getRight());
         JoinTime best = JoinTime.NONE;
         int bestScore = -1;
         for (int leftBase : bases(left)) {

@@ -30,8 +30,9 @@ import org.apache.calcite.rex.RexNode;
 
 /**
  * Turns a logical plan into a push {@link Pipeline} of physical operators. For a streaming query it first checks what
- * Spark also refuses, with the reason and what to change: sorting or limiting a stream outside complete mode, more
- * than one aggregation, and aggregating in append mode (which needs a watermark).
+ * Spark also refuses, with the reason and what to change: sorting or limiting a stream outside complete mode, chains of
+ * stateful operators outside append mode, and aggregating in append mode without an event-time key (see
+ * StreamingChecks). Each stateful operator gets the watermarks propagated to its input (see {@link EventTime}).
  */
 public final class PhysicalPlanner {
     private final boolean streaming;

@@ -4,6 +4,7 @@ import static io.brook.engine.api.functions.col;
 import static io.brook.engine.api.functions.count;
 import static io.brook.engine.api.functions.expr;
 import static io.brook.engine.api.functions.max;
+import static io.brook.engine.api.functions.session_window;
 import static io.brook.engine.api.functions.sum;
 import static io.brook.engine.api.functions.window;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,6 +180,68 @@ class ChainedStatefulTest {
         assertThat(expected).hasSize(2);
         assertThat(render(outputs, 1)).isEqualTo(sorted(expected));
         assertThat(render(bidsPerHalfMinute(brook.createDataFrame(all, BIDS)).collectAsList(), 1))
+                .isEqualTo(sorted(expected));
+        assertThat(droppedByWatermark(query)).isZero();
+    }
+
+    /** Sessions per person (3-s gap), counted per 10-s window of their end. */
+    private static Dataset<Row> sessionsPerWindow(Dataset<Row> persons) {
+        return persons.withWatermark("dateTime", "5 seconds")
+                .groupBy(session_window(col("dateTime"), "3 seconds"), col("id"))
+                .agg(count("*").as("events"))
+                .groupBy(window(col("session_end"), "10 seconds"))
+                .agg(count("*").as("sessions"), sum("events").as("events"));
+    }
+
+    @Test
+    void anAggregationOverSessionsCountsEachClosedSessionOnce() throws Exception {
+        // Given
+        List<List<Row>> steps = persons(new Random(19));
+        MemoryStream stream = MemoryStream.of(brook, PERSONS);
+
+        // When
+        Map<Long, List<Row>> outputs = new TreeMap<>();
+        StreamingQuery query = start(sessionsPerWindow(stream.toDF()), outputs);
+        for (List<Row> step : steps) {
+            stream.addData(step);
+            query.processAllAvailable();
+        }
+        query.stop();
+
+        // Then
+        List<Row> all = steps.stream().flatMap(List::stream).toList();
+        Map<Long, List<Long>> times = new TreeMap<>(); // id -> event times
+        for (Row person : all) {
+            times.computeIfAbsent(person.getLong(0), id -> new ArrayList<>()).add(person.getLong(2));
+        }
+        Map<Long, long[]> windows = new TreeMap<>(); // start of the session end's window -> sessions, events
+        for (List<Long> personTimes : times.values()) {
+            personTimes.sort(null);
+            long end = Long.MIN_VALUE;
+            long events = 0;
+            for (long time : personTimes) {
+                if (events > 0 && time >= end) {
+                    long[] window = windows.computeIfAbsent(windowStart(end), start -> new long[2]);
+                    window[0]++;
+                    window[1] += events;
+                    events = 0;
+                }
+                end = Math.max(end, time + 3 * SECOND);
+                events++;
+            }
+            long[] window = windows.computeIfAbsent(windowStart(end), start -> new long[2]);
+            window[0]++;
+            window[1] += events;
+        }
+        List<String> expected = new ArrayList<>();
+        windows.forEach((start, counts) -> {
+            if (start + 10 * SECOND <= CUTOFF) {
+                expected.add(line(start, start + 10 * SECOND, counts[0], counts[1]));
+            }
+        });
+        assertThat(expected).hasSizeGreaterThan(STEPS - 1);
+        assertThat(render(outputs, 1)).isEqualTo(sorted(expected));
+        assertThat(render(sessionsPerWindow(brook.createDataFrame(all, PERSONS)).collectAsList(), 1))
                 .isEqualTo(sorted(expected));
         assertThat(droppedByWatermark(query)).isZero();
     }

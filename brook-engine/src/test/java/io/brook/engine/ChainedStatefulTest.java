@@ -139,6 +139,45 @@ class ChainedStatefulTest {
         assertThat(droppedByWatermark(query)).isZero();
     }
 
+    @Test
+    void theNextAggregationEmitsInTheBatchWhoseWatermarkClosesTheWindow() throws Exception {
+        // Given: word counts per 10-s window (watermark delay 10 s), then the words per window in total
+        Schema events =
+                Schema.of(new Field("time", ColumnType.TIMESTAMP, false), new Field("word", ColumnType.VARCHAR, false));
+        MemoryStream stream = MemoryStream.of(brook, events);
+        Dataset<Row> totals = stream.toDF()
+                .withWatermark("time", "10 seconds")
+                .groupBy(window(col("time"), "10 seconds"), col("word"))
+                .agg(count("*").as("count"))
+                .groupBy("window_start", "window_end")
+                .agg(sum("count").as("words"));
+
+        // When
+        Map<Long, List<Row>> outputs = new TreeMap<>();
+        StreamingQuery query = start(totals, outputs);
+        for (List<Long> seconds : List.of(List.of(1L, 5L, 12L), List.of(25L), List.of(40L))) {
+            stream.addData(seconds.stream()
+                    .map(second -> Row.of(second * SECOND, second < 10 || second == 25 ? "a" : "b"))
+                    .toList());
+            query.processAllAvailable();
+        }
+        query.stop();
+
+        // Then: as the single aggregation would emit (see EventTimeSemanticsTest), with no batch of delay
+        Map<Long, List<String>> perBatch = new TreeMap<>();
+        synchronized (outputs) {
+            outputs.forEach((batchId, rows) -> perBatch.put(batchId, render(rows, 1)));
+        }
+        assertThat(perBatch)
+                .isEqualTo(Map.of(
+                        0L, List.of(), // data: the watermark becomes 12 - 10 = 2
+                        1L, List.of(), // no data, watermark 2
+                        2L, List.of(), // data (25): the watermark becomes 15
+                        3L, List.of("[0,10000000,2]"), // watermark 15 closes [0,10) in both aggregations
+                        4L, List.of(), // data (40): the watermark becomes 30
+                        5L, List.of("[10000000,20000000,1]", "[20000000,30000000,1]")));
+    }
+
     /** Bids per 30-s window, from 10-s window counts re-windowed by their start, renamed on the way. */
     private static Dataset<Row> bidsPerHalfMinute(Dataset<Row> bids) {
         return bids.withWatermark("dateTime", "5 seconds")

@@ -510,6 +510,15 @@ class ChainedStatefulTest {
                 .hasMessage("a join of two streams over a streaming aggregation is not supported in update output"
                         + " mode: the aggregation's rows change from batch to batch; use outputMode(\"append\") with"
                         + " the aggregation over event-time windows and withWatermark(...)");
+        assertThatThrownBy(() -> start(
+                        windowed.withWatermark("window_end", "10 seconds")
+                                .groupBy(window(col("window_end"), "1 minute"))
+                                .agg(sum("num")),
+                        "append"))
+                .hasMessage("withWatermark(\"window_end\", ...) after a stateful operator is not supported (as in"
+                        + " Spark): its output is emitted as the query's watermark passes, so that watermark would drop"
+                        + " it as late; declare the watermark on the source's event time only, and group or join by the"
+                        + " stateful operator's event-time columns, which carry the watermark on");
         assertThatThrownBy(() -> start(windowed.dropDuplicates("auction"), "complete"))
                 .hasMessage("dropDuplicates over a streaming aggregation is not supported in complete output mode:"
                         + " the aggregation's rows change from batch to batch; use outputMode(\"append\") with the"

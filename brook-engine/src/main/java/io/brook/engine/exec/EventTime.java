@@ -30,7 +30,7 @@ import org.apache.calcite.rex.RexNode;
  * a source column declared by {@code withWatermark} has the query's watermark W(N); a stateless operator passes its
  * input's on (union: the smaller); an event-time aggregation emits in batch N the groups closed by its input watermark
  * W', those above W' one batch earlier, so its output's watermark for late rows is the earlier one; a stream–stream
- * join's output times are bounded by its time range condition (see {@link #columns(RelNode)} on joins).
+ * join's output times are bounded by its time range condition (see the join rule below).
  */
 final class EventTime {
     /** How a column relates to the watermark: it is the event time, or a window's start or end over it. */

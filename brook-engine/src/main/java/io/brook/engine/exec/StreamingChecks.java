@@ -3,6 +3,7 @@ package io.brook.engine.exec;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.plan.Deduplicate;
+import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.SessionAggregate;
 import io.brook.engine.plan.WindowAssign;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ final class StreamingChecks {
             throw refuse("complete output mode is not supported when there are no streaming aggregations: the whole"
                     + " result would be every row ever read; use outputMode(\"append\")");
         }
+        throwIfWatermarkAfterStatefulOperator(plan);
         checkSorts(plan, outputMode);
         if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
             throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
@@ -136,6 +138,42 @@ final class StreamingChecks {
             }
         }
         return names.toString();
+    }
+
+    /**
+     * A watermark declared on a stateful operator's output would take the query's watermark as late for rows the
+     * operator emits late by design (a window is emitted once the watermark passes its end), and drop them. Refused, as
+     * Spark 3.5 refuses redefining a watermark; the operator's event-time columns carry the propagated one.
+     */
+    private static void throwIfWatermarkAfterStatefulOperator(RelNode rel) {
+        if (rel instanceof EventTimeWatermark watermark && statefulBelow(watermark.getInput())) {
+            String column = watermark.getRowType().getFieldNames().get(watermark.column());
+            throw refuse("withWatermark(\"" + column + "\", ...) after a stateful operator is not supported (as in"
+                    + " Spark): its output is emitted as the query's watermark passes, so that watermark would drop"
+                    + " it as late; declare the watermark on the source's event time only, and group or join by the"
+                    + " stateful operator's event-time columns, which carry the watermark on");
+        }
+        for (RelNode input : rel.getInputs()) {
+            throwIfWatermarkAfterStatefulOperator(input);
+        }
+    }
+
+    private static boolean statefulBelow(RelNode rel) {
+        if (!BoundedRunner.streaming(rel)) {
+            return false;
+        }
+        if (rel instanceof Aggregate
+                || rel instanceof SessionAggregate
+                || rel instanceof Deduplicate
+                || isStreamJoin(rel)) {
+            return true;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (statefulBelow(input)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int statefulOthers(RelNode rel) {

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +179,59 @@ class ChainedStatefulTest {
                         3L, List.of("[0,10000000,2]"), // watermark 15 closes [0,10) in both aggregations
                         4L, List.of(), // data (40): the watermark becomes 30
                         5L, List.of("[10000000,20000000,1]", "[20000000,30000000,1]")));
+    }
+
+    /** Distinct bids (by auction and time) per auction and 10-s window. */
+    private static Dataset<Row> distinctBids(Dataset<Row> bids) {
+        return bids.withWatermark("dateTime", "5 seconds")
+                .dropDuplicates("auction", "dateTime")
+                .groupBy(col("auction"), window(col("dateTime"), "10 seconds"))
+                .agg(count("*").as("bids"));
+    }
+
+    @Test
+    void anAggregationOverADeduplicationCountsEachRowOnce() throws Exception {
+        // Given: every step's latest bids come again in the next batch
+        List<List<Row>> steps = bids(new Random(23));
+        List<List<Row>> repeated = new ArrayList<>();
+        for (int step = 0; step < steps.size(); step++) {
+            repeated.add(steps.get(step));
+            List<Row> rows = steps.get(step);
+            // The latest of them are not late in the next batch: the state drops them; the others the watermark does.
+            List<Row> again = new ArrayList<>(rows);
+            again.sort(Comparator.comparingLong(row -> -row.getLong(2)));
+            repeated.add(again.subList(0, Math.min(10, again.size())));
+        }
+        MemoryStream stream = MemoryStream.of(brook, BIDS);
+
+        // When
+        Map<Long, List<Row>> outputs = new TreeMap<>();
+        StreamingQuery query = start(distinctBids(stream.toDF()), outputs);
+        for (List<Row> step : repeated) {
+            stream.addData(step);
+            query.processAllAvailable();
+        }
+        query.stop();
+
+        // Then
+        Map<List<Long>, Long> counts = new TreeMap<>(Comparator.comparing(Object::toString));
+        java.util.Set<List<Long>> seen = new java.util.HashSet<>(); // [auction, time]
+        for (Row bid : steps.stream().flatMap(List::stream).toList()) {
+            if (seen.add(List.of(bid.getLong(0), bid.getLong(2)))) {
+                counts.merge(List.of(windowStart(bid.getLong(2)), bid.getLong(0)), 1L, Long::sum);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        counts.forEach((key, bids) -> {
+            if (key.get(0) + 10 * SECOND <= CUTOFF) {
+                expected.add(line(key.get(0), key.get(0) + 10 * SECOND, key.get(1), bids));
+            }
+        });
+        assertThat(expected).hasSizeGreaterThan(STEPS);
+        List<Row> all = repeated.stream().flatMap(List::stream).toList();
+        assertThat(render(outputs, 1)).isEqualTo(sorted(expected));
+        assertThat(render(distinctBids(brook.createDataFrame(all, BIDS)).collectAsList(), 1))
+                .isEqualTo(sorted(expected));
     }
 
     /** Bids per 30-s window, from 10-s window counts re-windowed by their start, renamed on the way. */

@@ -15,8 +15,9 @@ import java.util.function.Supplier;
  * Hash aggregation. A bounded query accumulates every batch and emits the groups at the end. A streaming query
  * accumulates one micro-batch, merges each touched group with its state from earlier batches and writes it back, then
  * emits by output mode: the changed groups (update), every group (complete), or the groups the watermark has closed
- * (append). When a group key carries event time (a window end, or the event time itself), rows the watermark has
- * passed are dropped as late, and closed groups leave the state in append and update mode. With a state TTL
+ * (append). When a group key carries event time (a window end, or the event time itself), rows at or below the key's
+ * late watermark are dropped as late, and groups at or below its closed watermark leave the state in append and update
+ * mode (both watermarks are the ones propagated to this operator, see {@link EventTime}). With a state TTL
  * ({@code brook.state.ttl}), a group no batch has updated for longer than the TTL leaves the state without being
  * emitted: it silently drops out of the complete-mode result, an update-mode group that comes back starts again from
  * its new rows, and an append-mode window that expires before the watermark closes it is never emitted.
@@ -26,6 +27,10 @@ final class AggregateOperator implements Operator {
     private final int partition;
     private final int[] keyColumns;
     private final int finalityKey;
+    /** The finality key's watermarks (null without one): rows at or below late are late, groups closed are final. */
+    private final WatermarkBound late;
+
+    private final WatermarkBound closed;
     private final KeyCodec codec;
     private final Supplier<Accumulator[]> accumulatorFactory;
     private final Schema schema;
@@ -43,6 +48,7 @@ final class AggregateOperator implements Operator {
             int[] keyColumns,
             List<ColumnType> keyTypes,
             int finalityKey,
+            EventTime.TimeColumn finalityColumn,
             Supplier<Accumulator[]> accumulatorFactory,
             Schema schema,
             Operator downstream,
@@ -50,7 +56,9 @@ final class AggregateOperator implements Operator {
         this.operatorId = operatorId;
         this.partition = partition;
         this.keyColumns = keyColumns.clone();
-        this.finalityKey = finalityKey;
+        this.finalityKey = finalityColumn == null ? -1 : finalityKey;
+        this.late = finalityColumn == null ? null : finalityColumn.late();
+        this.closed = finalityColumn == null ? null : finalityColumn.closed();
         this.codec = new KeyCodec(keyTypes);
         this.accumulatorFactory = accumulatorFactory;
         this.schema = schema;
@@ -70,13 +78,13 @@ final class AggregateOperator implements Operator {
         BatchContext context = currentBatch.context();
         Batch input = batch;
         // Complete mode keeps every group for ever, so it neither drops late rows nor evicts (as in Spark).
-        if (context.streaming()
-                && context.outputMode() != OutputMode.COMPLETE
-                && finalityKey >= 0
-                && context.hasWatermark()) {
-            input = dropLate(batch, context.watermarkMicros());
-            if (input.rowCount() == 0) {
-                return;
+        if (context.streaming() && context.outputMode() != OutputMode.COMPLETE && finalityKey >= 0) {
+            long watermark = late.at(context);
+            if (watermark != Long.MIN_VALUE) {
+                input = dropLate(batch, watermark);
+                if (input.rowCount() == 0) {
+                    return;
+                }
             }
         }
         groupIds = groups.groupIds(input, keyColumns, groupIds);
@@ -110,18 +118,19 @@ final class AggregateOperator implements Operator {
         } else {
             KeyValueState state = context.state(operatorId, partition);
             mergeWithState(state);
-            boolean evicting = finalityKey >= 0 && context.hasWatermark();
+            long watermark = finalityKey >= 0 ? closed.at(context) : Long.MIN_VALUE;
+            boolean evicting = watermark != Long.MIN_VALUE;
             switch (context.outputMode()) {
                 case UPDATE -> {
                     emit(groups, accumulators);
                     if (evicting) {
-                        closedGroups(state, context.watermarkMicros(), true);
+                        closedGroups(state, watermark, true);
                     }
                 }
                 case COMPLETE -> emitAll(state);
                 case APPEND -> {
                     if (evicting) {
-                        closedGroups(state, context.watermarkMicros(), false);
+                        closedGroups(state, watermark, false);
                     }
                 }
             }

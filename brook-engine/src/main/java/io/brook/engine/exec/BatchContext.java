@@ -2,7 +2,8 @@ package io.brook.engine.exec;
 
 /**
  * What the operators of one micro-batch share: its id, the output mode, the event-time watermark the batch runs with
- * (microseconds, {@link Long#MIN_VALUE} before there is one), the processing time the batch was triggered at (epoch
+ * and the one the batch before ran with (microseconds, {@link Long#MIN_VALUE} before there is one; each stateful
+ * operator derives its own watermarks from the two, see {@link WatermarkBound}), the processing time the batch was triggered at (epoch
  * milliseconds, from the query's clock; 0 for a bounded query), each stateful operator's state by operator id, and an
  * observer for what the batch learns (event times seen, late rows dropped). A bounded query runs as a single batch with
  * no state and no watermark: its stateful operators keep everything in memory and emit the final result. With a state
@@ -12,6 +13,7 @@ public record BatchContext(
         long batchId,
         OutputMode outputMode,
         long watermarkMicros,
+        long previousWatermarkMicros,
         long batchTimestampMillis,
         StateAccess state,
         BatchObserver observer) {
@@ -39,7 +41,7 @@ public record BatchContext(
 
     /** The context of a bounded (batch) query. */
     public static BatchContext bounded() {
-        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, 0, null, IGNORE);
+        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, Long.MIN_VALUE, 0, null, IGNORE);
     }
 
     public boolean streaming() {

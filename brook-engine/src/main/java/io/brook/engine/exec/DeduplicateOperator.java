@@ -17,6 +17,8 @@ final class DeduplicateOperator implements Operator {
     private final int partition;
     private final int[] keyColumns;
     private final int finalityKey;
+    private final WatermarkBound late;
+    private final WatermarkBound closed;
     private final KeyCodec codec;
     private final Operator downstream;
     private final Pipeline.CurrentBatch currentBatch;
@@ -29,13 +31,16 @@ final class DeduplicateOperator implements Operator {
             int[] keyColumns,
             KeyCodec codec,
             int finalityKey,
+            EventTime.TimeColumn finalityColumn,
             Operator downstream,
             Pipeline.CurrentBatch currentBatch) {
         this.operatorId = operatorId;
         this.partition = partition;
         this.keyColumns = keyColumns.clone();
         this.codec = codec;
-        this.finalityKey = finalityKey;
+        this.finalityKey = finalityColumn == null ? -1 : finalityKey;
+        this.late = finalityColumn == null ? null : finalityColumn.late();
+        this.closed = finalityColumn == null ? null : finalityColumn.closed();
         this.downstream = downstream;
         this.currentBatch = currentBatch;
         this.seen = new GroupHash(codec);
@@ -45,7 +50,8 @@ final class DeduplicateOperator implements Operator {
     public void accept(Batch batch) {
         BatchContext context = currentBatch.context();
         KeyValueState state = context.streaming() ? context.state(operatorId, partition) : null;
-        boolean dropLate = state != null && finalityKey >= 0 && context.hasWatermark();
+        long watermark = state != null && finalityKey >= 0 ? late.at(context) : Long.MIN_VALUE;
+        boolean dropLate = watermark != Long.MIN_VALUE;
         Column[] keys = new Column[keyColumns.length];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = batch.column(keyColumns[i]);
@@ -55,7 +61,7 @@ final class DeduplicateOperator implements Operator {
         int count = 0;
         for (int row = 0; row < batch.rowCount(); row++) {
             int position = batch.position(row);
-            if (dropLate && (times.isNull(position) || times.getLong(position) <= context.watermarkMicros())) {
+            if (dropLate && (times.isNull(position) || times.getLong(position) <= watermark)) {
                 dropped++;
                 continue;
             }
@@ -83,11 +89,12 @@ final class DeduplicateOperator implements Operator {
     public void finish(BatchContext context) {
         if (context.streaming()) {
             KeyValueState state = context.state(operatorId, partition);
-            if (finalityKey >= 0 && context.hasWatermark()) {
+            long watermark = finalityKey >= 0 ? closed.at(context) : Long.MIN_VALUE;
+            if (watermark != Long.MIN_VALUE) {
                 List<byte[]> expired = new ArrayList<>();
                 state.forEach((key, value) -> {
                     long time = codec.longAt(key, finalityKey);
-                    if (time != Long.MIN_VALUE && time <= context.watermarkMicros()) {
+                    if (time != Long.MIN_VALUE && time <= watermark) {
                         expired.add(key.clone());
                     }
                 });

@@ -4,21 +4,33 @@ import io.brook.engine.plan.Deduplicate;
 import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.SessionAggregate;
 import io.brook.engine.plan.WindowAssign;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.Union;
-import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 
 /**
- * Which columns of a plan carry event time: the column a watermark is defined on, the window bounds computed from it,
- * and those columns as they pass through projections, filters and aggregations. A stateful operator grouping by such a
- * column knows when a group is final: when the watermark passes its event time (for a window: its end).
+ * Which columns of a plan carry event time, and the watermark each has at every operator: the column a watermark is
+ * defined on, the window bounds computed from it, those columns as they pass through projections, filters and joins,
+ * and the keys of a stateful operator that closes groups by event time (an aggregation's window bounds, a session's
+ * end). A stateful operator grouping by such a column knows when a group is final: when the column's watermark passes
+ * it.
+ *
+ * <p>Each column's watermark is a {@link WatermarkBound} of the query's watermark, worked out here once at plan time
+ * (Spark 3.5's watermark propagation; Brook's per column, as window starts and ends differ by the window size). Rules:
+ * a source column declared by {@code withWatermark} has the query's watermark W(N); a stateless operator passes its
+ * input's on (union: the smaller); an event-time aggregation emits in batch N the groups closed by its input watermark
+ * W', those above W' one batch earlier, so its output's watermark for late rows is the earlier one; a stream–stream
+ * join's output times are bounded by its time range condition (see the join rule below).
  */
 final class EventTime {
     /** How a column relates to the watermark: it is the event time, or a window's start or end over it. */
@@ -28,82 +40,337 @@ final class EventTime {
         WINDOW_END
     }
 
+    /**
+     * An event-time column of a plan's output. Rows of micro-batch N at or below {@code late} are late (from a source,
+     * they are dropped; an operator emits none); rows of later batches are all above {@code closed}. When
+     * {@code tiedTo >= 0} the column equals column {@code tiedTo} of the same output plus {@code tieOffset} in every
+     * row (a window's start is its end minus its size).
+     */
+    record TimeColumn(Kind kind, WatermarkBound late, WatermarkBound closed, int tiedTo, long tieOffset) {
+        TimeColumn {
+            java.util.Objects.requireNonNull(kind, "kind is null");
+            java.util.Objects.requireNonNull(late, "late is null");
+            java.util.Objects.requireNonNull(closed, "closed is null");
+        }
+
+        static TimeColumn untied(Kind kind, WatermarkBound late, WatermarkBound closed) {
+            return new TimeColumn(kind, late, closed, -1, 0);
+        }
+
+        TimeColumn tied(int column, long offset) {
+            return new TimeColumn(kind, late, closed, column, offset);
+        }
+
+        TimeColumn untied() {
+            return tied(-1, 0);
+        }
+
+        /** The same column plus {@code micros}. */
+        TimeColumn plus(long micros) {
+            return new TimeColumn(kind, late.plus(micros), closed.plus(micros), tiedTo, tieOffset + micros);
+        }
+    }
+
+    /**
+     * How a stream–stream join relates its two sides' event times: a time column of each side (the base of the
+     * columns tied to it; {@code rightBase} indexes the join's row) and the bounds its condition puts on
+     * {@code right - left}; bases are -1 when a side has no event-time column.
+     */
+    record JoinTime(int leftBase, int rightBase, TimeColumn left, TimeColumn right, JoinTimeBounds bounds) {
+        static final JoinTime NONE = new JoinTime(-1, -1, null, null, JoinTimeBounds.NONE);
+    }
+
     private EventTime() {}
 
     /** The event-time columns of a plan's output, by index. */
-    static Map<Integer, Kind> columns(RelNode rel) {
-        Map<Integer, Kind> result = new HashMap<>();
+    static Map<Integer, TimeColumn> columns(RelNode rel) {
+        Map<Integer, TimeColumn> result = new HashMap<>();
         if (rel instanceof EventTimeWatermark watermark) {
             result.putAll(columns(watermark.getInput()));
-            result.put(watermark.column(), Kind.EVENT_TIME);
+            result.put(
+                    watermark.column(),
+                    TimeColumn.untied(Kind.EVENT_TIME, WatermarkBound.CURRENT, WatermarkBound.CURRENT));
         } else if (rel instanceof WindowAssign window) {
-            Map<Integer, Kind> input = columns(window.getInput());
+            Map<Integer, TimeColumn> input = columns(window.getInput());
             result.putAll(input);
-            if (input.get(window.timeColumn()) == Kind.EVENT_TIME) {
+            TimeColumn time = input.get(window.timeColumn());
+            if (time != null) {
+                // start <= time < end = start + size: the end is above whatever the time is above, the start above it
+                // minus the size.
                 int fields = window.getInput().getRowType().getFieldCount();
-                result.put(fields, Kind.WINDOW_START);
-                result.put(fields + 1, Kind.WINDOW_END);
+                TimeColumn end = TimeColumn.untied(Kind.WINDOW_END, time.late(), time.closed());
+                result.put(fields + 1, end);
+                result.put(
+                        fields,
+                        new TimeColumn(
+                                Kind.WINDOW_START,
+                                end.late().plus(-window.sizeMicros()),
+                                end.closed().plus(-window.sizeMicros()),
+                                fields + 1,
+                                -window.sizeMicros()));
             }
         } else if (rel instanceof Project project) {
-            Map<Integer, Kind> input = columns(project.getInput());
-            for (int i = 0; i < project.getProjects().size(); i++) {
-                RexNode expression = project.getProjects().get(i);
-                if (expression instanceof RexInputRef ref && input.containsKey(ref.getIndex())) {
-                    result.put(i, input.get(ref.getIndex()));
-                }
-            }
+            project(project, result);
         } else if (rel instanceof Filter || rel instanceof Sort || rel instanceof Deduplicate) {
+            // Rows pass unchanged (a deduplication drops some): what held for the input holds for the output.
             result.putAll(columns(rel.getInput(0)));
         } else if (rel instanceof Aggregate aggregate) {
-            Map<Integer, Kind> input = columns(aggregate.getInput());
-            int[] keys = aggregate.getGroupSet().toArray();
-            for (int i = 0; i < keys.length; i++) {
-                if (input.containsKey(keys[i])) {
-                    result.put(i, input.get(keys[i]));
-                }
-            }
+            aggregate(aggregate, result);
         } else if (rel instanceof SessionAggregate session) {
-            Map<Integer, Kind> input = columns(session.getInput());
-            for (int i = 0; i < session.keys().size(); i++) {
-                if (input.containsKey(session.keys().get(i))) {
-                    result.put(i, input.get(session.keys().get(i)));
-                }
+            TimeColumn time = columns(session.getInput()).get(session.timeColumn());
+            if (time != null) {
+                // A session closes once its end is at or below the time's watermark; like a window aggregation's.
+                result.put(
+                        session.keys().size() + 1,
+                        TimeColumn.untied(Kind.WINDOW_END, emittedLate(time), time.closed()));
             }
-            if (input.get(session.timeColumn()) == Kind.EVENT_TIME) {
-                result.put(session.keys().size(), Kind.WINDOW_START);
-                result.put(session.keys().size() + 1, Kind.WINDOW_END);
-            }
-        } else if (rel instanceof org.apache.calcite.rel.core.Join join) {
-            result.putAll(columns(join.getLeft()));
-            int offset = join.getLeft().getRowType().getFieldCount();
-            columns(join.getRight()).forEach((index, kind) -> result.put(offset + index, kind));
+        } else if (rel instanceof Join join) {
+            join(join, result);
         } else if (rel instanceof Union union) {
-            result.putAll(columns(union.getInput(0)));
-            for (RelNode input : union.getInputs()) {
-                result.entrySet().retainAll(columns(input).entrySet());
-            }
+            union(union, result);
         }
         return result;
     }
 
     /**
-     * The position among an aggregation's group keys of the key that says when a group is final (a window end, else
-     * the event time itself), or -1 when no key carries event time.
+     * What a stateful operator that closes groups by this column emits in a batch is above: its groups still open
+     * after the batch before (above {@code closed} then) and the groups of this batch's rows that were not late.
      */
-    static int finalityKey(Aggregate aggregate) {
-        Map<Integer, Kind> input = columns(aggregate.getInput());
-        int[] keys = aggregate.getGroupSet().toArray();
-        int eventTime = -1;
-        for (int i = 0; i < keys.length; i++) {
-            Kind kind = input.get(keys[i]);
-            if (kind == Kind.WINDOW_END) {
-                return i;
-            }
-            if (kind == Kind.EVENT_TIME) {
-                eventTime = i;
+    private static WatermarkBound emittedLate(TimeColumn key) {
+        return key.closed().previous().min(key.late());
+    }
+
+    private static void project(Project project, Map<Integer, TimeColumn> result) {
+        Map<Integer, TimeColumn> input = columns(project.getInput());
+        List<RexNode> projects = project.getProjects();
+        // Where each input column is projected as is (first occurrence), to keep ties between output columns.
+        Map<Integer, Integer> plain = new HashMap<>();
+        for (int i = 0; i < projects.size(); i++) {
+            JoinTimeBounds.Linear linear = JoinTimeBounds.linear(projects.get(i));
+            if (linear != null && linear.micros() == 0) {
+                plain.putIfAbsent(linear.column(), i);
             }
         }
-        return eventTime;
+        for (int i = 0; i < projects.size(); i++) {
+            JoinTimeBounds.Linear linear = JoinTimeBounds.linear(projects.get(i));
+            TimeColumn column = linear == null ? null : input.get(linear.column());
+            if (column == null) {
+                continue;
+            }
+            TimeColumn shifted = column.plus(linear.micros());
+            Integer self = plain.get(linear.column());
+            Integer target = column.tiedTo() < 0 ? null : plain.get(column.tiedTo());
+            if (self != null && self != i) {
+                result.put(i, shifted.tied(self, linear.micros()));
+            } else if (target != null) {
+                result.put(i, shifted.tied(target, column.tieOffset() + linear.micros()));
+            } else {
+                result.put(i, shifted.untied());
+            }
+        }
+    }
+
+    private static void aggregate(Aggregate aggregate, Map<Integer, TimeColumn> result) {
+        Map<Integer, TimeColumn> input = columns(aggregate.getInput());
+        int[] keys = aggregate.getGroupSet().toArray();
+        int finality = finalityKey(input, keys);
+        if (finality < 0) {
+            return;
+        }
+        TimeColumn key = input.get(keys[finality]);
+        TimeColumn emitted = TimeColumn.untied(key.kind(), emittedLate(key), key.closed());
+        result.put(finality, emitted);
+        // Other keys keep event time only where they equal the finality key plus a constant (a window's start).
+        for (int i = 0; i < keys.length; i++) {
+            TimeColumn other = input.get(keys[i]);
+            if (i == finality || other == null) {
+                continue;
+            }
+            Long offset = null;
+            if (other.tiedTo() == keys[finality]) {
+                offset = other.tieOffset();
+            } else if (key.tiedTo() == keys[i]) {
+                offset = -key.tieOffset();
+            } else if (key.tiedTo() >= 0 && key.tiedTo() == other.tiedTo()) {
+                offset = other.tieOffset() - key.tieOffset();
+            }
+            if (offset != null) {
+                result.put(
+                        i,
+                        new TimeColumn(
+                                other.kind(),
+                                emitted.late().plus(offset),
+                                emitted.closed().plus(offset),
+                                finality,
+                                offset));
+            }
+        }
+    }
+
+    /**
+     * A stream–stream join (see StreamJoinOperator): a left row leaves the state once {@code left + upper} is at or
+     * below the right side's closed watermark, and a new one is dropped only if it is late and would leave at once.
+     * So the rows of batch N pair left rows above the smaller of the left's late watermark and the right's closed one
+     * of batch N-1 minus {@code upper}; later batches' left rows are above the smaller of the left's closed watermark
+     * and the right's minus {@code upper}. The right side alike, with {@code -lower}. A side without such a bound (no
+     * time range) has no event time in the output. A join with a bounded side passes the stream's times on.
+     */
+    private static void join(Join join, Map<Integer, TimeColumn> result) {
+        int offset = join.getLeft().getRowType().getFieldCount();
+        Map<Integer, TimeColumn> left = columns(join.getLeft());
+        Map<Integer, TimeColumn> right = columns(join.getRight());
+        if (!BoundedRunner.streaming(join.getLeft()) || !BoundedRunner.streaming(join.getRight())) {
+            result.putAll(left);
+            right.forEach((index, column) -> result.put(offset + index, shiftTie(column, offset)));
+            return;
+        }
+        JoinTime time = joinTime(join, left, right);
+        if (time.leftBase() < 0) {
+            return;
+        }
+        long upper = time.bounds().upperMicros();
+        long lower = time.bounds().lowerMicros();
+        if (upper != Long.MAX_VALUE) {
+            TimeColumn base = time.left();
+            WatermarkBound late =
+                    base.late().min(time.right().closed().previous().plus(-upper));
+            WatermarkBound closed = base.closed().min(time.right().closed().plus(-upper));
+            tiedGroup(left, time.leftBase())
+                    .forEach((index, tie) -> result.put(
+                            index,
+                            new TimeColumn(
+                                    left.get(index).kind(),
+                                    late.plus(tie),
+                                    closed.plus(tie),
+                                    index == time.leftBase() ? -1 : time.leftBase(),
+                                    tie)));
+        }
+        if (lower != Long.MIN_VALUE) {
+            TimeColumn base = time.right();
+            WatermarkBound late =
+                    base.late().min(time.left().closed().previous().plus(lower));
+            WatermarkBound closed = base.closed().min(time.left().closed().plus(lower));
+            int rightBase = time.rightBase() - offset;
+            tiedGroup(right, rightBase)
+                    .forEach((index, tie) -> result.put(
+                            offset + index,
+                            new TimeColumn(
+                                    right.get(index).kind(),
+                                    late.plus(tie),
+                                    closed.plus(tie),
+                                    index == rightBase ? -1 : time.rightBase(),
+                                    tie)));
+        }
+    }
+
+    private static TimeColumn shiftTie(TimeColumn column, int offset) {
+        return column.tiedTo() < 0 ? column : column.tied(column.tiedTo() + offset, column.tieOffset());
+    }
+
+    /** A base column and the columns tied to it, each with its offset from the base. */
+    private static Map<Integer, Long> tiedGroup(Map<Integer, TimeColumn> columns, int base) {
+        Map<Integer, Long> group = new LinkedHashMap<>();
+        group.put(base, 0L);
+        columns.forEach((index, column) -> {
+            if (column.tiedTo() == base) {
+                group.put(index, column.tieOffset());
+            }
+        });
+        return group;
+    }
+
+    /**
+     * The event times a stream–stream join relates: of each side's base columns (event-time columns not tied to
+     * another), the pair whose time range the condition bounds best (both bounds, else one); conjuncts on a column tied
+     * to a base count as on the base, so {@code bid.time >= window_start} bounds the time by the window's end.
+     */
+    static JoinTime joinTime(Join join) {
+        return joinTime(join, columns(join.getLeft()), columns(join.getRight()));
+    }
+
+    private static JoinTime joinTime(Join join, Map<Integer, TimeColumn> left, Map<Integer, TimeColumn> right) {
+        int offset = join.getLeft().getRowType().getFieldCount();
+        JoinTime best = JoinTime.NONE;
+        int bestScore = -1;
+        for (int leftBase : bases(left)) {
+            for (int rightBase : bases(right)) {
+                Map<Integer, Long> rightGroup = new HashMap<>();
+                tiedGroup(right, rightBase).forEach((index, tie) -> rightGroup.put(offset + index, tie));
+                JoinTimeBounds bounds = JoinTimeBounds.of(join.getCondition(), tiedGroup(left, leftBase), rightGroup);
+                int score = (bounds.lowerMicros() != Long.MIN_VALUE ? 1 : 0)
+                        + (bounds.upperMicros() != Long.MAX_VALUE ? 1 : 0);
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = new JoinTime(leftBase, offset + rightBase, left.get(leftBase), right.get(rightBase), bounds);
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The untied event-time columns, window ends first, then event times, then the rest, each by index. */
+    private static List<Integer> bases(Map<Integer, TimeColumn> columns) {
+        List<Integer> bases = new ArrayList<>();
+        for (Kind kind : List.of(Kind.WINDOW_END, Kind.EVENT_TIME, Kind.WINDOW_START)) {
+            columns.entrySet().stream()
+                    .filter(entry ->
+                            entry.getValue().tiedTo() < 0 && entry.getValue().kind() == kind)
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .forEach(bases::add);
+        }
+        return bases;
+    }
+
+    private static void union(Union union, Map<Integer, TimeColumn> result) {
+        result.putAll(columns(union.getInput(0)));
+        for (RelNode input : union.getInputs().subList(1, union.getInputs().size())) {
+            Map<Integer, TimeColumn> other = columns(input);
+            for (Integer index : List.copyOf(result.keySet())) {
+                TimeColumn mine = result.get(index);
+                TimeColumn theirs = other.get(index);
+                if (theirs == null || theirs.kind() != mine.kind()) {
+                    result.remove(index);
+                    continue;
+                }
+                boolean sameTie = mine.tiedTo() == theirs.tiedTo() && mine.tieOffset() == theirs.tieOffset();
+                TimeColumn merged = TimeColumn.untied(
+                        mine.kind(),
+                        mine.late().min(theirs.late()),
+                        mine.closed().min(theirs.closed()));
+                result.put(index, sameTie ? merged.tied(mine.tiedTo(), mine.tieOffset()) : merged);
+            }
+        }
+    }
+
+    /**
+     * The position among an aggregation's group keys of the key that says when a group is final (a window end, else
+     * the event time itself, else a window start), or -1 when no key carries event time.
+     */
+    static int finalityKey(Aggregate aggregate) {
+        Map<Integer, TimeColumn> input = columns(aggregate.getInput());
+        int[] keys = aggregate.getGroupSet().toArray();
+        return finalityKey(input, keys);
+    }
+
+    static int finalityKey(Map<Integer, TimeColumn> input, int[] keys) {
+        int eventTime = -1;
+        int windowStart = -1;
+        for (int i = 0; i < keys.length; i++) {
+            TimeColumn column = input.get(keys[i]);
+            if (column == null) {
+                continue;
+            }
+            if (column.kind() == Kind.WINDOW_END) {
+                return i;
+            }
+            if (column.kind() == Kind.EVENT_TIME) {
+                eventTime = i;
+            } else if (column.kind() == Kind.WINDOW_START && windowStart < 0) {
+                windowStart = i;
+            }
+        }
+        return eventTime >= 0 ? eventTime : windowStart;
     }
 
     static boolean hasWatermark(RelNode rel) {

@@ -30,8 +30,9 @@ import org.apache.calcite.rex.RexNode;
 
 /**
  * Turns a logical plan into a push {@link Pipeline} of physical operators. For a streaming query it first checks what
- * Spark also refuses, with the reason and what to change: sorting or limiting a stream outside complete mode, more
- * than one aggregation, and aggregating in append mode (which needs a watermark).
+ * Spark also refuses, with the reason and what to change: sorting or limiting a stream outside complete mode, chains of
+ * stateful operators outside append mode, and aggregating in append mode without an event-time key (see
+ * StreamingChecks). Each stateful operator gets the watermarks propagated to its input (see {@link EventTime}).
  */
 public final class PhysicalPlanner {
     private final boolean streaming;
@@ -206,7 +207,9 @@ public final class PhysicalPlanner {
             Accumulators.create(call, aggregate.getInput().getRowType(), streaming);
         }
         int operatorId = statefulOperators++;
-        int finalityKey = EventTime.finalityKey(aggregate);
+        Map<Integer, EventTime.TimeColumn> times = EventTime.columns(aggregate.getInput());
+        int finalityKey = EventTime.finalityKey(times, keys);
+        EventTime.TimeColumn finalityColumn = finalityKey < 0 ? null : times.get(keys[finalityKey]);
         Schema schema = RelTypes.toSchema(aggregate.getRowType());
         java.util.function.Supplier<Accumulator[]> accumulators = () -> {
             Accumulator[] created = new Accumulator[calls.size()];
@@ -220,7 +223,16 @@ public final class PhysicalPlanner {
                 keys,
                 keyTypes,
                 (partition, output) -> new AggregateOperator(
-                        operatorId, partition, keys, keyTypes, finalityKey, accumulators, schema, output, currentBatch),
+                        operatorId,
+                        partition,
+                        keys,
+                        keyTypes,
+                        finalityKey,
+                        finalityColumn,
+                        accumulators,
+                        schema,
+                        output,
+                        currentBatch),
                 downstream);
     }
 
@@ -301,13 +313,8 @@ public final class PhysicalPlanner {
         Schema leftSchema = RelTypes.toSchema(join.getLeft().getRowType());
         Schema rightSchema = RelTypes.toSchema(join.getRight().getRowType());
         List<ColumnType> keyTypes = joinKeyTypes(info, leftSchema, rightSchema);
-        int leftTime = eventTimeColumn(join.getLeft());
-        int rightLocal = eventTimeColumn(join.getRight());
-        int rightTime = rightLocal < 0 ? -1 : leftSchema.size() + rightLocal;
+        EventTime.JoinTime time = EventTime.joinTime(join);
         RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
-        JoinTimeBounds bounds = leftTime >= 0 && rightTime >= 0
-                ? JoinTimeBounds.of(remaining, leftTime, rightTime)
-                : JoinTimeBounds.NONE;
         StreamJoinOperator operator = new StreamJoinOperator(
                 statefulOperators++,
                 statefulOperators++,
@@ -318,9 +325,11 @@ public final class PhysicalPlanner {
                 rightSchema,
                 RelTypes.toSchema(join.getRowType()),
                 remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining),
-                leftTime,
-                rightTime,
-                bounds,
+                time.leftBase(),
+                time.rightBase(),
+                time.bounds(),
+                time.left(),
+                time.right(),
                 downstream,
                 currentBatch);
         create(join.getLeft(), operator.side(true));
@@ -373,16 +382,6 @@ public final class PhysicalPlanner {
         }
     }
 
-    private static int eventTimeColumn(RelNode rel) {
-        for (java.util.Map.Entry<Integer, EventTime.Kind> entry :
-                EventTime.columns(rel).entrySet()) {
-            if (entry.getValue() == EventTime.Kind.EVENT_TIME) {
-                return entry.getKey();
-            }
-        }
-        return -1;
-    }
-
     private Operator sessionAggregate(SessionAggregate session, Operator downstream) {
         Schema input = RelTypes.toSchema(session.getInput().getRowType());
         int[] keys = session.keys().stream().mapToInt(Integer::intValue).toArray();
@@ -397,6 +396,7 @@ public final class PhysicalPlanner {
             Accumulators.create(call, inputType, streaming);
         }
         int operatorId = statefulOperators++;
+        EventTime.TimeColumn timeColumn = EventTime.columns(session.getInput()).get(session.timeColumn());
         Schema output = RelTypes.toSchema(session.getRowType());
         java.util.function.Supplier<Accumulator[]> accumulators = () -> {
             Accumulator[] created = new Accumulator[calls.size()];
@@ -415,6 +415,7 @@ public final class PhysicalPlanner {
                         keyTypes,
                         session.timeColumn(),
                         session.gapMicros(),
+                        timeColumn,
                         accumulators,
                         input,
                         output,
@@ -431,20 +432,29 @@ public final class PhysicalPlanner {
         for (int key : keys) {
             keyTypes.add(input.field(key).type());
         }
-        java.util.Map<Integer, EventTime.Kind> eventTime = EventTime.columns(deduplicate.getInput());
+        Map<Integer, EventTime.TimeColumn> eventTime = EventTime.columns(deduplicate.getInput());
         int finalityKey = -1;
         for (int i = 0; i < keys.length; i++) {
-            if (eventTime.containsKey(keys[i]) && eventTime.get(keys[i]) != EventTime.Kind.WINDOW_START) {
+            EventTime.TimeColumn column = eventTime.get(keys[i]);
+            if (column != null && (column.kind() != EventTime.Kind.WINDOW_START || finalityKey < 0)) {
                 finalityKey = i;
             }
         }
         int operatorId = statefulOperators++;
         int finality = finalityKey;
+        EventTime.TimeColumn finalityColumn = finality < 0 ? null : eventTime.get(keys[finality]);
         return partitioned(
                 keys,
                 keyTypes,
                 (partition, output) -> new DeduplicateOperator(
-                        operatorId, partition, keys, new KeyCodec(keyTypes), finality, output, currentBatch),
+                        operatorId,
+                        partition,
+                        keys,
+                        new KeyCodec(keyTypes),
+                        finality,
+                        finalityColumn,
+                        output,
+                        currentBatch),
                 downstream);
     }
 

@@ -24,6 +24,10 @@ final class SessionAggregateOperator implements Operator {
     private final int[] keyColumns;
     private final int timeColumn;
     private final long gap;
+    /** The time column's watermarks (null without one): late for new rows, closed for sessions. */
+    private final WatermarkBound lateBound;
+
+    private final WatermarkBound closedBound;
     private final KeyCodec codec;
     private final Supplier<Accumulator[]> accumulatorFactory;
     private final Schema inputSchema;
@@ -43,6 +47,7 @@ final class SessionAggregateOperator implements Operator {
             List<ColumnType> keyTypes,
             int timeColumn,
             long gap,
+            EventTime.TimeColumn time,
             Supplier<Accumulator[]> accumulatorFactory,
             Schema inputSchema,
             Schema schema,
@@ -53,6 +58,8 @@ final class SessionAggregateOperator implements Operator {
         this.keyColumns = keyColumns.clone();
         this.timeColumn = timeColumn;
         this.gap = gap;
+        this.lateBound = time == null ? null : time.late();
+        this.closedBound = time == null ? null : time.closed();
         this.codec = new KeyCodec(keyTypes);
         this.accumulatorFactory = accumulatorFactory;
         this.inputSchema = inputSchema;
@@ -72,8 +79,10 @@ final class SessionAggregateOperator implements Operator {
         input.clear();
         boolean streaming = context.streaming();
         KeyValueState state = streaming ? context.state(operatorId, partition) : null;
-        boolean evicting = streaming && context.outputMode() != OutputMode.COMPLETE && context.hasWatermark();
-        long watermark = context.watermarkMicros();
+        boolean watermarked = streaming && context.outputMode() != OutputMode.COMPLETE && lateBound != null;
+        long lateWatermark = watermarked ? lateBound.at(context) : Long.MIN_VALUE;
+        long watermark = watermarked ? closedBound.at(context) : Long.MIN_VALUE;
+        boolean evicting = watermark != Long.MIN_VALUE;
 
         // Rows by key, with late rows (their own session already closed) dropped.
         GroupHash keys = new GroupHash(codec);
@@ -88,7 +97,7 @@ final class SessionAggregateOperator implements Operator {
             if (times.isNull(row)) {
                 continue;
             }
-            if (evicting && times.getLong(row) + gap <= watermark) {
+            if (lateWatermark != Long.MIN_VALUE && times.getLong(row) + gap <= lateWatermark) {
                 dropped++;
                 continue;
             }

@@ -15,8 +15,10 @@ import java.util.List;
  * each micro-batch joins its new left rows with all right rows of their keys (buffered and new) and the buffered left
  * rows with the new right rows, so every pair comes out exactly once, in the batch where its later row arrives.
  * Extra conditions (a time range between the two event times, say) are checked on the pairs. With watermarks on both
- * event times and a time range, a buffered row leaves the state once it can match no future row of the other side;
- * a new row that is already past that point is dropped as late. Without them the state keeps every row.
+ * event times and a time range, a buffered row leaves the state once it can match no future row of the other side
+ * (by the other side's closed watermark, see {@link EventTime}); a new row that is late on its own side (at or below
+ * its side's late watermark) and already past that point is dropped. Rows from a stateful operator upstream are never
+ * late on their side, so an aggregation's output is joined in full. Without watermarks the state keeps every row.
  */
 final class StreamJoinOperator {
     private final int leftStateId;
@@ -33,6 +35,12 @@ final class StreamJoinOperator {
     private final int leftTime;
     private final int rightTime;
     private final JoinTimeBounds bounds;
+    /** The watermarks of each side's time column (null without one): late for new rows, closed for the state. */
+    private final WatermarkBound leftLate;
+
+    private final WatermarkBound leftClosed;
+    private final WatermarkBound rightLate;
+    private final WatermarkBound rightClosed;
     private final Operator downstream;
     private final Pipeline.CurrentBatch currentBatch;
     private final List<Batch> newLeft = new ArrayList<>();
@@ -53,6 +61,8 @@ final class StreamJoinOperator {
             int leftTime,
             int rightTime,
             JoinTimeBounds bounds,
+            EventTime.TimeColumn leftTimeColumn,
+            EventTime.TimeColumn rightTimeColumn,
             Operator downstream,
             Pipeline.CurrentBatch currentBatch) {
         this.leftStateId = leftStateId;
@@ -69,6 +79,10 @@ final class StreamJoinOperator {
         this.leftTime = leftTime;
         this.rightTime = rightTime;
         this.bounds = bounds;
+        this.leftLate = leftTimeColumn == null ? null : leftTimeColumn.late();
+        this.leftClosed = leftTimeColumn == null ? null : leftTimeColumn.closed();
+        this.rightLate = rightTimeColumn == null ? null : rightTimeColumn.late();
+        this.rightClosed = rightTimeColumn == null ? null : rightTimeColumn.closed();
         this.downstream = downstream;
         this.currentBatch = currentBatch;
     }
@@ -98,8 +112,11 @@ final class StreamJoinOperator {
     private void join(BatchContext context) {
         KeyValueState leftState = context.state(leftStateId, 0);
         KeyValueState rightState = context.state(rightStateId, 0);
-        boolean evicting = context.hasWatermark() && leftTime >= 0 && rightTime >= 0;
-        long watermark = context.watermarkMicros();
+        boolean evicting = leftTime >= 0 && rightTime >= 0;
+        Watermarks watermarks = evicting
+                ? new Watermarks(
+                        leftLate.at(context), leftClosed.at(context), rightLate.at(context), rightClosed.at(context))
+                : null;
         Batch left = Batches.concat(leftSchema, newLeft);
         Batch right = Batches.concat(rightSchema, newRight);
         newLeft.clear();
@@ -110,8 +127,8 @@ final class StreamJoinOperator {
         GroupHash keys = new GroupHash(keyCodec);
         List<List<Integer>> leftByKey = new ArrayList<>();
         List<List<Integer>> rightByKey = new ArrayList<>();
-        dropped += group(left, leftKeys, keys, leftByKey, rightByKey, true, evicting, watermark);
-        dropped += group(right, rightKeys, keys, rightByKey, leftByKey, false, evicting, watermark);
+        dropped += group(left, leftKeys, keys, leftByKey, rightByKey, true, watermarks);
+        dropped += group(right, rightKeys, keys, rightByKey, leftByKey, false, watermarks);
 
         // Buffered rows of those keys, decoded into batches.
         ColumnBuilder[] oldLeftBuilders = builders(leftSchema);
@@ -162,15 +179,20 @@ final class StreamJoinOperator {
             append(leftState, keys.key(key), leftRows, left, leftByKey.get(key));
             append(rightState, keys.key(key), rightRows, right, rightByKey.get(key));
         }
-        if (evicting) {
-            evict(leftState, leftRows, leftTime, true, watermark);
-            evict(rightState, rightRows, rightTime - leftSchema.size(), false, watermark);
+        if (evicting && watermarks.rightClosed() != Long.MIN_VALUE) {
+            evict(leftState, leftRows, leftTime, true, watermarks.rightClosed());
+        }
+        if (evicting && watermarks.leftClosed() != Long.MIN_VALUE) {
+            evict(rightState, rightRows, rightTime - leftSchema.size(), false, watermarks.leftClosed());
         }
         if (dropped > 0) {
             context.observer().droppedByWatermark(leftStateId, dropped);
         }
         downstream.finish(context);
     }
+
+    /** The watermarks of one micro-batch, {@link Long#MIN_VALUE} where there is none yet. */
+    private record Watermarks(long leftLate, long leftClosed, long rightLate, long rightClosed) {}
 
     /** Adds a side's rows to the key hash; returns how many were dropped as late. */
     private long group(
@@ -180,14 +202,17 @@ final class StreamJoinOperator {
             List<List<Integer>> byKey,
             List<List<Integer>> otherByKey,
             boolean left,
-            boolean evicting,
-            long watermark) {
+            Watermarks watermarks) {
         Column[] keyValues = new Column[keyColumns.length];
         for (int i = 0; i < keyValues.length; i++) {
             keyValues[i] = batch.column(keyColumns[i]);
         }
         int timeColumn = left ? leftTime : rightTime - leftSchema.size();
-        LongColumn times = evicting ? (LongColumn) batch.column(timeColumn) : null;
+        long late = watermarks == null ? Long.MIN_VALUE : left ? watermarks.leftLate() : watermarks.rightLate();
+        long otherClosed =
+                watermarks == null ? Long.MIN_VALUE : left ? watermarks.rightClosed() : watermarks.leftClosed();
+        LongColumn times =
+                late != Long.MIN_VALUE && otherClosed != Long.MIN_VALUE ? (LongColumn) batch.column(timeColumn) : null;
         long dropped = 0;
         for (int row = 0; row < batch.rowCount(); row++) {
             boolean nullKey = false;
@@ -199,9 +224,10 @@ final class StreamJoinOperator {
             }
             if (times != null
                     && !times.isNull(row)
+                    && times.getLong(row) <= late
                     && (left
-                            ? bounds.leftExpired(times.getLong(row), watermark)
-                            : bounds.rightExpired(times.getLong(row), watermark))) {
+                            ? bounds.leftExpired(times.getLong(row), otherClosed)
+                            : bounds.rightExpired(times.getLong(row), otherClosed))) {
                 dropped++;
                 continue;
             }

@@ -2,30 +2,48 @@ package io.brook.engine.exec;
 
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
+import io.brook.engine.plan.Deduplicate;
+import io.brook.engine.plan.EventTimeWatermark;
 import io.brook.engine.plan.SessionAggregate;
+import io.brook.engine.plan.WindowAssign;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 
-/** What a streaming query cannot do, found before it starts, each refusal saying why and what to change. */
+/**
+ * What a streaming query cannot do, found before it starts, each refusal saying why and what to change. Stateful
+ * operators may be chained (an aggregation over an aggregation, a join of aggregations, an aggregation over a join) in
+ * append mode, as in Spark 3.5, when each aggregation closes its groups by event time: then every row it emits is
+ * final, and the next operator gets it with the watermark propagated to it (see {@link EventTime}).
+ */
 final class StreamingChecks {
     private StreamingChecks() {}
 
     static void check(RelNode plan, OutputMode outputMode) {
         int aggregations = countAggregations(plan);
-        if (aggregations > 1) {
-            throw refuse("multiple streaming aggregations are not supported (as in Spark); aggregate once, or"
-                    + " write the first aggregation to a topic and aggregate that in a second query");
+        if (aggregations > 1 && outputMode != OutputMode.APPEND) {
+            throw refuse("multiple streaming aggregations are not supported in " + mode(outputMode)
+                    + " output mode (as in Spark): the first aggregation's rows change, so the next cannot count"
+                    + " them once; use outputMode(\"append\") with event-time windows and withWatermark(...), or write"
+                    + " the first aggregation to a topic and aggregate that in a second query");
         }
-        if (aggregations == 1 && outputMode == OutputMode.APPEND && !aggregatesOverEventTime(plan)) {
-            throw refuse("append output mode is not supported when there are streaming aggregations without a"
-                    + " watermark: a group's count may still change, so no row is final; use outputMode(\"update\")"
-                    + " or \"complete\", or aggregate over event-time windows with withWatermark(...)");
+        if (outputMode != OutputMode.APPEND) {
+            throwIfStatefulOverAggregation(plan, outputMode);
+        }
+        if (outputMode == OutputMode.APPEND) {
+            checkAppendAggregations(plan, false, aggregations + statefulOthers(plan) > 1);
         }
         if (aggregations == 0 && outputMode == OutputMode.COMPLETE) {
             throw refuse("complete output mode is not supported when there are no streaming aggregations: the whole"
                     + " result would be every row ever read; use outputMode(\"append\")");
         }
+        throwIfWatermarkAfterStatefulOperator(plan);
         checkSorts(plan, outputMode);
         if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
             throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
@@ -33,10 +51,150 @@ final class StreamingChecks {
         }
     }
 
-    private static boolean joinsTwoStreams(RelNode rel) {
-        if (rel instanceof org.apache.calcite.rel.core.Join join
+    private static String mode(OutputMode outputMode) {
+        return outputMode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** In update and complete mode an aggregation's rows change: no stateful operator can read them. */
+    private static void throwIfStatefulOverAggregation(RelNode rel, OutputMode outputMode) {
+        if ((isStreamJoin(rel) || rel instanceof Deduplicate) && countAggregations(rel) > 0) {
+            String what = rel instanceof Deduplicate ? "dropDuplicates" : "a join of two streams";
+            throw refuse(what + " over a streaming aggregation is not supported in " + mode(outputMode)
+                    + " output mode: the aggregation's rows change from batch to batch; use outputMode(\"append\")"
+                    + " with the aggregation over event-time windows and withWatermark(...)");
+        }
+        for (RelNode input : rel.getInputs()) {
+            throwIfStatefulOverAggregation(input, outputMode);
+        }
+    }
+
+    /**
+     * In append mode every aggregation must close its groups by event time: a key with a watermark. Checked from the
+     * sources up, so the first aggregation that cannot is named; the message says whether it feeds another stateful
+     * operator or reads one's output, and what to group by.
+     */
+    private static void checkAppendAggregations(RelNode rel, boolean statefulAbove, boolean chained) {
+        if (!BoundedRunner.streaming(rel)) {
+            return;
+        }
+        boolean aggregation = rel instanceof Aggregate || rel instanceof SessionAggregate;
+        boolean stateful = aggregation || isStreamJoin(rel) || rel instanceof Deduplicate;
+        for (RelNode input : rel.getInputs()) {
+            checkAppendAggregations(input, statefulAbove || stateful, chained);
+        }
+        if (!aggregation || closesByEventTime(rel)) {
+            return;
+        }
+        if (!chained) {
+            throw refuse("append output mode is not supported when there are streaming aggregations without a"
+                    + " watermark: a group's count may still change, so no row is final; use"
+                    + " outputMode(\"update\") or \"complete\", or aggregate over event-time windows with"
+                    + " withWatermark(...)");
+        }
+        if (statefulAbove) {
+            throw refuse("an aggregation by " + keyNames(rel) + " without an event-time key cannot feed another"
+                    + " stateful operator: its groups never become final, so append mode can emit none of them;"
+                    + " group it by window(...) over a column with withWatermark(...) as well");
+        }
+        // The columns the aggregation could group by, before projections (RelBuilder prunes what it does not use).
+        RelNode input = rel.getInput(0);
+        Map<Integer, EventTime.TimeColumn> times = EventTime.columns(input);
+        while (times.isEmpty()
+                && (input instanceof Project || input instanceof Filter || input instanceof WindowAssign)) {
+            input = input.getInput(0);
+            times = EventTime.columns(input);
+        }
+        if (times.isEmpty()) {
+            throw refuse("the aggregation by " + keyNames(rel) + " over the output of another stateful operator"
+                    + " cannot close its groups: its input has no event-time column with a watermark (a join of two"
+                    + " streams gives its output one only with a time range between its sides' event times, such as"
+                    + " \"right.time BETWEEN left.time AND left.time + INTERVAL '1' MINUTE\")");
+        }
+        List<String> names = input.getRowType().getFieldNames();
+        throw refuse("the aggregation by " + keyNames(rel) + " over the output of another stateful operator has no"
+                + " event-time key, so its groups never become final; group it by an event-time column of its input"
+                + " as well: "
+                + times.keySet().stream().sorted().map(names::get).toList());
+    }
+
+    private static boolean closesByEventTime(RelNode rel) {
+        if (rel instanceof Aggregate aggregate) {
+            return EventTime.finalityKey(aggregate) >= 0;
+        }
+        SessionAggregate session = (SessionAggregate) rel;
+        return EventTime.columns(session.getInput()).containsKey(session.timeColumn());
+    }
+
+    private static String keyNames(RelNode rel) {
+        List<String> input = rel.getInput(0).getRowType().getFieldNames();
+        List<String> names = new ArrayList<>();
+        if (rel instanceof Aggregate aggregate) {
+            for (int key : aggregate.getGroupSet().toArray()) {
+                names.add(input.get(key));
+            }
+        } else {
+            for (int key : ((SessionAggregate) rel).keys()) {
+                names.add(input.get(key));
+            }
+        }
+        return names.toString();
+    }
+
+    /**
+     * A watermark declared on a stateful operator's output would take the query's watermark as late for rows the
+     * operator emits late by design (a window is emitted once the watermark passes its end), and drop them. Refused, as
+     * Spark 3.5 refuses redefining a watermark; the operator's event-time columns carry the propagated one.
+     */
+    private static void throwIfWatermarkAfterStatefulOperator(RelNode rel) {
+        if (rel instanceof EventTimeWatermark watermark && statefulBelow(watermark.getInput())) {
+            String column = watermark.getRowType().getFieldNames().get(watermark.column());
+            throw refuse("withWatermark(\"" + column + "\", ...) after a stateful operator is not supported (as in"
+                    + " Spark): its output is emitted as the query's watermark passes, so that watermark would drop"
+                    + " it as late; declare the watermark on the source's event time only, and group or join by the"
+                    + " stateful operator's event-time columns, which carry the watermark on");
+        }
+        for (RelNode input : rel.getInputs()) {
+            throwIfWatermarkAfterStatefulOperator(input);
+        }
+    }
+
+    private static boolean statefulBelow(RelNode rel) {
+        if (!BoundedRunner.streaming(rel)) {
+            return false;
+        }
+        if (rel instanceof Aggregate
+                || rel instanceof SessionAggregate
+                || rel instanceof Deduplicate
+                || isStreamJoin(rel)) {
+            return true;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (statefulBelow(input)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int statefulOthers(RelNode rel) {
+        if (!BoundedRunner.streaming(rel)) {
+            return 0;
+        }
+        int count = isStreamJoin(rel) || rel instanceof Deduplicate ? 1 : 0;
+        for (RelNode input : rel.getInputs()) {
+            count += statefulOthers(input);
+        }
+        return count;
+    }
+
+    private static boolean isStreamJoin(RelNode rel) {
+        return rel instanceof Join join
                 && BoundedRunner.streaming(join.getLeft())
-                && BoundedRunner.streaming(join.getRight())) {
+                && BoundedRunner.streaming(join.getRight());
+    }
+
+    private static boolean joinsTwoStreams(RelNode rel) {
+        if (isStreamJoin(rel)) {
             return true;
         }
         for (RelNode input : rel.getInputs()) {
@@ -47,22 +205,10 @@ final class StreamingChecks {
         return false;
     }
 
-    private static boolean aggregatesOverEventTime(RelNode rel) {
-        if (rel instanceof Aggregate aggregate) {
-            return EventTime.finalityKey(aggregate) >= 0;
-        }
-        if (rel instanceof SessionAggregate session) {
-            return EventTime.columns(session.getInput()).get(session.timeColumn()) == EventTime.Kind.EVENT_TIME;
-        }
-        for (RelNode input : rel.getInputs()) {
-            if (aggregatesOverEventTime(input)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void checkSorts(RelNode rel, OutputMode outputMode) {
+        if (!BoundedRunner.streaming(rel)) {
+            return;
+        }
         if (rel instanceof Sort sort) {
             boolean hasAggregateBelow = countAggregations(sort.getInput()) > 0;
             if (outputMode != OutputMode.COMPLETE || !hasAggregateBelow) {
@@ -77,7 +223,11 @@ final class StreamingChecks {
         }
     }
 
+    /** The aggregations of the streaming part of a plan (not those of a static Dataset a stream joins). */
     private static int countAggregations(RelNode rel) {
+        if (!BoundedRunner.streaming(rel)) {
+            return 0;
+        }
         int count = rel instanceof Aggregate || rel instanceof SessionAggregate ? 1 : 0;
         for (RelNode input : rel.getInputs()) {
             count += countAggregations(input);

@@ -225,8 +225,9 @@ public final class StreamExecution {
         if (lastOffsets >= 0) {
             if (lastCommit >= 0) {
                 committed = readOffsets(lastCommit);
-                watermarkMicros =
-                        metadataLong(commitLog.read(lastCommit).orElseThrow().get(0), "nextBatchWatermarkMicros");
+                String commitMetadata = commitLog.read(lastCommit).orElseThrow().get(0);
+                watermarkMicros = metadataLong(commitMetadata, "nextBatchWatermarkMicros");
+                readOperatorWatermarks(commitMetadata);
                 lastBatchWatermark =
                         metadataLong(offsetLog.read(lastCommit).orElseThrow().get(0), "batchWatermarkMicros");
             }
@@ -352,6 +353,7 @@ public final class StreamExecution {
                 batchId,
                 outputMode,
                 watermarkMicros,
+                lastBatchWatermark,
                 triggerStart,
                 (operator, partition) -> state.open(operator, partition, batchId, triggerStart),
                 observed);
@@ -397,7 +399,7 @@ public final class StreamExecution {
         commitLog.write(
                 batchId,
                 List.of("{\"nextBatchWatermarkMs\":" + millis(watermarkMicros) + ",\"nextBatchWatermarkMicros\":"
-                        + watermarkMicros + "}"));
+                        + watermarkMicros + operatorWatermarksJson() + "}"));
         lastBatchWatermark = batchWatermark;
         for (int i = 0; i < sources.size(); i++) {
             sources.get(i).source().commit(ends.get(i));
@@ -525,6 +527,40 @@ public final class StreamExecution {
                     .min()
                     .orElseThrow();
             watermarkMicros = Math.max(watermarkMicros, global);
+        }
+    }
+
+    /**
+     * Each watermark operator's candidate, for the commit log: on restart the watermark stays the minimum over all of
+     * them, even when the first batch after it reads from only some of the watermarked streams.
+     */
+    private String operatorWatermarksJson() {
+        if (operatorWatermarks.isEmpty()) {
+            return "";
+        }
+        StringBuilder json = new StringBuilder(",\"watermarkOperatorsMicros\":{");
+        new java.util.TreeMap<>(operatorWatermarks).forEach((operator, micros) -> {
+            if (json.charAt(json.length() - 1) != '{') {
+                json.append(',');
+            }
+            json.append('"').append(operator).append("\":").append(micros);
+        });
+        return json.append('}').toString();
+    }
+
+    private void readOperatorWatermarks(String commitMetadata) {
+        try {
+            JsonNode operators = JSON.readTree(commitMetadata).get("watermarkOperatorsMicros");
+            if (operators != null) {
+                operators
+                        .fields()
+                        .forEachRemaining(entry -> operatorWatermarks.put(
+                                Integer.valueOf(entry.getKey()),
+                                entry.getValue().asLong()));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BrookException(
+                    ErrorCode.INCOMPATIBLE_CHECKPOINT, "cannot read the checkpoint's commit line " + commitMetadata, e);
         }
     }
 

@@ -320,7 +320,15 @@ class SqlExamplesIT {
             List<String> requests = new ArrayList<>();
             for (Row row : brook.read()
                     .json(out.resolve("requests").toString())
-                    .select("client", "user_name", "ts", "http_method", "request_path", "status", "bytes", "server_error")
+                    .select(
+                            "client",
+                            "user_name",
+                            "ts",
+                            "http_method",
+                            "request_path",
+                            "status",
+                            "bytes",
+                            "server_error")
                     .collectAsList()) {
                 requests.add(row.toString());
             }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "run",
+        mixinStandardHelpOptions = true,
         description = {
             "Run SQL scripts on an engine in this process: their statements in order, each result printed, then one"
                     + " progress line per micro-batch of each continuous query until every query has ended or"

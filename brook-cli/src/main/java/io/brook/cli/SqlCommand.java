@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "sql",
+        mixinStandardHelpOptions = true,
         description = {
             "Streaming SQL on an engine in this process: an interactive shell with line editing and history (in"
                     + " ~/.brook/sql_history); end each statement with ';'.",

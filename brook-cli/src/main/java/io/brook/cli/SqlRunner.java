@@ -176,9 +176,7 @@ final class SqlRunner {
                 print("Stopping " + (stopping == 1 ? "1 query" : stopping + " queries"));
             }
             session.close();
-            if (stopping > 0) {
-                print("Stopped");
-            }
+            print(stopping > 0 ? "Stopped" : "Every query has ended");
             exitCode = progress.failed() ? BrookCommand.EXIT_FAILURE : 0;
         } catch (InterruptedException e) {
             exitCode = BrookCommand.EXIT_FAILURE;

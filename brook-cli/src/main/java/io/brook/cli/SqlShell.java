@@ -166,7 +166,7 @@ final class SqlShell {
                 boolean ended = !query.isActive();
                 LiveResult.Snapshot snapshot = live.snapshot();
                 long now = System.nanoTime();
-                boolean due = shownBatch == Long.MIN_VALUE || ended || now - drawnAt >= REDRAW_NANOS;
+                boolean due = shownBatch == Long.MIN_VALUE || ended || stop.get() || now - drawnAt >= REDRAW_NANOS;
                 if (snapshot.batchId() != shownBatch && due) {
                     drawnLines = redraw(snapshot, drawnLines);
                     shownBatch = snapshot.batchId();

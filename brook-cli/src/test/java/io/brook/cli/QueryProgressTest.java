@@ -3,9 +3,13 @@ package io.brook.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brook.engine.stream.StreamingQueryProgress;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class QueryProgressTest {
@@ -46,6 +50,42 @@ class QueryProgressTest {
     void withoutAWatermarkTheLineEndsAtTheTime() {
         assertThat(QueryProgress.line(progress(1, Map.of())))
                 .isEqualTo("[nexmark_q0] batch 12: 1 row, 10,000 rows/s in, 2.1 M rows/s processed, 5 ms");
+    }
+
+    @Test
+    void aFailedQueryIsReportedByItsNameAndRemembered() {
+        // Given
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger terminations = new AtomicInteger();
+        QueryProgress listener =
+                new QueryProgress(new PrintWriter(out), new PrintWriter(err), terminations::incrementAndGet);
+        UUID id = UUID.randomUUID();
+        UUID runId = UUID.randomUUID();
+        listener.onQueryStarted(id, runId, "nexmark_q1");
+        listener.onQueryStarted(UUID.randomUUID(), UUID.randomUUID(), "other");
+
+        // When
+        listener.onQueryTerminated(id, runId, new IllegalStateException("disk full"));
+
+        // Then
+        assertThat(listener.failed()).isTrue();
+        assertThat(err.toString()).isEqualTo("Error: query nexmark_q1 failed: disk full" + System.lineSeparator());
+        assertThat(terminations).hasValue(1);
+    }
+
+    @Test
+    void aQueryThatEndsWithoutAFailureIsNotOne() {
+        // Given
+        StringWriter err = new StringWriter();
+        QueryProgress listener = new QueryProgress(new PrintWriter(new StringWriter()), new PrintWriter(err), () -> {});
+
+        // When
+        listener.onQueryTerminated(UUID.randomUUID(), UUID.randomUUID(), null);
+
+        // Then
+        assertThat(listener.failed()).isFalse();
+        assertThat(err.toString()).isEmpty();
     }
 
     @Test

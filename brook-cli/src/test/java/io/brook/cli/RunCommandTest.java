@@ -60,7 +60,7 @@ class RunCommandTest {
                         "Running 1 query (nexmark_q1) until they end; Ctrl-C stops them\n");
         assertThat(run.out)
                 .containsPattern("(?m)^\\[nexmark_q1\\] batch 0: 1,000 rows, [0-9.,]+( [MG])? rows/s in, .* ms$");
-        assertThat(run.out).doesNotContain("Stopping");
+        assertThat(run.out).endsWith("Every query has ended\n").doesNotContain("Stopping");
         assertThat(signal.finished).isZero();
     }
 

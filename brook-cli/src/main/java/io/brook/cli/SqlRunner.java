@@ -168,7 +168,8 @@ final class SqlRunner {
         int exitCode;
         try {
             while (!stopRequested.get() && !session.activeQueries().isEmpty()) {
-                wakeUps.poll(1, TimeUnit.SECONDS);
+                // Listeners hear of a query's end just before it stops being active: look again soon.
+                wakeUps.poll(100, TimeUnit.MILLISECONDS);
             }
             waiter.interrupt();
             int stopping = session.activeQueries().size();
@@ -176,7 +177,11 @@ final class SqlRunner {
                 print("Stopping " + (stopping == 1 ? "1 query" : stopping + " queries"));
             }
             session.close();
-            print(stopping > 0 ? "Stopped" : "Every query has ended");
+            if (stopping > 0) {
+                print("Stopped");
+            } else if (!progress.failed()) {
+                print("Every query has ended");
+            }
             exitCode = progress.failed() ? BrookCommand.EXIT_FAILURE : 0;
         } catch (InterruptedException e) {
             exitCode = BrookCommand.EXIT_FAILURE;

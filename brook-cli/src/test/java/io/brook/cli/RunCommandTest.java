@@ -148,6 +148,30 @@ class RunCommandTest {
     }
 
     @Test
+    void aFailedQueryIsReportedAndFailsTheRun() throws IOException {
+        // Given
+        Path input = Files.createDirectories(directory.resolve("input"));
+        Files.writeString(input.resolve("part-0.parquet"), "not parquet", StandardCharsets.UTF_8);
+        Path script = write(
+                "failing.sql",
+                "CREATE SOURCE files (a INT) WITH ('connector' = 'files', 'format' = 'parquet', 'path' = '" + input
+                        + "');\n"
+                        + "CREATE SINK out (a INT) WITH ('connector' = 'blackhole');\n"
+                        + "INSERT INTO out SELECT a FROM files;\n");
+        SqlSessions.NoSignal signal = new SqlSessions.NoSignal();
+
+        // When
+        CliRun run = CliRun.command(new RunCommand(SqlSessions::fastClock, signal), script.toString());
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err)
+                .startsWith("Error: query out failed: cannot read Parquet file " + input.resolve("part-0.parquet"));
+        assertThat(run.out).contains("Running 1 query (out)").doesNotContain("Every query has ended");
+        assertThat(signal.finished).isEqualTo(1);
+    }
+
+    @Test
     void aMissingFileIsAUsageError() {
         // When
         CliRun run = CliRun.command(

@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
             "With -f or -e, or with statements on standard input, runs them as `brook run` does."
         })
 final class SqlCommand implements Callable<Integer> {
+    private static final String QUERY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.brook.engine.stream.StreamExecution";
+
     @Spec
     CommandSpec spec;
 
@@ -109,6 +111,10 @@ final class SqlCommand implements Callable<Integer> {
 
     private int shell() {
         PrintWriter err = spec.commandLine().getErr();
+        // The shell prints a failed query's error in one line; the engine's log of it, with its stack trace, would
+        // land in the middle of the screen. slf4j-simple reads a logger's level from system properties when the
+        // logger is made, and the engine's query class is not loaded yet.
+        System.setProperty(QUERY_LOG_LEVEL, "off");
         Path history =
                 historyFile != null ? historyFile : Path.of(System.getProperty("user.home"), ".brook", "sql_history");
         try {

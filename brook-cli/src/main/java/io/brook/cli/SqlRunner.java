@@ -76,8 +76,7 @@ final class SqlRunner {
                 if (!execute(session, settings, scripts)) {
                     return BrookCommand.EXIT_FAILURE;
                 }
-                int exitCode = awaitQueries(session, progress, wakeUps);
-                return exitCode;
+                return awaitQueries(session, progress, wakeUps);
             }
         } finally {
             out.flush();

@@ -2,7 +2,7 @@
 -- (event_type 0), auctions (1) or bids (2), each in a nested ROW, with the event time computed from the
 -- event's own dateTime and a 4-second watermark; then one view per kind of event.
 --
--- Run a query with:  ./brook run examples/nexmark/ddl.sql examples/nexmark/q5.sql
+-- Run a query with:  ./brook run examples/nexmark/ddl.sql examples/nexmark/q1.sql
 -- Only the WITH options differ from Flink's: Brook's nexmark connector makes the events itself.
 
 CREATE TABLE nexmark (

@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
             ConsumeCommand.class,
             DemoCommand.class,
             ExampleCommand.class,
+            RunCommand.class,
+            SqlCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -31,7 +31,10 @@ final class ProcessSignals implements ShutdownSignal {
     }
 
     private void stop() {
-        LOGGER.info("Stopping");
+        if (finished.getCount() > 0) {
+            // Not when the command had finished on its own and the JVM exits normally.
+            LOGGER.info("Stopping");
+        }
         stopRequested.countDown();
         try {
             if (!finished.await(CLEAN_UP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -35,7 +35,7 @@ class BrookCommandTest {
 
         // Then
         assertThat(run.exitCode).isZero();
-        assertThat(run.out).contains("server", "topic", "produce", "consume", "demo", "version");
+        assertThat(run.out).contains("server", "topic", "produce", "consume", "demo", "run", "sql", "version");
     }
 
     @Test

@@ -72,6 +72,20 @@ public final class SqlScript {
         this.statements = statements;
     }
 
+    /**
+     * Whether {@code text} is whole statements, as a shell asks before it runs a line: it ends with a {@code ;} outside
+     * strings, quoted names and comments, or has no statement at all. An unclosed string or comment is not complete.
+     */
+    public static boolean isComplete(String text) {
+        List<SqlLexer.Token> tokens;
+        try {
+            tokens = SqlLexer.tokens(text);
+        } catch (SqlScriptException e) {
+            return false;
+        }
+        return tokens.size() == 1 || tokens.get(tokens.size() - 2).isSymbol(";");
+    }
+
     public List<Statement> statements() {
         return statements;
     }

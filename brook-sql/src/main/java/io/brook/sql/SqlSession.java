@@ -27,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.plan.RelOptUtil;
@@ -66,7 +69,9 @@ public final class SqlSession implements AutoCloseable {
     private final Map<String, String> settings = new TreeMap<>();
     private final Map<String, String> variables = new TreeMap<>();
     private final Map<String, RunningQuery> queries = new LinkedHashMap<>();
+    private final Map<UUID, LiveResult> liveResults = new ConcurrentHashMap<>();
     private Path temporaryCheckpoints;
+    private int liveRows;
 
     /** What CREATE made: a readable relation (its Dataset), a sink (its definition), or both (a Flink Kafka table). */
     private record Entry(
@@ -115,6 +120,23 @@ public final class SqlSession implements AutoCloseable {
         }
         matcher.appendTail(result);
         return result.toString();
+    }
+
+    /**
+     * Sends the rows of each later SELECT over a stream to a {@link LiveResult} of at most {@code maxRows} rows, found
+     * with {@link #liveResult}, instead of printing every micro-batch on the console: for a shell that redraws the
+     * result in place.
+     */
+    public void liveSelectToMemory(int maxRows) {
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be >= 1, was " + maxRows);
+        }
+        this.liveRows = maxRows;
+    }
+
+    /** The live result of a SELECT over a stream that this session started after {@link #liveSelectToMemory}. */
+    public Optional<LiveResult> liveResult(StreamingQuery query) {
+        return Optional.ofNullable(liveResults.get(query.runId()));
     }
 
     /** Runs every statement of a script in order; the first error stops it. */
@@ -539,6 +561,21 @@ public final class SqlSession implements AutoCloseable {
         }
         OutputMode mode = outputModeSetting() == null ? liveMode(rows) : outputMode(rows);
         String name = queryName("select");
+        if (liveRows > 0) {
+            LiveResult live = new LiveResult(List.of(rows.columns()), mode == OutputMode.COMPLETE, liveRows);
+            StreamingQuery started = rows.writeStream()
+                    .foreachBatch((batch, batchId) -> live.add(batchId, batch.collectAsList()))
+                    .queryName(name)
+                    .outputMode(mode)
+                    .trigger(trigger())
+                    .start();
+            liveResults.put(started.runId(), live);
+            queries.put(name, new RunningQuery(name, "live result", statement.text(), started));
+            return SqlResult.started(
+                    "Started query " + name + " (id " + started.id() + ") in "
+                            + mode.name().toLowerCase(Locale.ROOT) + " mode",
+                    started);
+        }
         StreamingQuery started = rows.writeStream()
                 .format("console")
                 .queryName(name)

@@ -182,4 +182,79 @@ class NexmarkQueriesTest {
         }
         check("q3.sql", "nexmark_q3", expected);
     }
+
+    private static long micros(Object instant) {
+        java.time.Instant time = (java.time.Instant) instant;
+        return time.getEpochSecond() * 1_000_000L + time.getNano() / 1000;
+    }
+
+    private static java.time.Instant instant(long micros) {
+        return java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    private static final long SECOND = 1_000_000L;
+
+    @Test
+    void q5HotItems() throws Exception {
+        // Bids per auction in 10-second windows sliding by 2 seconds; per window, the auctions with the most.
+        Map<Long, Map<Long, Long>> counts = new HashMap<>(); // window start -> auction -> bids
+        for (Row bid : bids) {
+            long time = micros(bid.get(5));
+            for (long start = Math.floorDiv(time, 2 * SECOND) * 2 * SECOND;
+                    start > time - 10 * SECOND;
+                    start -= 2 * SECOND) {
+                counts.computeIfAbsent(start, k -> new HashMap<>()).merge((Long) bid.get(0), 1L, Long::sum);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        counts.forEach((start, byAuction) -> {
+            long max =
+                    byAuction.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            byAuction.forEach((auction, n) -> {
+                if (n >= max) {
+                    expected.add(Row.of(auction, n).toString());
+                }
+            });
+        });
+        check("q5.sql", "nexmark_q5", expected);
+    }
+
+    @Test
+    void q7HighestBid() throws Exception {
+        // The bids whose price is the highest of a 10-second window, at times from its start to its end, inclusive.
+        Map<Long, Long> maxPrice = new HashMap<>(); // window end -> highest price
+        for (Row bid : bids) {
+            long end = Math.floorDiv(micros(bid.get(5)), 10 * SECOND) * 10 * SECOND + 10 * SECOND;
+            maxPrice.merge(end, (Long) bid.get(2), Math::max);
+        }
+        List<String> expected = new ArrayList<>();
+        maxPrice.forEach((end, price) -> {
+            for (Row bid : bids) {
+                long time = micros(bid.get(5));
+                if (bid.get(2).equals(price) && time >= end - 10 * SECOND && time <= end) {
+                    expected.add(Row.of(bid.get(0), bid.get(2), bid.get(1), bid.get(5), bid.get(6))
+                            .toString());
+                }
+            }
+        });
+        check("q7.sql", "nexmark_q7", expected);
+    }
+
+    @Test
+    void q8MonitorNewUsers() throws Exception {
+        // People who registered and put up an auction in the same 10-second window.
+        java.util.Set<String> sellersByWindow = new java.util.HashSet<>();
+        for (Row auction : auctions) {
+            sellersByWindow.add(auction.get(7) + "@" + Math.floorDiv(micros(auction.get(5)), 10 * SECOND));
+        }
+        java.util.Set<String> expected = new java.util.LinkedHashSet<>();
+        for (Row person : persons) {
+            long window = Math.floorDiv(micros(person.get(6)), 10 * SECOND);
+            if (sellersByWindow.contains(person.get(0) + "@" + window)) {
+                expected.add(Row.of(person.get(0), person.get(1), instant(window * 10 * SECOND))
+                        .toString());
+            }
+        }
+        check("q8.sql", "nexmark_q8", new ArrayList<>(expected));
+    }
 }

@@ -221,6 +221,12 @@ public final class NexmarkSource implements Source {
         return new PacedOffset(from.startMillis(), end).toOffset(COUNT);
     }
 
+    /** A stream with {@code events} ends at its last event. */
+    @Override
+    public boolean hasEnded(Offset end) {
+        return options.events() != Long.MAX_VALUE && parse(end).count() >= options.events();
+    }
+
     @Override
     public List<Batch> read(Offset start, Offset end) {
         List<Batch> batches = new ArrayList<>();

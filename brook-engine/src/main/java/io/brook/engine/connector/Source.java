@@ -44,6 +44,15 @@ public interface Source extends AutoCloseable {
         read(start, end).forEach(out);
     }
 
+    /**
+     * Whether this source will never give a row after {@code end}: a stream with a known end (a nexmark source with
+     * {@code events}). When every source of a query has ended, the query closes what event time still holds open, as
+     * Flink does at the end of its input: the watermark moves to the end of time, so the last windows are emitted.
+     */
+    default boolean hasEnded(Offset end) {
+        return false;
+    }
+
     /** Everything up to {@code end} has been processed and committed; the source may forget it. */
     default void commit(Offset end) {}
 

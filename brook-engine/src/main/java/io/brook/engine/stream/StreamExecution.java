@@ -79,6 +79,11 @@ public final class StreamExecution {
     private volatile long lastIdlePoll = -1;
     /** The event-time watermark in microseconds ({@link Long#MIN_VALUE} until there is one), for the next batch. */
     private long watermarkMicros = Long.MIN_VALUE;
+    /**
+     * The watermark once every source has ended: later than any event time, yet far enough from {@link Long#MAX_VALUE}
+     * that watermark arithmetic (a window's size added, a delay taken away) cannot overflow.
+     */
+    static final long END_OF_TIME = Long.MAX_VALUE / 4;
     /** The watermark the last batch ran with, to know when a batch without data has windows to close. */
     private long lastBatchWatermark = Long.MIN_VALUE;
     /** Each watermark operator's largest event time minus its delay, across batches. */
@@ -271,6 +276,11 @@ public final class StreamExecution {
                 nextBatch++;
                 continue;
             }
+            if (!hasData && watermarkMicros < END_OF_TIME && !operatorWatermarks.isEmpty() && allEnded(committed)) {
+                // Every source has ended: the final watermark closes every window and session still open.
+                watermarkMicros = END_OF_TIME;
+                continue;
+            }
             if (!hasData) {
                 lastIdlePoll = poll;
                 if (trigger.kind() == Trigger.Kind.ONCE || trigger.kind() == Trigger.Kind.AVAILABLE_NOW) {
@@ -292,6 +302,15 @@ public final class StreamExecution {
                 waitFor(Math.max(0, trigger.intervalMillis() - elapsed));
             }
         }
+    }
+
+    private boolean allEnded(List<Offset> offsets) {
+        for (int i = 0; i < sources.size(); i++) {
+            if (!sources.get(i).source().hasEnded(offsets.get(i))) {
+                return false;
+            }
+        }
+        return !sources.isEmpty();
     }
 
     private void waitFor(long millis) throws InterruptedException {

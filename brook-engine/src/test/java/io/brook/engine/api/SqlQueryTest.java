@@ -165,6 +165,39 @@ class SqlQueryTest {
     }
 
     @Test
+    void joinsTwoStreamsWithinATimeRangeAndUnionsStreams() throws Exception {
+        MemoryStream views = MemoryStream.of(brook, CLICKS);
+        MemoryStream buys = MemoryStream.of(brook, CLICKS);
+        views.toDF().withWatermark("ts", "5 seconds").createOrReplaceTempView("views");
+        buys.toDF().withWatermark("ts", "5 seconds").createOrReplaceTempView("buys");
+        // An interval join: a purchase within 10 seconds after a view of the same page by the same user.
+        Dataset<Row> converted = brook.sql("SELECT v.`user`, v.page, b.ts AS bought FROM views v JOIN buys b"
+                + " ON v.`user` = b.`user` AND v.page = b.page WHERE b.ts BETWEEN v.ts AND v.ts + INTERVAL '10'"
+                + " SECOND");
+        StreamingQuery joined =
+                converted.writeStream().format("memory").queryName("converted").start();
+        StreamingQuery both = brook.sql(
+                        "SELECT `user`, 'view' AS kind FROM views UNION ALL SELECT `user`, 'buy'" + " FROM buys")
+                .writeStream()
+                .format("memory")
+                .queryName("everything")
+                .start();
+        views.addData(click("ann", "home", 1, 1), click("bob", "cart", 2, 1));
+        buys.addData(click("ann", "home", 5, 1), click("bob", "cart", 30, 1), click("ann", "home", 12, 1));
+        joined.processAllAvailable();
+        both.processAllAvailable();
+
+        List<String> rows = new ArrayList<>();
+        brook.table("converted").collectAsList().forEach(row -> rows.add(row.toString()));
+        assertThat(rows).containsExactly("[ann,home,1970-01-01T00:00:05Z]");
+        assertThat(brook.table("everything").count()).isEqualTo(5);
+        assertThat(io.brook.engine.exec.PhysicalPlanner.stateSignature(converted.logicalPlan()))
+                .hasSize(2);
+        joined.stop();
+        both.stop();
+    }
+
+    @Test
     void errorsPointAtTheTextAndSuggestNames() {
         assertThatThrownBy(() -> brook.sql("SELECT usr\nFROM clicks"))
                 .isInstanceOf(BrookException.class)

@@ -398,6 +398,21 @@ class SqlExamplesIT {
             List<String> wanted = new ArrayList<>();
             totals.forEach((customer, sum) -> wanted.add(customer + "|" + (long) sum[0] + "|" + sum[1]));
             assertThat(rows).containsExactlyElementsOf(wanted);
+
+            // and the table reads back in SQL as a bounded lookup table
+            try (Brook brook = Brook.local();
+                    SqlSession session = new SqlSession(brook)) {
+                session.define("URL", url);
+                session.execute("CREATE TABLE totals WITH (connector = 'jdbc', url = '${URL}', dbtable ="
+                        + " 'customer_totals', user = 'postgres');");
+                SqlResult top = session.execute("SELECT customer FROM totals ORDER BY total DESC LIMIT 1;")
+                        .get(0);
+                String richest = totals.entrySet().stream()
+                        .max(java.util.Comparator.comparingDouble(e -> e.getValue()[1]))
+                        .orElseThrow()
+                        .getKey();
+                assertThat(top.rows()).singleElement().hasToString("[" + richest + "]");
+            }
         }
     }
 

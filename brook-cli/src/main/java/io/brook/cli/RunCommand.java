@@ -5,14 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.brook.engine.api.Brook;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -36,19 +34,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "SQL scripts, run in the order given.")
     List<Path> files = new ArrayList<>();
 
-    @Option(
-            names = "--var",
-            paramLabel = "NAME=VALUE",
-            description = "A variable for ${NAME} (or ${NAME:-default}) in the scripts' WITH options and SET values,"
-                    + " e.g. --var BOOTSTRAP=127.0.0.1:9092 (repeatable); the environment's variables are used too.")
-    Map<String, String> variables = new LinkedHashMap<>();
-
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "A setting, as SET 'KEY' = 'VALUE' before the scripts, e.g. --set trigger=available-now"
-                    + " (repeatable).")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ScriptOptions scriptOptions = new ScriptOptions();
 
     private final Supplier<Brook> engine;
     private final ShutdownSignal shutdownSignal;
@@ -74,6 +61,6 @@ final class RunCommand implements Callable<Integer> {
                         shutdownSignal,
                         spec.commandLine().getOut(),
                         spec.commandLine().getErr())
-                .run(variables, settings, scripts);
+                .run(scriptOptions.variables, scriptOptions.settings, scripts);
     }
 }

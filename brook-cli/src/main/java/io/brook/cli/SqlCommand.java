@@ -11,15 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,18 +54,8 @@ final class SqlCommand implements Callable<Integer> {
             description = "Run these statements (after any -f scripts), e.g. -e \"SHOW SOURCES;\".")
     String statements;
 
-    @Option(
-            names = "--var",
-            paramLabel = "NAME=VALUE",
-            description = "A variable for ${NAME} (or ${NAME:-default}) in the scripts' WITH options and SET values,"
-                    + " e.g. --var BOOTSTRAP=127.0.0.1:9092 (repeatable); the environment's variables are used too.")
-    Map<String, String> variables = new LinkedHashMap<>();
-
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "A setting, as SET 'KEY' = 'VALUE' first, e.g. --set trigger=available-now (repeatable).")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ScriptOptions scriptOptions = new ScriptOptions();
 
     @Option(
             names = "--history-file",
@@ -114,7 +103,7 @@ final class SqlCommand implements Callable<Integer> {
             return shell();
         }
         return new SqlRunner(engine, shutdownSignal, spec.commandLine().getOut(), err)
-                .run(variables, settings, scripts);
+                .run(scriptOptions.variables, scriptOptions.settings, scripts);
     }
 
     private int shell() {
@@ -139,9 +128,9 @@ final class SqlCommand implements Callable<Integer> {
                 Brook brook = engine.get();
                 SqlSession session = new SqlSession(brook)) {
             session.liveSelectToMemory(SqlShell.LIVE_ROWS);
-            variables.forEach(session::define);
+            scriptOptions.variables.forEach(session::define);
             SqlShell shell = new SqlShell(terminal, session, history);
-            shell.set(settings);
+            shell.set(scriptOptions.settings);
             shell.run();
             return 0;
         } catch (IOException e) {

@@ -124,13 +124,7 @@ final class Connectors {
             Brook brook, Command.CreateRelation definition, ConnectorOptions options, boolean streaming) {
         Map<String, String> engine = new LinkedHashMap<>();
         engine.put("subscribe", options.require("the topic to read", "topic", "subscribe"));
-        engine.put(
-                "kafka.bootstrap.servers",
-                options.require(
-                        "the broker, e.g. 127.0.0.1:9092",
-                        "bootstrap.servers",
-                        "properties.bootstrap.servers",
-                        "kafka.bootstrap.servers"));
+        engine.put("kafka.bootstrap.servers", bootstrapServers(options));
         options.get("startingOffsets", "scan.startup.mode")
                 .ifPresent(value -> engine.put(
                         "startingOffsets",
@@ -207,6 +201,15 @@ final class Connectors {
             return records;
         }
         return records.select(columns.toArray(new Column[0]));
+    }
+
+    /** The Kafka brokers, by Brook's, Flink's or Spark's option name. */
+    private static String bootstrapServers(ConnectorOptions options) {
+        return options.require(
+                "the broker, e.g. 127.0.0.1:9092",
+                "bootstrap.servers",
+                "properties.bootstrap.servers",
+                "kafka.bootstrap.servers");
     }
 
     private static Column kafkaMetadata(Command.CreateRelation definition, Command.ColumnDefinition column) {
@@ -340,13 +343,7 @@ final class Connectors {
             case "kafka" -> {
                 writer.format("kafka")
                         .option("topic", options.require("the topic to write", "topic"))
-                        .option(
-                                "kafka.bootstrap.servers",
-                                options.require(
-                                        "the broker, e.g. 127.0.0.1:9092",
-                                        "bootstrap.servers",
-                                        "properties.bootstrap.servers",
-                                        "kafka.bootstrap.servers"));
+                        .option("kafka.bootstrap.servers", bootstrapServers(options));
                 options.withPrefix("properties.").forEach((key, value) -> {
                     if (!key.equals("bootstrap.servers")) {
                         writer.option("kafka." + key, value);

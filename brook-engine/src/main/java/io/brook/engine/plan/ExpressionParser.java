@@ -31,9 +31,6 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
-import org.apache.calcite.sql.validate.SqlValidatorUtil;
-import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
  * Parses SQL expressions written against a Dataset ({@code expr("price * 2 AS doubled")}, {@code filter("a > 1")}) into
@@ -145,29 +142,15 @@ public final class ExpressionParser {
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
         schema.add(INPUT, new FixedRowTypeTable(rowType));
         addTypeAliases(schema);
-        CalciteCatalogReader reader =
-                new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
-        SqlValidator validator = SqlValidatorUtil.newValidator(
-                operatorTable(),
-                reader,
-                context.typeFactory(),
-                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.LENIENT));
+        CalciteCatalogReader reader = SqlPlanner.reader(context, schema);
+        SqlValidator validator = SqlPlanner.validator(context, reader, operatorTable());
         SqlNode validated;
         try {
             validated = validator.validate(query);
         } catch (CalciteContextException e) {
             throw validationError(text, rowType, e);
         }
-        SqlToRelConverter converter = new SqlToRelConverter(
-                (type, queryString, schemaPath, viewPath) -> {
-                    throw new UnsupportedOperationException("views are not expanded in expressions");
-                },
-                validator,
-                reader,
-                context.cluster(),
-                StandardConvertletTable.INSTANCE,
-                SqlToRelConverter.config().withTrimUnusedFields(false));
-        RelNode rel = converter.convertQuery(validated, false, true).project();
+        RelNode rel = SqlPlanner.convert(context, validator, reader, validated, true);
         String name = columnName(item, text, validator.getValidatedNodeType(validated));
         if (rel instanceof Project project && project.getInput() instanceof TableScan) {
             return new Parsed(project.getProjects().get(0), name);

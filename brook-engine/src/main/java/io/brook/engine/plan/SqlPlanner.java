@@ -84,20 +84,49 @@ public final class SqlPlanner {
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
         relations.forEach((name, plan) -> schema.add(name, new RelationTable(plan)));
         ExpressionParser.addTypeAliases(schema);
-        CalciteCatalogReader reader =
-                new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
+        CalciteCatalogReader reader = reader(context, schema);
         SqlOperatorTable operators = ExpressionParser.operatorTable();
-        SqlValidator validator = SqlValidatorUtil.newValidator(
-                operators,
-                reader,
-                context.typeFactory(),
-                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.LENIENT));
+        SqlValidator validator = validator(context, reader, operators);
         SqlNode validated;
         try {
             validated = validator.validate(SqlRewrites.apply(query, relations));
         } catch (CalciteContextException e) {
             throw validationError(text, e, relations, operators);
         }
+        RelNode converted = convert(context, validator, reader, validated, false);
+        RelNode planned = WindowTableFunctions.rewrite(optimise(converted));
+        // Calcite's rules drop projections that only rename; the query's own column names are kept.
+        List<String> names = converted.getRowType().getFieldNames();
+        if (!planned.getRowType().getFieldNames().equals(names)) {
+            planned = org.apache.calcite.plan.RelOptUtil.createRename(planned, names);
+        }
+        return planned;
+    }
+
+    /** A catalog of these tables, with Brook's case-sensitive names. */
+    static CalciteCatalogReader reader(PlanContext context, CalciteSchema schema) {
+        return new CalciteCatalogReader(schema, List.of(), context.typeFactory(), PlanContext.connectionConfig());
+    }
+
+    /** Calcite's validator with Brook's functions and Spark's and Flink's leniency. */
+    static SqlValidator validator(PlanContext context, CalciteCatalogReader reader, SqlOperatorTable operators) {
+        return SqlValidatorUtil.newValidator(
+                operators,
+                reader,
+                context.typeFactory(),
+                SqlValidator.Config.DEFAULT.withConformance(SqlConformanceEnum.LENIENT));
+    }
+
+    /**
+     * A validated query as a logical plan in the context's cluster; {@code expand} turns subqueries into joins at once
+     * (expressions), else they stay for the decorrelating rules (queries).
+     */
+    static RelNode convert(
+            PlanContext context,
+            SqlValidator validator,
+            CalciteCatalogReader reader,
+            SqlNode validated,
+            boolean expand) {
         SqlToRelConverter converter = new SqlToRelConverter(
                 (type, queryString, schemaPath, viewPath) -> {
                     throw new UnsupportedOperationException("views are plans, not text, in Brook");
@@ -106,15 +135,8 @@ public final class SqlPlanner {
                 reader,
                 context.cluster(),
                 StandardConvertletTable.INSTANCE,
-                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(false));
-        RelNode converted = converter.convertQuery(validated, false, true).project();
-        RelNode planned = WindowTableFunctions.rewrite(optimise(converted));
-        // Calcite's rules drop projections that only rename; the query's own column names are kept.
-        List<String> names = converted.getRowType().getFieldNames();
-        if (!planned.getRowType().getFieldNames().equals(names)) {
-            planned = org.apache.calcite.plan.RelOptUtil.createRename(planned, names);
-        }
-        return planned;
+                SqlToRelConverter.config().withTrimUnusedFields(false).withExpand(expand));
+        return converter.convertQuery(validated, false, true).project();
     }
 
     /**

@@ -53,7 +53,7 @@ record JdbcReadOptions(ConnectionSpec connection, String relation, String descri
                     ErrorCode.INVALID_OPTION,
                     "the jdbc source needs option dbtable (a table, or \"(select ...) q\") or option query (a select)");
         }
-        int fetchSize = fetchSize(options.getOrDefault("fetchsize", "1000"));
+        int fetchSize = JdbcSinkOptions.positive("fetchsize", options.getOrDefault("fetchsize", "1000"), "source");
         return table != null
                 ? new JdbcReadOptions(connection, table, table, fetchSize)
                 : new JdbcReadOptions(connection, "(" + query + ") brook_query", "query", fetchSize);
@@ -61,19 +61,5 @@ record JdbcReadOptions(ConnectionSpec connection, String relation, String descri
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static int fetchSize(String value) {
-        try {
-            int parsed = Integer.parseInt(value.strip());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BrookException(
-                ErrorCode.INVALID_OPTION,
-                "option fetchsize of the jdbc source must be a whole number > 0; got '" + value + "'");
     }
 }

@@ -84,7 +84,7 @@ record JdbcSinkOptions(
                 primaryKey,
                 bool("createTable", options.getOrDefault("createTable", "true")),
                 streaming ? Optional.of(sinkId(options, table)) : Optional.empty(),
-                positive("batchsize", options.getOrDefault("batchsize", "1000")));
+                positive("batchsize", options.getOrDefault("batchsize", "1000"), "sink"));
     }
 
     private static void throwIfUnknownOption(Map<String, String> options, Set<String> known, boolean streaming) {
@@ -195,7 +195,8 @@ record JdbcSinkOptions(
         };
     }
 
-    private static int positive(String key, String value) {
+    /** A whole-number option above 0 of the jdbc source or sink ({@code side}), or a clear error. */
+    static int positive(String key, String value, String side) {
         try {
             int parsed = Integer.parseInt(value.strip());
             if (parsed > 0) {
@@ -206,6 +207,6 @@ record JdbcSinkOptions(
         }
         throw new BrookException(
                 ErrorCode.INVALID_OPTION,
-                "option " + key + " of the jdbc sink must be a whole number > 0; got '" + value + "'");
+                "option " + key + " of the jdbc " + side + " must be a whole number > 0; got '" + value + "'");
     }
 }

@@ -613,7 +613,12 @@ public final class SqlSession implements AutoCloseable {
                 PhysicalPlanner.checkStreaming(rows.logicalPlan(), OutputMode.UPDATE);
                 return OutputMode.UPDATE;
             } catch (BrookException update) {
-                throw append;
+                throw new BrookException(
+                        append.errorCode(),
+                        "this query cannot run as a stream in either output mode: in append mode, "
+                                + append.getMessage() + "; in update mode, " + update.getMessage()
+                                + " (SET 'execution.runtime-mode' = 'batch' runs it over bounded sources)",
+                        append);
             }
         }
     }

@@ -291,4 +291,54 @@ class NexmarkQueriesTest {
                         + " operator")
                 .hasMessageContaining("in update mode, ");
     }
+
+    @Test
+    void q20ExpandBidWithAuction() throws Exception {
+        Map<Long, Row> category10 = new HashMap<>();
+        for (Row auction : auctions) {
+            if ((Long) auction.get(8) == 10) {
+                category10.put((Long) auction.get(0), auction);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            Row a = category10.get((Long) bid.get(0));
+            if (a != null) {
+                expected.add(Row.of(
+                                bid.get(0),
+                                bid.get(1),
+                                bid.get(2),
+                                bid.get(3),
+                                bid.get(4),
+                                bid.get(5),
+                                bid.get(6),
+                                a.get(1),
+                                a.get(2),
+                                a.get(3),
+                                a.get(4),
+                                a.get(5),
+                                a.get(6),
+                                a.get(7),
+                                a.get(8),
+                                a.get(9))
+                        .toString());
+            }
+        }
+        check("q20.sql", "nexmark_q20", expected);
+    }
+
+    @Test
+    void q21AddChannelId() throws Exception {
+        java.util.regex.Pattern channelId = java.util.regex.Pattern.compile("(&|^)channel_id=([^&]*)");
+        Map<String, String> known = Map.of("apple", "0", "google", "1", "facebook", "2", "baidu", "3");
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            String channel = (String) bid.get(3);
+            java.util.regex.Matcher matcher = channelId.matcher((String) bid.get(4));
+            String fromUrl = matcher.find() ? matcher.group(2) : ""; // Spark's REGEXP_EXTRACT: "" when no match
+            String id = known.getOrDefault(channel.toLowerCase(java.util.Locale.ROOT), fromUrl);
+            expected.add(Row.of(bid.get(0), bid.get(1), bid.get(2), channel, id).toString());
+        }
+        check("q21.sql", "nexmark_q21", expected);
+    }
 }

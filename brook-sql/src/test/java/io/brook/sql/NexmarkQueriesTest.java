@@ -341,4 +341,29 @@ class NexmarkQueriesTest {
         }
         check("q21.sql", "nexmark_q21", expected);
     }
+
+    @Test
+    void q11UserSessions() throws Exception {
+        Map<Long, List<Long>> times = new HashMap<>(); // bidder -> bid times
+        for (Row bid : bids) {
+            times.computeIfAbsent((Long) bid.get(1), k -> new ArrayList<>()).add(micros(bid.get(5)));
+        }
+        List<String> expected = new ArrayList<>();
+        times.forEach((bidder, list) -> {
+            list.sort(null);
+            int begin = 0;
+            for (int i = 1; i <= list.size(); i++) {
+                if (i == list.size() || list.get(i) - list.get(i - 1) >= 10 * SECOND) {
+                    expected.add(Row.of(
+                                    bidder,
+                                    (long) (i - begin),
+                                    instant(list.get(begin)),
+                                    instant(list.get(i - 1) + 10 * SECOND))
+                            .toString());
+                    begin = i;
+                }
+            }
+        });
+        check("q11.sql", "nexmark_q11", expected);
+    }
 }

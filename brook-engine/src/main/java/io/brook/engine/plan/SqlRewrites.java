@@ -25,6 +25,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * <ul>
  *   <li>{@code person.id}, where {@code person} is a ROW column (not a table) of one table in the FROM clause, is that
  *       column's field; Calcite would look for a table {@code person}.
+ *   <li>Flink's older group windows ({@code GROUP BY TUMBLE(ts, size)}, {@code TUMBLE_START(...)}) are the window
+ *       table functions ({@link GroupWindows}).
  *   <li>{@code SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), gap)}, Flink's form, is Calcite's
  *       {@code SESSION(TABLE t, DESCRIPTOR(ts), DESCRIPTOR(k), gap)}.
  * </ul>
@@ -38,7 +40,7 @@ final class SqlRewrites {
 
     static SqlNode apply(SqlNode query, Map<String, RelNode> relations) {
         SqlRewrites rewrites = new SqlRewrites(relations);
-        SqlNode sessions = query.accept(new SessionPartitions());
+        SqlNode sessions = GroupWindows.rewrite(query).accept(new SessionPartitions());
         return rewrites.rewrite(sessions, Set.of());
     }
 

@@ -131,6 +131,33 @@ class DemoCommandTest {
     }
 
     @Test
+    void ctrlCStopsTheGeneratorTheQueriesAndTheBrokerCleanly() {
+        // Given: Ctrl-C as soon as the demo listens for it, with clicks for the next hour to come
+        SqlSessions.ImmediateSignal signal = new SqlSessions.ImmediateSignal();
+
+        // When
+        CliRun run = CliRun.command(
+                demo(RunningBroker::start, signal),
+                "--data-dir",
+                directory.toString(),
+                "--events",
+                "0",
+                "--trigger",
+                "100 milliseconds");
+
+        // Then
+        assertThat(run.err).isEmpty();
+        assertThat(run.exitCode).isZero();
+        assertThat(signal.finished).isZero();
+        assertThat(run.out)
+                .contains(
+                        "Started query page_stats_topic ",
+                        "Stopping the queries and the click generator (Ctrl-C)\n",
+                        "Stopping Brook... stopped cleanly.\n")
+                .doesNotContain("to close the windows");
+    }
+
+    @Test
     void brokerStartFailureEndsTheDemoWithTheBrokerMessage() {
         // Given
         RunningBroker.Launcher failing = config -> {

@@ -1,45 +1,56 @@
 package io.brook.cli;
 
+import static io.brook.engine.api.functions.col;
 import static java.util.Objects.requireNonNull;
 
 import io.brook.broker.BrokerConfig;
+import io.brook.engine.api.Brook;
+import io.brook.engine.api.Dataset;
+import io.brook.engine.api.Row;
+import io.brook.sql.SqlSession;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,27 +61,39 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code brook demo}: starts a broker in this process, creates {@value #TOPIC}, and runs a producer and a consumer
- * against it with ordinary Kafka clients, printing every record on both sides; then a summary, and a clean stop. The
- * data directory is a fresh temporary one, removed at the end, unless {@code --data-dir} is given.
+ * {@code brook demo}: Brook's streaming ETL in one process. It starts a broker, creates the topics {@value #CLICKS} and
+ * {@value #PAGE_STATS}, runs example 1 ({@code examples/clickstream.sql}) through a {@link SqlSession} on an engine in
+ * this process, printing each statement's result and then one progress line per micro-batch ({@link QueryProgress}),
+ * and feeds it clicks from a {@link ClickGenerator} at {@code --rate}. After {@code --events} clicks it sends one more,
+ * two minutes of event time later, so that the watermark closes the last one-minute windows; it waits until the queries
+ * have processed everything, prints a summary (window rows in Parquet and in the topic) and stops everything. With
+ * {@code --events 0} it runs until Ctrl-C, which stops everything cleanly at any time. The data directory (a new
+ * temporary one unless {@code --data-dir} is given) is kept, since its Parquet files are the demo's output.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Start Brook in this process, produce click events to topic " + DemoCommand.TOPIC
-                    + " and consume them with Kafka's Java clients, then stop.",
-            "Nothing to set up; takes a few seconds."
+            "Brook's streaming ETL in one process: a broker, a click generator and example 1"
+                    + " (examples/clickstream.sql: clicks cleaned, joined with a page table and counted per page and"
+                    + " minute into the topic " + DemoCommand.PAGE_STATS + " and Parquet files).",
+            "Prints one progress line per micro-batch; ends by itself after --events clicks (about a minute and a"
+                    + " half by default), or at Ctrl-C."
         })
 final class DemoCommand implements Callable<Integer> {
-    static final String TOPIC = "demo-clicks";
-    static final int PARTITIONS = 3;
-    private static final Logger LOGGER = LoggerFactory.getLogger(DemoCommand.class);
-    private static final Duration CONSUMER_GRACE = Duration.ofSeconds(10);
-    /** How long the consumer holds back a record's line until the producer has printed its acknowledgement. */
-    private static final Duration DISPLAY_ORDER_WAIT = Duration.ofSeconds(2);
+    static final String CLICKS = "clicks";
+    static final String PAGE_STATS = "page-stats";
+    static final int CLICKS_PARTITIONS = 3;
+    static final String SCRIPT = "clickstream.sql";
+    static final String PAGES = "data/pages.csv";
+    /** How far after the last click the closing click's event time is: past the last window's end and the delay. */
+    static final Duration CLOSING_CLICK_AHEAD = Duration.ofMinutes(2);
 
+    private static final Logger LOGGER = LoggerFactory.getLogger(DemoCommand.class);
     private static final String BROKER_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.io.brook";
+    private static final Duration PACE_SLEEP_MAX = Duration.ofMillis(100);
+    private static final int SUMMARY_ROWS = 8;
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     @Spec
     CommandSpec spec;
@@ -78,7 +101,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            description = "Keep the data in DIR (default: a temporary directory, removed at the end).")
+            description = "Keep the broker's data, the Parquet output and the checkpoints in DIR (default: a new"
+                    + " temporary directory, kept at the end).")
     Path dataDir;
 
     @Option(
@@ -89,291 +113,180 @@ final class DemoCommand implements Callable<Integer> {
     int kafkaPort;
 
     @Option(
-            names = "--events",
+            names = "--rate",
             paramLabel = "N",
             defaultValue = "20",
-            description = "Click events to produce (default: ${DEFAULT-VALUE}).")
-    int events;
+            description = "Clicks per second (default: ${DEFAULT-VALUE}).")
+    int rate;
 
     @Option(
-            names = "--interval-ms",
-            paramLabel = "MS",
-            defaultValue = "150",
-            description = "Pause between two events (default: ${DEFAULT-VALUE}).")
-    long intervalMs;
+            names = "--events",
+            paramLabel = "N",
+            defaultValue = "1500",
+            description = "Clicks to produce before the demo closes its windows and ends (default: ${DEFAULT-VALUE});"
+                    + " 0 runs until Ctrl-C.")
+    long events;
 
-    @Option(names = "--verbose", description = "Show the broker's INFO log lines (on stderr).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "Seed of the click generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--start-time",
+            paramLabel = "INSTANT",
+            description = "Give the clicks event times from INSTANT (e.g. 2026-12-01T10:00:00Z) on, one every 1/RATE"
+                    + " seconds, instead of the time they are sent: a run that is the same every time.")
+    String startTime;
+
+    @Option(
+            names = "--trigger",
+            paramLabel = "INTERVAL",
+            defaultValue = "2 seconds",
+            description = "How often the queries run a micro-batch (default: ${DEFAULT-VALUE}).")
+    String trigger;
+
+    @Option(
+            names = "--examples",
+            paramLabel = "DIR",
+            description = "Directory with " + SCRIPT + " and " + PAGES + " (default: examples/ in the working"
+                    + " directory or in Brook's installation).")
+    Path examples;
+
+    @Option(names = "--verbose", description = "Show the broker's and the engine's INFO log lines (on stderr).")
     boolean verbose;
 
     private final RunningBroker.Launcher launcher;
+    private final Supplier<Brook> engine;
+    private final ShutdownSignal shutdownSignal;
+    private final Clock clock;
 
     DemoCommand() {
-        this(RunningBroker::start);
+        this(RunningBroker::start, Brook::local, new ProcessSignals(), Clock.systemUTC());
     }
 
-    DemoCommand(RunningBroker.Launcher launcher) {
+    DemoCommand(RunningBroker.Launcher launcher, Supplier<Brook> engine, ShutdownSignal shutdownSignal, Clock clock) {
         this.launcher = requireNonNull(launcher, "launcher is null");
+        this.engine = requireNonNull(engine, "engine is null");
+        this.shutdownSignal = requireNonNull(shutdownSignal, "shutdownSignal is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        throwIfOptionsInvalid();
+        Instant start = throwIfOptionsInvalid();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path examplesDirectory = examples != null ? examples : findExamples().orElse(null);
+        if (examplesDirectory == null || !hasExample(examplesDirectory)) {
+            err.println("Error: " + examplesNotFound(examplesDirectory));
+            return BrookCommand.EXIT_USAGE;
+        }
         if (!verbose && System.getProperty(BROKER_LOG_LEVEL_PROPERTY) == null) {
             // slf4j-simple reads a logger's level when the logger is created, and the broker's are not yet.
             System.setProperty(BROKER_LOG_LEVEL_PROPERTY, "warn");
         }
         boolean temporary = dataDir == null;
         Path directory = temporary ? Files.createTempDirectory("brook-demo-") : dataDir;
+        BrokerConfig config;
         try {
-            BrokerConfig config;
-            try {
-                config = BrokerConfig.parse(Map.of(
-                        BrokerConfig.DATA_DIR, directory.toString(),
-                        BrokerConfig.KAFKA_PORT, Integer.toString(kafkaPort),
-                        BrokerConfig.HOST, "127.0.0.1"));
-            } catch (ConfigException e) {
-                err.println("Error: " + e.getMessage());
-                return BrookCommand.EXIT_USAGE;
-            }
-            out.println("Starting Brook in this process (data in " + directory + ")");
-            out.flush();
-            long startNanos = System.nanoTime();
-            RunningBroker broker;
-            try {
-                broker = launcher.start(config);
-            } catch (IOException e) {
-                err.println("Error: Brook could not start: " + e.getMessage());
-                return BrookCommand.EXIT_FAILURE;
-            }
-            return runAndStop(out, err, config, broker, startNanos, temporary ? directory : null);
-        } finally {
+            config = BrokerConfig.parse(Map.of(
+                    BrokerConfig.DATA_DIR, directory.resolve("broker").toString(),
+                    BrokerConfig.KAFKA_PORT, Integer.toString(kafkaPort),
+                    BrokerConfig.HOST, "127.0.0.1"));
+        } catch (ConfigException e) {
+            err.println("Error: " + e.getMessage());
+            return BrookCommand.EXIT_USAGE;
+        }
+        out.println("Starting Brook in this process (data in " + directory + ")");
+        out.flush();
+        long startNanos = System.nanoTime();
+        RunningBroker broker;
+        try {
+            broker = launcher.start(config);
+        } catch (IOException e) {
+            err.println("Error: Brook could not start: " + e.getMessage());
             if (temporary) {
                 deleteRecursively(directory);
             }
-            out.flush();
-        }
-    }
-
-    /** Runs the demo on a started broker and stops it; Ctrl-C meanwhile stops it too, and removes {@code temporary}. */
-    private int runAndStop(
-            PrintWriter out,
-            PrintWriter err,
-            BrokerConfig config,
-            RunningBroker broker,
-            long startNanos,
-            Path temporary)
-            throws InterruptedException {
-        Thread hook = new Thread(() -> closeOnExit(broker, temporary), "brook-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        String bootstrap = config.host() + ":" + broker.kafkaPort();
-        int exitCode;
-        try {
-            out.println("Brook ready on " + bootstrap + " after " + millisSince(startNanos) + " ms (flush policy "
-                    + config.flushPolicy().configName() + ")");
-            out.flush();
-            exitCode = produceAndConsume(out, bootstrap, config);
-        } catch (ExecutionException | KafkaException | TimeoutException e) {
-            out.flush();
-            err.println("Error: " + CliErrors.message(e, bootstrap));
-            exitCode = BrookCommand.EXIT_FAILURE;
-        } finally {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        out.print("Stopping Brook... ");
-        out.flush();
-        try {
-            broker.close();
-            out.println("stopped cleanly.");
-        } catch (Exception e) {
-            out.println();
-            err.println("Error: Brook did not stop cleanly: " + e.getMessage());
             return BrookCommand.EXIT_FAILURE;
         }
-        if (exitCode == 0) {
-            printNextSteps(out);
-        }
+        String bootstrap = config.host() + ":" + broker.kafkaPort();
+        out.println("Brook ready on " + bootstrap + " after " + millisSince(startNanos) + " ms (flush policy "
+                + config.flushPolicy().configName() + ")");
+        out.flush();
+        Demo demo = new Demo(out, err, bootstrap, directory, examplesDirectory.toAbsolutePath(), start);
+        int exitCode = demo.runAndStop(broker);
+        out.flush();
+        err.flush();
         return exitCode;
     }
 
-    private int produceAndConsume(PrintWriter out, String bootstrap, BrokerConfig config)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        createTopic(out, bootstrap);
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties(bootstrap));
-        List<TopicPartition> partitions = new ArrayList<>();
+    /** The validated options; the fixed start of the event times, or null for the clock's time. */
+    private Instant throwIfOptionsInvalid() {
+        if (events < 0) {
+            throw new ParameterException(spec.commandLine(), "--events must be >= 0 (0: until Ctrl-C); got " + events);
+        }
+        if (rate < 1) {
+            throw new ParameterException(spec.commandLine(), "--rate must be at least 1; got " + rate);
+        }
+        if (startTime == null) {
+            return null;
+        }
         try {
-            consumer.partitionsFor(TOPIC).forEach(info -> partitions.add(new TopicPartition(TOPIC, info.partition())));
-            partitions.sort(Comparator.comparingInt(TopicPartition::partition));
-            consumer.assign(partitions);
-            // Only this run's records: fix the start positions at the partitions' current ends, before producing.
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-        } catch (KafkaException e) {
-            consumer.close();
-            throw e;
-        }
-        DemoConsumer demoConsumer = new DemoConsumer(consumer, out);
-        Thread consumerThread = new Thread(demoConsumer, "brook-demo-consumer");
-        consumerThread.start();
-        out.println("Producing " + events + " click events (key = user id); a consumer in this process prints them"
-                + " as they arrive:");
-        out.println();
-        out.flush();
-
-        long startNanos = System.nanoTime();
-        long ackNanos = 0;
-        int produced = 0;
-        Map<Integer, Set<String>> keysByPartition = new TreeMap<>();
-        Map<Integer, Integer> countByPartition = new TreeMap<>();
-        for (TopicPartition partition : partitions) {
-            keysByPartition.put(partition.partition(), new TreeSet<>());
-            countByPartition.put(partition.partition(), 0);
-        }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
-            for (int index = 1; index <= events; index++) {
-                String user = ClickEvents.user(index);
-                String value = ClickEvents.json(index);
-                long sendNanos = System.nanoTime();
-                RecordMetadata metadata = producer.send(new ProducerRecord<>(TOPIC, user, value))
-                        .get(ClientOptions.API_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS);
-                ackNanos += System.nanoTime() - sendNanos;
-                produced++;
-                demoConsumer.acknowledged(
-                        RecordFormat.position(metadata.partition(), metadata.offset()),
-                        "produced  " + RecordFormat.position(metadata.partition(), metadata.offset()) + "  key=" + user
-                                + "  " + value);
-                keysByPartition
-                        .computeIfAbsent(metadata.partition(), partition -> new TreeSet<>())
-                        .add(user);
-                countByPartition.merge(metadata.partition(), 1, Integer::sum);
-                if (intervalMs > 0 && index < events) {
-                    Thread.sleep(intervalMs);
-                }
-            }
-        } finally {
-            demoConsumer.awaitConsumed(produced, CONSUMER_GRACE);
-            demoConsumer.stop();
-            consumerThread.join(CONSUMER_GRACE.toMillis());
-        }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        int consumed = demoConsumer.consumed();
-
-        out.println();
-        out.println("Summary");
-        out.printf(
-                Locale.ROOT,
-                "  produced %d click events and consumed %d of them in %.1f s%n",
-                produced,
-                consumed,
-                seconds);
-        out.printf(
-                Locale.ROOT,
-                "  a produce (acks=all) was acknowledged after %.1f ms on average%s%n",
-                ackNanos / 1e6 / produced,
-                config.flushPolicy().configName().equals("per-ack") ? ", once its record was fsynced to disk" : "");
-        out.printf(
-                Locale.ROOT,
-                "  a record reached the consumer %.1f ms after it was sent, on average%n",
-                demoConsumer.averageLatencyMillis());
-        out.println();
-        Table table = new Table("PARTITION", "RECORDS", "KEYS");
-        keysByPartition.forEach((partition, keys) -> table.row(
-                "p" + partition, countByPartition.get(partition), keys.isEmpty() ? "-" : String.join(", ", keys)));
-        table.print(out, "  ");
-        out.println("  A key always goes to the same partition, so each user's clicks are read in the order made.");
-        out.println();
-        out.flush();
-        if (demoConsumer.failure() != null) {
-            throw new KafkaException("the consumer failed", demoConsumer.failure());
-        }
-        if (consumed < produced) {
-            throw new KafkaException("the consumer saw " + consumed + " of " + produced + " records within "
-                    + CONSUMER_GRACE.toSeconds() + " s after the last one was produced");
-        }
-        return 0;
-    }
-
-    private static void createTopic(PrintWriter out, String bootstrap) throws ExecutionException, InterruptedException {
-        Map<String, Object> properties = common(bootstrap, "brook-demo-admin");
-        properties.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
-        try (Admin admin = Admin.create(properties)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, Optional.of(PARTITIONS), Optional.empty())))
-                    .all()
-                    .get();
-            out.println("Created topic " + TOPIC + " with " + PARTITIONS + " partitions");
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-            out.println("Topic " + TOPIC + " exists already (from an earlier run); adding to it");
+            return Instant.parse(startTime);
+        } catch (DateTimeParseException e) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--start-time must be an instant such as 2026-12-01T10:00:00Z; got '" + startTime + "'");
         }
     }
 
-    private static Map<String, Object> consumerProperties(String bootstrap) {
-        Map<String, Object> properties = common(bootstrap, "brook-demo-consumer");
-        properties.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        return properties;
+    /** examples/ in the working directory, or in a directory above Brook's jar (or classes directory). */
+    private static Optional<Path> findExamples() {
+        List<Path> candidates = candidateExamples();
+        return candidates.stream().filter(DemoCommand::hasExample).findFirst();
     }
 
-    private static Map<String, Object> producerProperties(String bootstrap) {
-        Map<String, Object> properties = common(bootstrap, "brook-demo-producer");
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        // One event at a time: do not wait to fill a batch, so the latencies shown are the broker's.
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
-        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS * 2);
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return properties;
-    }
-
-    private static Map<String, Object> common(String bootstrap, String clientId) {
-        Map<String, Object> properties = new TreeMap<>();
-        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        properties.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
-        return properties;
-    }
-
-    private void printNextSteps(PrintWriter out) {
-        if (dataDir != null) {
-            out.println(
-                    "The data stays in " + dataDir + "; `./brook server --data-dir " + dataDir + "` serves it again.");
+    private static List<Path> candidateExamples() {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(Path.of("examples").toAbsolutePath());
+        Path installation = installation();
+        // brook-cli/target/brook-cli-VERSION.jar or brook-cli/target/classes: the repository is three levels up.
+        for (Path directory = installation; directory != null && candidates.size() < 5; ) {
+            candidates.add(directory.resolve("examples"));
+            directory = directory.getParent();
         }
-        out.println();
-        out.println("Next, run a broker of your own and talk to it (README.md has more):");
-        out.println("  ./brook server                                    # in one terminal; Ctrl-C stops it");
-        out.println("  ./brook topic create clicks --partitions 3");
-        out.println("  printf 'user-1\\t{\"page\":\"/\"}\\n' | ./brook produce clicks");
-        out.println("  ./brook consume clicks --from-beginning --print-key --max 1");
+        return candidates;
     }
 
-    private void throwIfOptionsInvalid() {
-        if (events < 1) {
-            throw new ParameterException(spec.commandLine(), "--events must be at least 1; got " + events);
+    private static Path installation() {
+        try {
+            CodeSource source = DemoCommand.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI()).getParent();
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return null;
         }
-        if (intervalMs < 0) {
-            throw new ParameterException(spec.commandLine(), "--interval-ms must be >= 0; got " + intervalMs);
+    }
+
+    private static boolean hasExample(Path directory) {
+        return Files.isRegularFile(directory.resolve(SCRIPT)) && Files.isRegularFile(directory.resolve(PAGES));
+    }
+
+    private static String examplesNotFound(Path given) {
+        if (given != null) {
+            return "no " + SCRIPT + " and " + PAGES + " in " + given + " (--examples)";
         }
+        return "cannot find examples/" + SCRIPT + " and examples/" + PAGES + "; looked in "
+                + String.join(
+                        ", ", candidateExamples().stream().map(Path::toString).toList())
+                + ". Run the demo from Brook's repository (./brook demo) or name the directory with --examples DIR";
     }
 
     private static long millisSince(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    private static void closeOnExit(RunningBroker broker, Path temporary) {
-        try {
-            broker.close();
-        } catch (Exception e) {
-            LOGGER.warn("Closing the demo broker on exit failed", e);
-        }
-        if (temporary != null) {
-            deleteRecursively(temporary);
-        }
     }
 
     private static void deleteRecursively(Path directory) {
@@ -386,69 +299,276 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Reads the demo topic on its own thread and prints each record. A consumer may see a record before its producer
-     * has the acknowledgement, so a record's line waits (briefly) for the producer's line, to read in causal order.
-     */
-    private static final class DemoConsumer implements Runnable {
-        private final KafkaConsumer<String, String> consumer;
+    /** One run of the demo on a started broker. */
+    private final class Demo {
         private final PrintWriter out;
-        private final AtomicReference<Exception> failure = new AtomicReference<>();
-        private final Set<String> acknowledged = new HashSet<>();
-        private volatile boolean stopped;
-        private int consumed;
-        private long latencyMillisTotal;
+        private final PrintWriter err;
+        private final String bootstrap;
+        private final Path directory;
+        private final Path examplesDirectory;
+        private final Instant start;
+        private final Path output;
+        private final BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+        private final AtomicBoolean stopRequested = new AtomicBoolean();
 
-        DemoConsumer(KafkaConsumer<String, String> consumer, PrintWriter out) {
-            this.consumer = consumer;
+        Demo(
+                PrintWriter out,
+                PrintWriter err,
+                String bootstrap,
+                Path directory,
+                Path examplesDirectory,
+                Instant start) {
             this.out = out;
+            this.err = err;
+            this.bootstrap = bootstrap;
+            this.directory = directory;
+            this.examplesDirectory = examplesDirectory;
+            this.start = start;
+            this.output = directory.resolve("clickstream");
         }
 
-        @Override
-        public void run() {
-            try (consumer) {
-                while (!stopped) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                        // CreateTime, stamped by the producer in this process: the same clock.
-                        long latency = Math.max(0, System.currentTimeMillis() - record.timestamp());
-                        String position = RecordFormat.position(record.partition(), record.offset());
-                        awaitAcknowledged(position);
-                        print("consumed  " + position + "  key=" + record.key() + "  " + record.value() + "  ("
-                                + latency + " ms after it was sent)");
-                        synchronized (this) {
-                            consumed++;
-                            latencyMillisTotal += latency;
-                            notifyAll();
+        /** Runs the demo, stops the broker and tells the shutdown signal; the exit code. */
+        int runAndStop(RunningBroker broker) throws InterruptedException {
+            Thread waiter = new Thread(
+                    () -> {
+                        try {
+                            shutdownSignal.await();
+                            stopRequested.set(true);
+                            wakeUps.add(true);
+                        } catch (InterruptedException e) {
+                            // The demo ended first.
                         }
+                    },
+                    "brook-demo-shutdown");
+            waiter.setDaemon(true);
+            waiter.start();
+            int exitCode;
+            try {
+                exitCode = run();
+            } catch (ExecutionException | KafkaException | TimeoutException e) {
+                out.flush();
+                err.println("Error: " + CliErrors.message(e, bootstrap));
+                exitCode = BrookCommand.EXIT_FAILURE;
+            } finally {
+                waiter.interrupt();
+            }
+            out.print("Stopping Brook... ");
+            out.flush();
+            try {
+                broker.close();
+                out.println("stopped cleanly.");
+            } catch (Exception e) {
+                out.println();
+                err.println("Error: Brook did not stop cleanly: " + e.getMessage());
+                exitCode = BrookCommand.EXIT_FAILURE;
+            }
+            printWhatStays();
+            out.flush();
+            err.flush();
+            shutdownSignal.finished(exitCode);
+            return exitCode;
+        }
+
+        private int run() throws ExecutionException, InterruptedException, TimeoutException {
+            createTopics();
+            printWhereToLook();
+            QueryProgress progress = new QueryProgress(out, err, () -> wakeUps.add(true));
+            SqlRunner runner = new SqlRunner(engine, shutdownSignal, out, err);
+            SqlRunner.Script script;
+            try {
+                Path file = examplesDirectory.resolve(SCRIPT);
+                script = new SqlRunner.Script(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("Error: cannot read " + examplesDirectory.resolve(SCRIPT) + ": " + e);
+                return BrookCommand.EXIT_FAILURE;
+            }
+            List<String> pages = pages();
+            try (Brook brook = engine.get()) {
+                brook.addListener(progress);
+                ClickFeed feed;
+                try (SqlSession session = new SqlSession(brook)) {
+                    session.define("BOOTSTRAP", bootstrap);
+                    session.define("TOPIC", CLICKS);
+                    session.define("OUT", output.toString());
+                    session.define("PAGES", examplesDirectory.resolve(PAGES).toString());
+                    Map<String, String> settings = new LinkedHashMap<>();
+                    settings.put(SqlSession.TRIGGER, trigger);
+                    if (!runner.execute(session, settings, List.of(script))) {
+                        return BrookCommand.EXIT_FAILURE;
                     }
+                    feed = new ClickFeed(new ClickGenerator(seed, pages), session);
+                    Thread thread = new Thread(feed, "brook-demo-clicks");
+                    thread.start();
+                    print("Producing " + (events == 0 ? "clicks" : String.format(Locale.ROOT, "%,d clicks", events))
+                            + " at " + rate + "/s to topic " + CLICKS + " (some with messy page names, a few"
+                            + " invalid); Ctrl-C stops the demo");
+                    while (!stopRequested.get() && !feed.ended() && !progress.failed()) {
+                        wakeUps.poll(100, TimeUnit.MILLISECONDS);
+                    }
+                    feed.stop();
+                    if (stopRequested.get()) {
+                        print("Stopping the queries and the click generator (Ctrl-C)");
+                    }
+                    session.close();
+                    thread.join(JOIN_TIMEOUT.toMillis());
                 }
-            } catch (WakeupException e) {
-                // stop() while polling: the summary reports what arrived.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (KafkaException e) {
-                failure.set(e);
+                if (progress.failed()) {
+                    return BrookCommand.EXIT_FAILURE;
+                }
+                if (feed.failure() != null) {
+                    out.flush();
+                    err.println("Error: the click generator failed: " + CliErrors.message(feed.failure(), bootstrap));
+                    return BrookCommand.EXIT_FAILURE;
+                }
+                printSummary(brook, feed);
+                return 0;
             }
         }
 
-        /** The producer got the acknowledgement for {@code position}; prints {@code line}. */
-        void acknowledged(String position, String line) {
-            print(line);
-            synchronized (this) {
-                acknowledged.add(position);
-                notifyAll();
+        private void createTopics() throws ExecutionException, InterruptedException {
+            try (Admin admin = admin()) {
+                create(admin, new NewTopic(CLICKS, Optional.of(CLICKS_PARTITIONS), Optional.empty()));
+                create(admin, new NewTopic(PAGE_STATS, Optional.of(1), Optional.empty()));
             }
         }
 
-        private synchronized void awaitAcknowledged(String position) throws InterruptedException {
-            long deadline = System.nanoTime() + DISPLAY_ORDER_WAIT.toNanos();
-            while (!acknowledged.contains(position) && !stopped) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return;
+        private void create(Admin admin, NewTopic topic) throws ExecutionException, InterruptedException {
+            String partitions = topic.numPartitions() == 1 ? "1 partition" : topic.numPartitions() + " partitions";
+            try {
+                admin.createTopics(List.of(topic)).all().get();
+                out.println("Created topic " + topic.name() + " with " + partitions);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
                 }
-                wait(left);
+                out.println("Topic " + topic.name() + " exists already (from an earlier run); adding to it");
             }
+        }
+
+        private Admin admin() {
+            Map<String, Object> properties = common("brook-demo-admin");
+            properties.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
+            return Admin.create(properties);
+        }
+
+        private Map<String, Object> common(String clientId) {
+            Map<String, Object> properties = new TreeMap<>();
+            properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+            properties.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
+            return properties;
+        }
+
+        private void printWhereToLook() {
+            out.println();
+            out.println("Running " + shown(examplesDirectory.resolve(SCRIPT)) + ": clicks are cleaned, joined with "
+                    + shown(examplesDirectory.resolve(PAGES))
+                    + " and counted per page and minute. Where to look while it runs:");
+            out.println("  Parquet files:  " + output.resolve("page-stats"));
+            out.println("  Kafka topic:    ./brook consume " + PAGE_STATS + " --from-beginning --bootstrap-server "
+                    + bootstrap);
+            out.println("  the clicks:     ./brook consume " + CLICKS + " --bootstrap-server " + bootstrap);
+            out.println("  checkpoints:    " + output.resolve("checkpoints"));
+            out.println("A one-minute window is written once the watermark (latest click time - 5 s) passes its end.");
+            out.println();
+            out.flush();
+        }
+
+        /** A path under the working directory as a relative one, as the user would type it. */
+        private Path shown(Path path) {
+            Path workingDirectory = Path.of("").toAbsolutePath();
+            return path.startsWith(workingDirectory) ? workingDirectory.relativize(path) : path;
+        }
+
+        /** The page names of the example's page table: the first column after the header. */
+        private List<String> pages() {
+            Path file = examplesDirectory.resolve(PAGES);
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                List<String> pages = lines.stream()
+                        .skip(1)
+                        .filter(line -> !line.isBlank())
+                        .map(line -> line.split(",", -1)[0].strip())
+                        .toList();
+                if (pages.isEmpty()) {
+                    throw new IllegalStateException("the page table " + file + " has no rows");
+                }
+                return pages;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the page table " + file, e);
+            }
+        }
+
+        private void printSummary(Brook brook, ClickFeed feed) throws ExecutionException, InterruptedException {
+            Path parquet = output.resolve("page-stats");
+            long parquetRows = parquetRows(brook, parquet);
+            long topicRecords = topicRecords();
+            Map<ClickGenerator.Kind, Long> kinds = feed.kinds();
+            long produced = kinds.values().stream().mapToLong(Long::longValue).sum();
+            long messy = kinds.getOrDefault(ClickGenerator.Kind.MESSY_PAGE, 0L);
+            long invalid = kinds.entrySet().stream()
+                    .filter(entry -> !entry.getKey().valid())
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
+            print("");
+            print("Summary");
+            print(String.format(
+                    Locale.ROOT,
+                    "  clicks:     %,d produced in %.1f s (%,d with a messy page name, cleaned; %,d invalid, dropped)%s",
+                    produced,
+                    feed.seconds(),
+                    messy,
+                    invalid,
+                    feed.finished() ? ", and 1 more to close the windows" : ""));
+            print(String.format(
+                    Locale.ROOT,
+                    "  page-stats: %,d window rows in the Parquet files (%s), %,d records in topic %s",
+                    parquetRows,
+                    parquet,
+                    topicRecords,
+                    PAGE_STATS));
+            if (parquetRows > 0) {
+                print(
+                        parquetRows <= SUMMARY_ROWS
+                                ? "  the windows:"
+                                : "  the latest windows (" + SUMMARY_ROWS + " of " + parquetRows + "):");
+                Dataset<Row> latest = brook.read()
+                        .parquet(parquet.toString())
+                        .orderBy(col("window_start").desc(), col("views").desc(), col("page"));
+                print(latest.showString(SUMMARY_ROWS).stripTrailing().indent(2).stripTrailing());
+            }
+            print("");
+        }
+
+        private long parquetRows(Brook brook, Path parquet) {
+            try (Stream<Path> files = Files.walk(parquet)) {
+                if (files.noneMatch(file -> file.getFileName().toString().endsWith(".parquet"))) {
+                    return 0;
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+            return brook.read().parquet(parquet.toString()).count();
+        }
+
+        private long topicRecords() throws ExecutionException, InterruptedException {
+            try (Admin admin = admin()) {
+                TopicPartition partition = new TopicPartition(PAGE_STATS, 0);
+                ListOffsetsResult earliest = admin.listOffsets(Map.of(partition, OffsetSpec.earliest()));
+                ListOffsetsResult latest = admin.listOffsets(Map.of(partition, OffsetSpec.latest()));
+                return latest.partitionResult(partition).get().offset()
+                        - earliest.partitionResult(partition).get().offset();
+            }
+        }
+
+        private void printWhatStays() {
+            out.println();
+            out.println("The output stays in " + directory + " (remove it when done):");
+            out.println("  " + output.resolve("page-stats") + "   Parquet, one row per page and minute");
+            out.println("  ./brook server --data-dir " + directory.resolve("broker")
+                    + "   serves the topics again, e.g. for ./brook consume " + PAGE_STATS + " --from-beginning");
+            out.println("Run the example against a broker of your own: ./brook run examples/" + SCRIPT
+                    + " (README.md has more)");
         }
 
         private void print(String line) {
@@ -458,33 +578,139 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        /** Waits until {@code count} records arrived or {@code timeout} passed. */
-        synchronized void awaitConsumed(int count, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumed < count && failure.get() == null) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return;
-                }
-                wait(Math.min(left, 100));
+        /**
+         * Produces the clicks on its own thread, paced at {@code --rate}; then the closing click, and waits until the
+         * queries have processed everything. {@link #stop} ends it early.
+         */
+        private final class ClickFeed implements Runnable {
+            private final ClickGenerator generator;
+            private final SqlSession session;
+            private final AtomicReference<Exception> failure = new AtomicReference<>();
+            private final Map<ClickGenerator.Kind, Long> kinds = new EnumMap<>(ClickGenerator.Kind.class);
+            private volatile boolean stopped;
+            private volatile boolean finished;
+            private volatile double seconds;
+
+            ClickFeed(ClickGenerator generator, SqlSession session) {
+                this.generator = generator;
+                this.session = session;
             }
-        }
 
-        void stop() {
-            stopped = true;
-            consumer.wakeup();
-        }
+            @Override
+            public void run() {
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
+                    long startNanos = System.nanoTime();
+                    Instant last = null;
+                    try {
+                        for (long index = 0; (events == 0 || index < events) && awaitDue(startNanos, index); index++) {
+                            Instant time =
+                                    start == null ? clock.instant() : start.plusNanos(index * 1_000_000_000L / rate);
+                            ClickGenerator.Click click = generator.next(time);
+                            send(producer, click);
+                            synchronized (kinds) {
+                                kinds.merge(click.kind(), 1L, Long::sum);
+                            }
+                            last = click.time();
+                        }
+                        producer.flush();
+                        throwIfSendFailed();
+                    } finally {
+                        seconds = (System.nanoTime() - startNanos) / 1e9;
+                    }
+                    if (stopped || last == null) {
+                        return;
+                    }
+                    ClickGenerator.Click closing = generator.clean(last.plus(CLOSING_CLICK_AHEAD));
+                    send(producer, closing);
+                    producer.flush();
+                    throwIfSendFailed();
+                    print(String.format(
+                            Locale.ROOT,
+                            "Produced %,d clicks; sent one more at %s, %d minutes after the last, so that the"
+                                    + " watermark closes the last windows; waiting for the queries to catch up",
+                            events,
+                            closing.time(),
+                            CLOSING_CLICK_AHEAD.toMinutes()));
+                    session.processAllAvailable();
+                    finished = !stopped;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    // A Kafka error, or a query that failed while catching up (QueryProgress reports that one too).
+                    if (!stopped) {
+                        failure.set(e);
+                    }
+                } finally {
+                    wakeUps.add(true);
+                }
+            }
 
-        synchronized int consumed() {
-            return consumed;
-        }
+            /** Sleeps until click {@code index} is due; false when stopped meanwhile. */
+            private boolean awaitDue(long startNanos, long index) throws InterruptedException {
+                long due = startNanos + index * 1_000_000_000L / rate;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    if (stopped) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, PACE_SLEEP_MAX.toNanos()));
+                }
+                return !stopped;
+            }
 
-        synchronized double averageLatencyMillis() {
-            return consumed == 0 ? 0 : (double) latencyMillisTotal / consumed;
-        }
+            private void send(KafkaProducer<String, String> producer, ClickGenerator.Click click) {
+                throwIfSendFailed();
+                producer.send(new ProducerRecord<>(CLICKS, click.key(), click.json()), (metadata, exception) -> {
+                    if (exception != null) {
+                        failure.compareAndSet(null, exception);
+                    }
+                });
+            }
 
-        Exception failure() {
-            return failure.get();
+            private void throwIfSendFailed() {
+                Exception exception = failure.get();
+                if (exception != null) {
+                    throw new KafkaException("a click could not be produced: " + exception.getMessage(), exception);
+                }
+            }
+
+            private Map<String, Object> producerProperties() {
+                Map<String, Object> properties = common("brook-demo-clicks");
+                properties.put(ProducerConfig.ACKS_CONFIG, "all");
+                properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+                properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ClientOptions.API_TIMEOUT_MS);
+                properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ClientOptions.API_TIMEOUT_MS * 2);
+                properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                return properties;
+            }
+
+            void stop() {
+                stopped = true;
+            }
+
+            /** Whether the clicks were produced and processed, the windows closed. */
+            boolean finished() {
+                return finished;
+            }
+
+            /** Whether it finished or failed. */
+            boolean ended() {
+                return finished || failure.get() != null;
+            }
+
+            Exception failure() {
+                return finished ? null : failure.get();
+            }
+
+            double seconds() {
+                return seconds;
+            }
+
+            Map<ClickGenerator.Kind, Long> kinds() {
+                synchronized (kinds) {
+                    return new EnumMap<>(kinds);
+                }
+            }
         }
     }
 }

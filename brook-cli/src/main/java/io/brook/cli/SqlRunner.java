@@ -86,8 +86,11 @@ final class SqlRunner {
         }
     }
 
-    /** Runs the settings and the scripts' statements; false after an error, which it has printed. */
-    private boolean execute(SqlSession session, Map<String, String> settings, List<Script> scripts) {
+    /**
+     * Runs the settings and the scripts' statements, each result printed; false after an error, which it has printed.
+     * {@code brook demo} uses it alone, as it waits for its queries in its own way.
+     */
+    boolean execute(SqlSession session, Map<String, String> settings, List<Script> scripts) {
         for (Map.Entry<String, String> setting : settings.entrySet()) {
             String statement = "SET " + quoted(setting.getKey()) + " = " + quoted(setting.getValue()) + ";";
             if (!execute(session, new Script("--set " + setting.getKey(), statement))) {

@@ -366,4 +366,22 @@ class NexmarkQueriesTest {
         });
         check("q11.sql", "nexmark_q11", expected);
     }
+
+    @Test
+    void q22GetUrlDirectories() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            String[] parts = ((String) bid.get(4)).split("/", -1);
+            expected.add(Row.of(
+                            bid.get(0),
+                            bid.get(1),
+                            bid.get(2),
+                            bid.get(3),
+                            parts.length > 3 ? parts[3] : null,
+                            parts.length > 4 ? parts[4] : null,
+                            parts.length > 5 ? parts[5] : null)
+                    .toString());
+        }
+        check("q22.sql", "nexmark_q22", expected);
+    }
 }

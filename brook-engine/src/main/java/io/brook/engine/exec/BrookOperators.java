@@ -108,6 +108,16 @@ public final class BrookOperators {
             OperandTypes.or(OperandTypes.STRING_STRING, OperandTypes.STRING_STRING_INTEGER),
             SqlFunctionCategory.STRING);
 
+    /**
+     * {@code SPLIT_INDEX(string, separator, index)}, Flink's: the part of the string at a 0-based index when split
+     * around a separator taken as text; NULL when the index is out of range or negative, or the separator empty.
+     */
+    public static final SqlFunction SPLIT_INDEX = SqlBasicFunction.create(
+            "SPLIT_INDEX",
+            ReturnTypes.explicit(SqlTypeName.VARCHAR).andThen(SqlTypeTransforms.FORCE_NULLABLE),
+            OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
+            SqlFunctionCategory.STRING);
+
     /** {@code SIZE(array)}: the number of elements, an INTEGER; NULL for a NULL array (Spark 4 with ANSI on). */
     public static final SqlFunction SIZE = SqlBasicFunction.create(
             "SIZE", ReturnTypes.INTEGER_NULLABLE, OperandTypes.ARRAY, SqlFunctionCategory.SYSTEM);
@@ -159,6 +169,7 @@ public final class BrookOperators {
             GET_JSON_OBJECT,
             TO_JSON,
             SPLIT,
+            SPLIT_INDEX,
             SIZE,
             ELEMENT_AT,
             ARRAY_CONTAINS);

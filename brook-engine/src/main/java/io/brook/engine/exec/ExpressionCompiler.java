@@ -334,6 +334,9 @@ public final class ExpressionCompiler {
             return Patterns.split(
                     operand(call, 0), operand(call, 1), literalString(call, 1), count > 2 ? operand(call, 2) : null);
         }
+        if (operator == BrookOperators.SPLIT_INDEX) {
+            return StringFunctions.splitIndex(operand(call, 0), operand(call, 1), operand(call, 2));
+        }
         if (operator == BrookOperators.SIZE) {
             return ArrayFunctions.size(operand(call, 0));
         }

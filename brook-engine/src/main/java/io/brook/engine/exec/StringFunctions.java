@@ -377,4 +377,42 @@ final class StringFunctions {
         }
         return -1;
     }
+
+    /** Flink's SPLIT_INDEX: see {@link BrookOperators#SPLIT_INDEX}. */
+    static Evaluator splitIndex(Evaluator string, Evaluator separator, Evaluator index) {
+        return batch -> {
+            VarcharColumn in = (VarcharColumn) string.evaluate(batch);
+            VarcharColumn separators = (VarcharColumn) separator.evaluate(batch);
+            Column indexes = index.evaluate(batch);
+            io.brook.engine.batch.ColumnBuilder out = new io.brook.engine.batch.ColumnBuilder(
+                    new io.brook.engine.batch.Field("split_index", ColumnType.VARCHAR, true), in.size());
+            for (int i = 0; i < in.size(); i++) {
+                String part = in.isNull(i) || separators.isNull(i) || indexes.isNull(i)
+                        ? null
+                        : part(in.getString(i), separators.getString(i), ColumnTypes.longAt(indexes, i));
+                if (part == null) {
+                    out.appendNull();
+                } else {
+                    out.appendString(part);
+                }
+            }
+            return out.build();
+        };
+    }
+
+    private static String part(String text, String separator, long index) {
+        if (separator.isEmpty() || index < 0) {
+            return null;
+        }
+        int start = 0;
+        for (long n = 0; n < index; n++) {
+            int found = text.indexOf(separator, start);
+            if (found < 0) {
+                return null;
+            }
+            start = found + separator.length();
+        }
+        int end = text.indexOf(separator, start);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
 }

@@ -141,6 +141,15 @@ class SqlQueryTest {
     }
 
     @Test
+    void splitIndexIsFlinks() {
+        assertThat(rows(
+                        "SELECT SPLIT_INDEX('a/b//c', '/', 0), SPLIT_INDEX('a/b//c', '/', 2), SPLIT_INDEX('a/b//c', '/',"
+                                + " 3), SPLIT_INDEX('a/b', '/', 5), SPLIT_INDEX('a/b', '', 0), SPLIT_INDEX('a/b', '/', -1)"
+                                + " FROM pages WHERE page = 'home'"))
+                .containsExactly("[a,,c,null,null,null]");
+    }
+
+    @Test
     void keepsTheQuerysColumnNames() {
         assertThat(brook.sql("SELECT page AS p, ts AS t FROM clicks").columns()).containsExactly("p", "t");
         assertThat(brook.sql("SELECT window_start AS s, n FROM (SELECT window_start, count(*) AS n FROM"

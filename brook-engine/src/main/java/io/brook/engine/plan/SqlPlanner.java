@@ -94,7 +94,7 @@ public final class SqlPlanner {
             throw validationError(text, e, relations, operators);
         }
         RelNode converted = convert(context, validator, reader, validated, false);
-        RelNode planned = WindowTableFunctions.rewrite(optimise(converted));
+        RelNode planned = WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted)));
         // Calcite's rules drop projections that only rename; the query's own column names are kept.
         List<String> names = converted.getRowType().getFieldNames();
         if (!planned.getRowType().getFieldNames().equals(names)) {

@@ -141,6 +141,14 @@ class SqlQueryTest {
     }
 
     @Test
+    void aggregatesWithFilters() {
+        assertThat(rows("SELECT page, count(*) FILTER (WHERE latency > 15) AS slow, count(*) AS n,"
+                        + " sum(latency) FILTER (WHERE `user` = 'ann') AS ann, count(DISTINCT `user`) FILTER (WHERE"
+                        + " latency IS NOT NULL) AS users FROM clicks GROUP BY page ORDER BY page"))
+                .containsExactly("[cart,1,1,30,1]", "[home,2,4,50,2]");
+    }
+
+    @Test
     void splitIndexIsFlinks() {
         assertThat(rows(
                         "SELECT SPLIT_INDEX('a/b//c', '/', 0), SPLIT_INDEX('a/b//c', '/', 2), SPLIT_INDEX('a/b//c', '/',"

@@ -384,4 +384,94 @@ class NexmarkQueriesTest {
         }
         check("q22.sql", "nexmark_q22", expected);
     }
+
+    private static String day(Object instant) {
+        return java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.format(
+                ((java.time.Instant) instant).atZone(java.time.ZoneOffset.UTC));
+    }
+
+    private static int rank(long price) {
+        return price < 10_000 ? 1 : price < 1_000_000 ? 2 : 3;
+    }
+
+    @Test
+    void q15BiddingStatisticsReport() throws Exception {
+        Map<String, long[]> counts = new java.util.TreeMap<>(); // day -> total, rank 1..3
+        Map<String, List<java.util.Set<Long>>> bidders = new HashMap<>(); // day -> all, rank 1..3
+        Map<String, List<java.util.Set<Long>>> auctionsSeen = new HashMap<>();
+        for (Row bid : bids) {
+            String day = day(bid.get(5));
+            int rank = rank((Long) bid.get(2));
+            long[] c = counts.computeIfAbsent(day, k -> new long[4]);
+            c[0]++;
+            c[rank]++;
+            List<java.util.Set<Long>> b = bidders.computeIfAbsent(day, k -> sets());
+            b.get(0).add((Long) bid.get(1));
+            b.get(rank).add((Long) bid.get(1));
+            List<java.util.Set<Long>> a = auctionsSeen.computeIfAbsent(day, k -> sets());
+            a.get(0).add((Long) bid.get(0));
+            a.get(rank).add((Long) bid.get(0));
+        }
+        List<String> expected = new ArrayList<>();
+        counts.forEach((day, c) -> {
+            List<java.util.Set<Long>> b = bidders.get(day);
+            List<java.util.Set<Long>> a = auctionsSeen.get(day);
+            expected.add(Row.of(
+                            day,
+                            c[0],
+                            c[1],
+                            c[2],
+                            c[3],
+                            (long) b.get(0).size(),
+                            (long) b.get(1).size(),
+                            (long) b.get(2).size(),
+                            (long) b.get(3).size(),
+                            (long) a.get(0).size(),
+                            (long) a.get(1).size(),
+                            (long) a.get(2).size(),
+                            (long) a.get(3).size())
+                    .toString());
+        });
+        check("q15.sql", "nexmark_q15", expected);
+    }
+
+    private static List<java.util.Set<Long>> sets() {
+        List<java.util.Set<Long>> sets = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sets.add(new java.util.HashSet<>());
+        }
+        return sets;
+    }
+
+    @Test
+    void q17AuctionStatisticsReport() throws Exception {
+        Map<String, long[]> stats = new HashMap<>(); // auction|day -> total, rank 1..3, min, max, sum
+        for (Row bid : bids) {
+            long price = (Long) bid.get(2);
+            long[] s = stats.computeIfAbsent(bid.get(0) + "|" + day(bid.get(5)), k ->
+                    new long[] {0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, 0});
+            s[0]++;
+            s[rank(price)]++;
+            s[4] = Math.min(s[4], price);
+            s[5] = Math.max(s[5], price);
+            s[6] += price;
+        }
+        List<String> expected = new ArrayList<>();
+        stats.forEach((key, s) -> {
+            String[] parts = key.split("\\|");
+            expected.add(Row.of(
+                            Long.parseLong(parts[0]),
+                            parts[1],
+                            s[0],
+                            s[1],
+                            s[2],
+                            s[3],
+                            s[4],
+                            s[5],
+                            (long) ((double) s[6] / s[0]),
+                            s[6])
+                    .toString());
+        });
+        check("q17.sql", "nexmark_q17", expected);
+    }
 }

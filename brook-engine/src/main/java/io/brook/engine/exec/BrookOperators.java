@@ -56,6 +56,16 @@ public final class BrookOperators {
             OperandTypes.family(List.of(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER), i -> i == 1),
             SqlFunctionCategory.TIMEDATE);
 
+    /**
+     * {@code DATE_FORMAT(timestamp, pattern)}, as Spark's and Flink's: the timestamp (in UTC, Brook's session time zone)
+     * as text by a {@link java.time.format.DateTimeFormatter} pattern such as {@code 'yyyy-MM-dd'}.
+     */
+    public static final SqlFunction DATE_FORMAT = SqlBasicFunction.create(
+            "DATE_FORMAT",
+            ReturnTypes.explicit(SqlTypeName.VARCHAR).andThen(SqlTypeTransforms.TO_NULLABLE),
+            OperandTypes.family(SqlTypeFamily.TIMESTAMP, SqlTypeFamily.CHARACTER),
+            SqlFunctionCategory.TIMEDATE);
+
     /** {@code DATE_ADD(date, days)}: a DATE (of a DATE or a TIMESTAMP's date) plus a number of days. */
     public static final SqlFunction DATE_ADD = SqlBasicFunction.create(
             "DATE_ADD",
@@ -163,6 +173,7 @@ public final class BrookOperators {
             REGEXP_EXTRACT,
             DATE_TRUNC,
             TO_TIMESTAMP,
+            DATE_FORMAT,
             DATE_ADD,
             DATE_SUB,
             DATEDIFF,

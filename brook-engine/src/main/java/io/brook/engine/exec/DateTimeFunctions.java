@@ -271,6 +271,47 @@ final class DateTimeFunctions {
         };
     }
 
+    /**
+     * DATE_FORMAT(timestamp, pattern): the timestamp in UTC as text by a {@link DateTimeFormatter} pattern.
+     *
+     * @param literal the pattern when it is a literal, else null
+     */
+    static Evaluator dateFormat(Evaluator timestamp, Evaluator pattern, String literal) {
+        DateTimeFormatter fixed = literal == null ? null : printer(literal);
+        return batch -> {
+            LongColumn in = (LongColumn) timestamp.evaluate(batch);
+            VarcharColumn patterns = fixed != null ? null : (VarcharColumn) pattern.evaluate(batch);
+            io.brook.engine.batch.ColumnBuilder out = new io.brook.engine.batch.ColumnBuilder(
+                    new io.brook.engine.batch.Field("date_format", ColumnType.VARCHAR, true), in.size());
+            String lastPattern = null;
+            DateTimeFormatter formatter = fixed;
+            for (int i = 0; i < in.size(); i++) {
+                if (in.isNull(i) || (patterns != null && patterns.isNull(i))) {
+                    out.appendNull();
+                    continue;
+                }
+                if (patterns != null && !patterns.getString(i).equals(lastPattern)) {
+                    lastPattern = patterns.getString(i);
+                    formatter = printer(lastPattern);
+                }
+                long micros = in.getLong(i);
+                java.time.Instant instant = java.time.Instant.ofEpochSecond(
+                        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+                out.appendString(formatter.format(instant));
+            }
+            return out.build();
+        };
+    }
+
+    private static DateTimeFormatter printer(String pattern) {
+        try {
+            return DateTimeFormatter.ofPattern(pattern, Locale.ROOT).withZone(ZoneOffset.UTC);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "DATE_FORMAT pattern '" + pattern + "' is not a valid pattern: " + e.getMessage(), e);
+        }
+    }
+
     private static DateTimeFormatter formatter(String pattern) {
         try {
             return new DateTimeFormatterBuilder()

@@ -323,6 +323,9 @@ public final class ExpressionCompiler {
             return DateTimeFunctions.toTimestamp(
                     operand(call, 0), count > 1 ? operand(call, 1) : null, count > 1 ? literalString(call, 1) : null);
         }
+        if (operator == BrookOperators.DATE_FORMAT) {
+            return DateTimeFunctions.dateFormat(operand(call, 0), operand(call, 1), literalString(call, 1));
+        }
         if (operator == BrookOperators.DATE_ADD || operator == BrookOperators.DATE_SUB) {
             return DateTimeFunctions.dateAdd(
                     operand(call, 0), operand(call, 1), operator == BrookOperators.DATE_ADD ? 1 : -1);

@@ -149,6 +149,13 @@ class SqlQueryTest {
     }
 
     @Test
+    void dateFormatWritesTimestampsInUtc() {
+        assertThat(rows("SELECT DATE_FORMAT(ts, 'yyyy-MM-dd HH:mm:ss'), count(*) FROM clicks GROUP BY DATE_FORMAT(ts,"
+                        + " 'yyyy-MM-dd HH:mm:ss') ORDER BY 1 LIMIT 2"))
+                .containsExactly("[1970-01-01 00:00:01,1]", "[1970-01-01 00:00:04,1]");
+    }
+
+    @Test
     void splitIndexIsFlinks() {
         assertThat(rows(
                         "SELECT SPLIT_INDEX('a/b//c', '/', 0), SPLIT_INDEX('a/b//c', '/', 2), SPLIT_INDEX('a/b//c', '/',"

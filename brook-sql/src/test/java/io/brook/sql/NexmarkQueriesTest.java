@@ -474,4 +474,52 @@ class NexmarkQueriesTest {
         });
         check("q17.sql", "nexmark_q17", expected);
     }
+
+    @Test
+    void q16ChannelStatisticsReport() throws Exception {
+        Map<String, long[]> counts = new HashMap<>(); // channel|day -> total, rank 1..3
+        Map<String, String> minutes = new HashMap<>();
+        Map<String, List<java.util.Set<Long>>> bidders = new HashMap<>();
+        Map<String, List<java.util.Set<Long>>> auctionsSeen = new HashMap<>();
+        java.time.format.DateTimeFormatter hourMinute = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+        for (Row bid : bids) {
+            String key = bid.get(3) + "|" + day(bid.get(5));
+            int rank = rank((Long) bid.get(2));
+            long[] c = counts.computeIfAbsent(key, k -> new long[4]);
+            c[0]++;
+            c[rank]++;
+            String minute = hourMinute.format(((java.time.Instant) bid.get(5)).atZone(java.time.ZoneOffset.UTC));
+            minutes.merge(key, minute, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            List<java.util.Set<Long>> b = bidders.computeIfAbsent(key, k -> sets());
+            b.get(0).add((Long) bid.get(1));
+            b.get(rank).add((Long) bid.get(1));
+            List<java.util.Set<Long>> a = auctionsSeen.computeIfAbsent(key, k -> sets());
+            a.get(0).add((Long) bid.get(0));
+            a.get(rank).add((Long) bid.get(0));
+        }
+        List<String> expected = new ArrayList<>();
+        counts.forEach((key, c) -> {
+            String[] parts = key.split("\\|");
+            List<java.util.Set<Long>> b = bidders.get(key);
+            List<java.util.Set<Long>> a = auctionsSeen.get(key);
+            expected.add(Row.of(
+                            parts[0],
+                            parts[1],
+                            minutes.get(key),
+                            c[0],
+                            c[1],
+                            c[2],
+                            c[3],
+                            (long) b.get(0).size(),
+                            (long) b.get(1).size(),
+                            (long) b.get(2).size(),
+                            (long) b.get(3).size(),
+                            (long) a.get(0).size(),
+                            (long) a.get(1).size(),
+                            (long) a.get(2).size(),
+                            (long) a.get(3).size())
+                    .toString());
+        });
+        check("q16.sql", "nexmark_q16", expected);
+    }
 }

@@ -22,7 +22,8 @@
 #   BENCH_BROOK_JAVA_OPTS (added to Brook's runner JVMs, e.g. -XX:StartFlightRecording=filename=/tmp/brook.jfr),
 #   BENCH_KEEP=1, BENCH_BUILD=0.
 # Environment (nexmark): QUICK=1 runs 200000 events, micro-batches of 50000 and a 120 s timeout (~4 min);
-#   BENCH_NEXMARK_EVENTS (2000000, the events in the topic), BENCH_NEXMARK_MAX_OFFSETS (500000, maxOffsetsPerTrigger),
+#   BENCH_NEXMARK_EVENTS (1000000, the events in the topic; ~15 min on 2 cores),
+#   BENCH_NEXMARK_MAX_OFFSETS (500000, maxOffsetsPerTrigger),
 #   BENCH_NEXMARK_QUERIES (q0,q1,q2,q3,q4,q5,q7,q8), BENCH_RUN_TIMEOUT_SECONDS (300 per query and engine),
 #   BENCH_TIMEOUT_SECONDS (3600 for everything), BENCH_SYSTEMS (spark,brook), BENCH_ENGINE_HEAP (2g),
 #   BENCH_BROOK_JAVA_OPTS, BENCH_KEEP=1, BENCH_BUILD=0. It builds with `package` only (never `install`): Brook's
@@ -35,7 +36,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-    sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # Maven output goes to stderr: stdout carries only the report.

@@ -99,8 +99,9 @@ final class NexmarkReport {
 
         private static void note(List<String> notes, String engine, Outcome outcome) {
             if (outcome.problem() != null) {
+                String problem = outcome.problem();
                 notes.add(engine + " "
-                        + outcome.problem().substring(0, outcome.problem().indexOf(' ')));
+                        + (problem.startsWith("not run") ? "not run" : problem.substring(0, problem.indexOf(':'))));
             }
         }
     }

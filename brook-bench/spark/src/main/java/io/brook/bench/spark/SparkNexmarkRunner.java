@@ -207,6 +207,9 @@ public final class SparkNexmarkRunner {
             }
             rowsOut += Math.max(0, sinkRows);
         }
+        for (StreamingQueryProgress progress : query.recentProgress()) {
+            out.println("progress " + progress.json().replaceAll("\\s+", " ")); // skipped by the parent; for study
+        }
         out.println(
                 "step_end rate=1 end_ms=" + end + " status=" + (failure == null ? "ok" : "failed reason=" + failure));
         if (failure == null) {

@@ -3,6 +3,7 @@
 #
 #   bench/run.sh broker    Brook vs Apache Kafka 4.3.1 (one KRaft node) with Kafka's own perf tools (~5 min)
 #   bench/run.sh engine    Brook's engine vs Apache Spark 4.2.0 Structured Streaming, local[2] (~12 min)
+#   bench/run.sh nexmark   the Nexmark queries (examples/nexmark) on Spark 4.2.0 and on Brook over one Kafka topic
 #
 # Environment (broker): QUICK=1 runs 10x fewer records (a smoke run of ~1 min);
 #   BENCH_RECORDS_100B (2000000), BENCH_RECORDS_1KIB (600000), BENCH_RATE (50000), BENCH_RATE_RECORDS (1000000),
@@ -20,6 +21,13 @@
 #   BENCH_RUN_TIMEOUT_SECONDS (600 per engine run), BENCH_TIMEOUT_SECONDS (2400), BENCH_SYSTEMS (spark,brook),
 #   BENCH_BROOK_JAVA_OPTS (added to Brook's runner JVMs, e.g. -XX:StartFlightRecording=filename=/tmp/brook.jfr),
 #   BENCH_KEEP=1, BENCH_BUILD=0.
+# Environment (nexmark): QUICK=1 runs 200000 events, micro-batches of 50000 and a 120 s timeout (~4 min);
+#   BENCH_NEXMARK_EVENTS (1000000, the events in the topic; ~15 min on 2 cores),
+#   BENCH_NEXMARK_MAX_OFFSETS (500000, maxOffsetsPerTrigger),
+#   BENCH_NEXMARK_QUERIES (q0,q1,q2,q3,q4,q5,q7,q8), BENCH_RUN_TIMEOUT_SECONDS (300 per query and engine),
+#   BENCH_TIMEOUT_SECONDS (3600 for everything), BENCH_SYSTEMS (spark,brook), BENCH_ENGINE_HEAP (2g),
+#   BENCH_BROOK_JAVA_OPTS, BENCH_KEEP=1, BENCH_BUILD=0. It builds with `package` only (never `install`): Brook's
+#   modules come from this tree's target directories.
 # It builds what it needs first (brook-bench, Kafka's or Spark's jars from Maven Central, Brook when missing or older
 # than its sources), every Maven call under the shared lock /tmp/brook-mvn.lock.
 set -euo pipefail
@@ -28,7 +36,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # Maven output goes to stderr: stdout carries only the report.
@@ -103,6 +111,26 @@ build_engine_benchmark() {
         "$root/brook-log/src/main"; then
         echo "Building brook-engine, brook-broker and brook-bench..." >&2
         mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true install -pl brook-bench -am
+    fi
+    if stale "$bench/spark-lib/.copied" "$root/brook-bench/spark/pom.xml" "$root/brook-bench/spark/src"; then
+        echo "Building the Spark side; Apache Spark's jars come from Maven Central into brook-bench/target..." >&2
+        rm -rf "$bench/spark-lib" "$bench/spark-runner"
+        mvn -f brook-bench/spark/pom.xml package
+        touch "$bench/spark-lib/.copied"
+    fi
+}
+
+# The Nexmark benchmark: brook-bench with brook-sql, brook-engine and brook-broker, built in this tree's reactor with
+# `package` (nothing goes to the shared local repository; target/lib gets this tree's jars), and the Spark side.
+build_nexmark_benchmark() {
+    local bench="$root/brook-bench/target" sources=("$root/pom.xml" "$root/brook-bench/pom.xml" "$root/brook-bench/src/main")
+    local module
+    for module in brook-log brook-broker brook-engine brook-sql; do
+        sources+=("$root/$module/pom.xml" "$root/$module/src/main")
+    done
+    if stale "$(first_jar "$bench" brook-bench)" "${sources[@]}"; then
+        echo "Building brook-log, brook-broker, brook-engine, brook-sql and brook-bench (package)..." >&2
+        mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true package -pl brook-bench -am
     fi
     if stale "$bench/spark-lib/.copied" "$root/brook-bench/spark/pom.xml" "$root/brook-bench/spark/src"; then
         echo "Building the Spark side; Apache Spark's jars come from Maven Central into brook-bench/target..." >&2
@@ -207,9 +235,47 @@ run_engine_benchmark() {
     exit "$status"
 }
 
+run_nexmark_benchmark() {
+    if [[ "${BENCH_BUILD:-1}" != 0 ]]; then
+        build_nexmark_benchmark
+    fi
+    local bench="$root/brook-bench/target" jar status=0 revision
+    jar="$(first_jar "$bench" brook-bench)"
+    if [[ -z "$jar" || ! -d "$bench/spark-lib" || ! -d "$bench/spark-runner" ]]; then
+        echo "No brook-bench or Spark build in $bench" >&2
+        exit 1
+    fi
+    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    # This tree's own module jars first (target/lib holds them too when built by build_nexmark_benchmark).
+    local own=() module built
+    for module in brook-log brook-broker brook-engine brook-sql; do
+        built="$(first_jar "$root/$module/target" "$module")"
+        [[ -n "$built" ]] && own+=("$built")
+    done
+    local classpath="$jar"
+    for built in "${own[@]}"; do
+        classpath+=":$built"
+    done
+    revision="$(git -C "$root" describe --always --dirty 2> /dev/null || echo unknown)"
+    timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-3600}" \
+        "$java" -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
+        -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -Dbrook.bench.revision="$revision" \
+        -cp "$classpath:$bench/lib/*" io.brook.bench.NexmarkBenchmark \
+        --work-dir "$work" --spark-lib "$bench/spark-lib" --spark-runner "$bench/spark-runner" \
+        --queries-dir "$root/examples/nexmark" < /dev/null &
+    bench_pid=$!
+    wait "$bench_pid" || status=$?
+    bench_pid=""
+    exit "$status"
+}
+
 case "${1:-}" in
     broker) run_broker_benchmark ;;
     engine) run_engine_benchmark ;;
+    nexmark) run_nexmark_benchmark ;;
     -h | --help | help)
         usage
         exit 0
@@ -217,7 +283,7 @@ case "${1:-}" in
     *)
         usage
         echo >&2
-        echo "Error: name a benchmark: bench/run.sh broker|engine" >&2
+        echo "Error: name a benchmark: bench/run.sh broker|engine|nexmark" >&2
         exit 2
         ;;
 esac

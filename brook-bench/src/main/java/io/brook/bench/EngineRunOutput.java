@@ -22,6 +22,8 @@ import java.util.OptionalLong;
  * step_end rate=R end_ms=EPOCH_MS status=ok|failed [reason=...]
  * ladder_end reason=...                      why the runner climbed no further
  * etl rows_out=N                             the Kafka JSON ETL's output holds N rows (its run is one step of rate 1)
+ * rows_out count=N                           a Nexmark query wrote N rows to its sink (its run is one step of rate 1)
+ * refused reason=...                         the engine would not start the query (a Nexmark query it cannot run)
  * done
  * </pre>
  *
@@ -35,6 +37,8 @@ record EngineRunOutput(
         List<Step> steps,
         String ladderEnd,
         OptionalLong etlRowsOut,
+        OptionalLong rowsOut,
+        String refused,
         boolean done) {
 
     EngineRunOutput {
@@ -43,6 +47,7 @@ record EngineRunOutput(
         requireNonNull(firstBatchMillis, "firstBatchMillis is null");
         steps = List.copyOf(steps);
         requireNonNull(etlRowsOut, "etlRowsOut is null");
+        requireNonNull(rowsOut, "rowsOut is null");
     }
 
     /** One progress report: when its trigger started, its input rows, its duration and the largest event time seen. */
@@ -89,6 +94,8 @@ record EngineRunOutput(
         List<Step> steps = new ArrayList<>();
         String ladderEnd = null;
         OptionalLong etlRowsOut = OptionalLong.empty();
+        OptionalLong rowsOut = OptionalLong.empty();
+        String refused = null;
         boolean done = false;
         long stepRate = -1;
         long stepStart = -1;
@@ -134,6 +141,8 @@ record EngineRunOutput(
                 }
                 case "ladder_end" -> ladderEnd = fields.getOrDefault("reason", "");
                 case "etl" -> etlRowsOut = OptionalLong.of(number(fields, "rows_out", line, lineNumber));
+                case "rows_out" -> rowsOut = OptionalLong.of(number(fields, "count", line, lineNumber));
+                case "refused" -> refused = fields.getOrDefault("reason", "");
                 case "done" -> done = true;
                 default -> throw new IllegalStateException("unhandled record kind " + kind);
             }
@@ -141,11 +150,21 @@ record EngineRunOutput(
         if (stepRate > 0) {
             steps.add(new Step(stepRate, stepStart, -1, batches, "the runner stopped during this step"));
         }
-        return new EngineRunOutput(info, started, firstBatch, steps, ladderEnd, etlRowsOut, done);
+        return new EngineRunOutput(info, started, firstBatch, steps, ladderEnd, etlRowsOut, rowsOut, refused, done);
     }
 
-    private static final List<String> RECORD_KINDS =
-            List.of("info", "started", "first_batch", "step", "batch", "step_end", "ladder_end", "etl", "done");
+    private static final List<String> RECORD_KINDS = List.of(
+            "info",
+            "started",
+            "first_batch",
+            "step",
+            "batch",
+            "step_end",
+            "ladder_end",
+            "etl",
+            "rows_out",
+            "refused",
+            "done");
 
     /** The {@code key=value} fields after the kind; {@code reason=} takes the rest of the line. */
     private static Map<String, String> fields(String line, int lineNumber) throws RunFailedException {

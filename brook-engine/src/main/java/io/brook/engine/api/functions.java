@@ -409,9 +409,36 @@ public final class functions {
                                 + " get_json_object(json, \"$." + field.name() + "[0]\")");
             }
             String path = "$['" + field.name().replace("'", "\\'") + "']";
+            if (field.type() == io.brook.engine.batch.ColumnType.STRUCT) {
+                fields.add(jsonStruct(json, path, field).as(field.name()));
+                continue;
+            }
             fields.add(get_json_object(json, path).cast(field.sparkTypeName()).as(field.name()));
         }
         return Column.struct(fields, "from_json");
+    }
+
+    /**
+     * A nested object read into a struct column (null where the object is null or missing), each of its fields as
+     * from_json reads a top-level one: every path is read from the same JSON text, so a row is parsed once.
+     */
+    private static Column jsonStruct(Column json, String path, io.brook.engine.batch.Field field) {
+        List<Column> values = new ArrayList<>();
+        values.add(get_json_object(json, path));
+        for (io.brook.engine.batch.Field child : field.children()) {
+            values.add(get_json_object(json, path + "['" + child.name().replace("'", "\\'") + "']")
+                    .cast(child.sparkTypeName()));
+        }
+        return Column.of(context -> {
+            RelBuilder builder = context.builder();
+            List<RexNode> operands = new ArrayList<>();
+            operands.add(values.get(0).resolve(context).expression());
+            for (int i = 0; i < field.children().size(); i++) {
+                operands.add(builder.literal(field.children().get(i).name()));
+                operands.add(values.get(i + 1).resolve(context).expression());
+            }
+            return new Column.Named(builder.call(BrookOperators.JSON_STRUCT, operands), field.name());
+        });
     }
 
     /** {@link #from_json(Column, Schema)} with the schema in DDL, e.g. {@code "page STRING, ms BIGINT"}. */

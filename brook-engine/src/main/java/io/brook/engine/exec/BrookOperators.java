@@ -107,6 +107,26 @@ public final class BrookOperators {
             "TO_JSON", ReturnTypes.explicit(SqlTypeName.VARCHAR), OperandTypes.VARIADIC, SqlFunctionCategory.STRING);
 
     /**
+     * {@code JSON_STRUCT(object, 'name1', value1, 'name2', value2, ...)}: a struct of the values under the names, null
+     * wherever {@code object} (the JSON text of the object the values were read from) is null: how {@code from_json}
+     * reads a nested object into a struct column.
+     */
+    public static final SqlFunction JSON_STRUCT = SqlBasicFunction.create(
+            "JSON_STRUCT", BrookOperators::jsonStructType, OperandTypes.VARIADIC, SqlFunctionCategory.SYSTEM);
+
+    private static org.apache.calcite.rel.type.RelDataType jsonStructType(
+            org.apache.calcite.sql.SqlOperatorBinding binding) {
+        org.apache.calcite.rel.type.RelDataTypeFactory types = binding.getTypeFactory();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<org.apache.calcite.rel.type.RelDataType> fieldTypes = new java.util.ArrayList<>();
+        for (int i = 1; i + 1 < binding.getOperandCount(); i += 2) {
+            names.add(binding.getOperandLiteralValue(i, String.class));
+            fieldTypes.add(types.createTypeWithNullability(binding.getOperandType(i + 1), true));
+        }
+        return types.createTypeWithNullability(types.createStructType(fieldTypes, names), true);
+    }
+
+    /**
      * {@code SPLIT(string, regex[, limit])}: the parts of the string around the matches of a Java regex, as an ARRAY of
      * VARCHAR; see {@link Patterns#split} for the limit and trailing empty strings.
      */

@@ -209,7 +209,7 @@ public final class ExpressionCompiler {
     private Evaluator call(RexCall call) {
         SqlOperator operator = call.getOperator();
         ColumnType result = columnType(call);
-        if (BrookOperators.ALL.contains(operator)) {
+        if (BrookOperators.ALL.contains(operator) || operator == BrookOperators.JSON_STRUCT) {
             return brookCall(call);
         }
         SqlKind kind = call.getKind();
@@ -301,6 +301,13 @@ public final class ExpressionCompiler {
                 values.add(operand(call, i + 1));
             }
             return JsonFunctions.toJson(names, values);
+        }
+        if (operator == BrookOperators.JSON_STRUCT) {
+            List<Evaluator> values = new ArrayList<>();
+            for (int i = 2; i < count; i += 2) {
+                values.add(operand(call, i));
+            }
+            return JsonFunctions.struct(RelTypes.field("struct", call.getType()).children(), operand(call, 0), values);
         }
         if (operator == BrookOperators.GET_JSON_OBJECT) {
             String path = literalString(call, 1);

@@ -41,6 +41,31 @@ final class JsonFunctions {
         return JsonPointer.compile(pointer.toString());
     }
 
+    /** JSON_STRUCT: the values as the fields of a struct, null where {@code object} is null. */
+    static Evaluator struct(
+            java.util.List<io.brook.engine.batch.Field> fields, Evaluator object, java.util.List<Evaluator> values) {
+        return batch -> {
+            io.brook.engine.batch.Column objects = object.evaluate(batch);
+            io.brook.engine.batch.Column[] columns = new io.brook.engine.batch.Column[values.size()];
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = values.get(i).evaluate(batch);
+            }
+            io.brook.engine.batch.StructColumn.Builder out =
+                    io.brook.engine.batch.StructColumn.builder(fields, batch.rowCount());
+            for (int row = 0; row < batch.rowCount(); row++) {
+                if (objects.isNull(row)) {
+                    out.appendNull();
+                    continue;
+                }
+                for (int i = 0; i < columns.length; i++) {
+                    out.child(i).append(columns[i], row);
+                }
+                out.endStruct();
+            }
+            return out.build();
+        };
+    }
+
     static Evaluator toJson(java.util.List<String> names, java.util.List<Evaluator> values) {
         return batch -> {
             io.brook.engine.batch.Column[] columns = new io.brook.engine.batch.Column[values.size()];

@@ -56,6 +56,11 @@ public final class ExpressionCompiler {
 
     private static final Evaluator SPACE = compile(REX_BUILDER.makeLiteral(" "));
 
+    /** The one reader of this compilation for the JSON text of this expression; see JsonFieldReader. */
+    private JsonFieldReader jsonReader(RexNode json) {
+        return jsonReaders.computeIfAbsent(json.toString(), digest -> new JsonFieldReader(expression(json)));
+    }
+
     /** The get_json_object readers of this compilation by the digest of their JSON operand; see JsonFieldReader. */
     private final Map<String, JsonFieldReader> jsonReaders = new HashMap<>();
 
@@ -307,17 +312,21 @@ public final class ExpressionCompiler {
             for (int i = 2; i < count; i += 2) {
                 values.add(operand(call, i));
             }
-            return JsonFunctions.struct(RelTypes.field("struct", call.getType()).children(), operand(call, 0), values);
+            // The object itself is only tested for null: read whether it is there, not its text.
+            RexNode object = call.getOperands().get(0);
+            Evaluator present = object instanceof RexCall objectCall
+                            && objectCall.getOperator() == BrookOperators.GET_JSON_OBJECT
+                            && literalString(objectCall, 1) != null
+                    ? jsonReader(objectCall.getOperands().get(0)).presence(literalString(objectCall, 1))
+                    : operand(call, 0);
+            return JsonFunctions.struct(RelTypes.field("struct", call.getType()).children(), present, values);
         }
         if (operator == BrookOperators.GET_JSON_OBJECT) {
             String path = literalString(call, 1);
             if (path == null) {
                 throw new IllegalArgumentException("get_json_object needs a constant path; got " + call);
             }
-            RexNode json = call.getOperands().get(0);
-            return jsonReaders
-                    .computeIfAbsent(json.toString(), digest -> new JsonFieldReader(expression(json)))
-                    .field(path);
+            return jsonReader(call.getOperands().get(0)).field(path);
         }
         if (operator == BrookOperators.REGEXP_EXTRACT) {
             return Patterns.regexpExtract(

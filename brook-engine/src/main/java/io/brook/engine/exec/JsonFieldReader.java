@@ -17,9 +17,10 @@ import java.util.Map;
 /**
  * The {@code get_json_object} calls of one compiled operator that read the same JSON text, as {@code from_json} makes
  * one per field: each row is parsed once for all their paths, not once per path. Paths are added while the operator
- * compiles ({@link #field}); the first batch fixes them. When every path names a field of the top-level object
- * ({@code $.page}, {@code $['page']}) a row is read by a streaming parser straight from its UTF-8 bytes, keeping only
- * those fields; otherwise it is read into a tree once and each path looked up in it.
+ * compiles ({@link #field}, {@link #presence}); the first batch fixes them. When every path names fields of objects
+ * ({@code $.page}, {@code $['person']['id']}) a row is read by a streaming parser straight from its UTF-8 bytes,
+ * descending only into the objects that hold wanted fields and skipping the rest; otherwise it is read into a tree once
+ * and each path looked up in it.
  *
  * <p>Each thread keeps the result of its last batch, so the fields of one batch share one parse; evaluators run on
  * several threads at once.
@@ -28,7 +29,7 @@ final class JsonFieldReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Evaluator json;
-    private final List<String> paths = new ArrayList<>();
+    private final List<Wanted> paths = new ArrayList<>();
     private volatile Plan plan;
     /** Per thread: workers parse different batches at once, and a shared slot would make them evict each other. */
     private final ThreadLocal<Parsed> last = new ThreadLocal<>();
@@ -39,14 +40,27 @@ final class JsonFieldReader {
 
     /** The evaluator of one path: the value's text (JSON text for an object or array), null when absent or null. */
     Evaluator field(String path) {
+        return add(path, false);
+    }
+
+    /**
+     * The evaluator of whether a path holds a value: a non-null (empty) text where it holds one that is not JSON null,
+     * null elsewhere. Cheaper than {@link #field} for an object, whose text need not be written out.
+     */
+    Evaluator presence(String path) {
+        return add(path, true);
+    }
+
+    private Evaluator add(String path, boolean presence) {
         if (plan != null) {
             throw new IllegalStateException("a path was added after the first batch: " + path);
         }
         JsonFunctions.pointer(path); // refuse a bad path while compiling
-        int index = paths.indexOf(path);
+        Wanted wanted = new Wanted(path, presence);
+        int index = paths.indexOf(wanted);
         if (index < 0) {
             index = paths.size();
-            paths.add(path);
+            paths.add(wanted);
         }
         int field = index;
         return batch -> columns(batch)[field];
@@ -82,13 +96,14 @@ final class JsonFieldReader {
             Arrays.fill(values, null);
             if (!input.isNull(row)) {
                 try {
-                    if (plan.topLevel() != null) {
+                    if (plan.fields() != null) {
                         input.readBytes(
-                                row, (bytes, offset, length) -> readTopLevel(plan, bytes, offset, length, values));
+                                row, (bytes, offset, length) -> readFields(plan, bytes, offset, length, values));
                     } else {
                         JsonNode root = input.readBytes(row, JsonFieldReader::readTree);
                         for (int i = 0; i < count; i++) {
-                            values[i] = text(root.at(plan.pointers()[i]));
+                            JsonNode node = root.at(plan.pointers()[i]);
+                            values[i] = plan.presence()[i] ? present(node) : text(node);
                         }
                     }
                 } catch (UncheckedParseException e) {
@@ -110,27 +125,74 @@ final class JsonFieldReader {
         return columns;
     }
 
-    /** Reads the wanted fields of a top-level object into {@code values}; a root that is not an object has none. */
-    private static Void readTopLevel(Plan plan, byte[] bytes, int offset, int length, String[] values) {
+    /** Reads the wanted fields of the object and of the objects in it into {@code values}; a root that is not an
+     * object has none. */
+    private static Void readFields(Plan plan, byte[] bytes, int offset, int length, String[] values) {
         try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                Integer index = plan.topLevel().get(parser.currentName());
-                JsonToken token = parser.nextToken();
-                if (index == null) {
-                    parser.skipChildren();
-                } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    values[index] = parser.readValueAsTree().toString();
-                } else {
-                    values[index] = token == JsonToken.VALUE_NULL ? null : parser.getText();
-                }
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                readObject(parser, plan.fields(), values);
             }
             return null;
         } catch (IOException e) {
             throw new UncheckedParseException();
         }
+    }
+
+    /** Reads an object's fields, the parser just after its START_OBJECT, up to and with its END_OBJECT. */
+    private static void readObject(JsonParser parser, FieldNode node, String[] values) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            FieldNode child = node.children().get(parser.currentName());
+            JsonToken token = parser.nextToken();
+            if (child == null) {
+                parser.skipChildren();
+                continue;
+            }
+            // A name given twice: the later value replaces all of the earlier one, as in a tree.
+            for (int index : child.subtree()) {
+                values[index] = null;
+            }
+            if (token == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            if (child.presence() >= 0) {
+                values[child.presence()] = "";
+            }
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                if (child.text() >= 0) {
+                    // Its text is wanted too (rare): read it whole, then its fields from the tree.
+                    JsonNode tree = parser.readValueAsTree();
+                    values[child.text()] = tree.toString();
+                    fromTree(tree, child, values);
+                } else if (token == JsonToken.START_OBJECT && !child.children().isEmpty()) {
+                    readObject(parser, child, values);
+                } else {
+                    parser.skipChildren();
+                }
+            } else if (child.text() >= 0) {
+                values[child.text()] = parser.getText();
+            }
+        }
+    }
+
+    private static void fromTree(JsonNode object, FieldNode node, String[] values) {
+        for (Map.Entry<String, FieldNode> entry : node.children().entrySet()) {
+            JsonNode value = object.get(entry.getKey());
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            FieldNode child = entry.getValue();
+            if (child.presence() >= 0) {
+                values[child.presence()] = "";
+            }
+            if (child.text() >= 0) {
+                values[child.text()] = text(value);
+            }
+            fromTree(value, child, values);
+        }
+    }
+
+    private static String present(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : "";
     }
 
     private static JsonNode readTree(byte[] bytes, int offset, int length) {
@@ -149,20 +211,85 @@ final class JsonFieldReader {
         return node.isValueNode() ? node.asText() : node.toString();
     }
 
-    /** The paths as pointers, and, when each names a top-level field, those names by path index. */
-    private record Plan(JsonPointer[] pointers, Map<String, Integer> topLevel) {
-        static Plan of(List<String> paths) {
+    /** A path, and whether only its presence is wanted. */
+    private record Wanted(String path, boolean presence) {}
+
+    /** A field of the paths' objects: where its text and its presence go (-1: not wanted), and its own fields. */
+    private record FieldNode(int text, int presence, Map<String, FieldNode> children, int[] subtree) {
+        FieldNode {
+            children = new HashMap<>(children);
+        }
+    }
+
+    /**
+     * The paths as pointers, which of them want presence only, and, when every path names fields of objects only
+     * ({@code $.person.id}, not {@code $.items[0]}), the tree of those fields for the streaming parser.
+     */
+    private record Plan(JsonPointer[] pointers, boolean[] presence, FieldNode fields) {
+        static Plan of(List<Wanted> paths) {
             JsonPointer[] pointers = new JsonPointer[paths.size()];
-            Map<String, Integer> topLevel = new HashMap<>();
-            boolean allTopLevel = true;
+            boolean[] presence = new boolean[paths.size()];
+            boolean onlyFields = true;
+            List<List<String>> steps = new ArrayList<>();
             for (int i = 0; i < pointers.length; i++) {
-                JsonPointer pointer = JsonFunctions.pointer(paths.get(i));
+                JsonPointer pointer = JsonFunctions.pointer(paths.get(i).path());
                 pointers[i] = pointer;
-                // One step that is not a number: a field of the top-level object (a number may be an array index).
-                boolean field = !pointer.matches() && pointer.tail().matches() && pointer.getMatchingIndex() < 0;
-                allTopLevel &= field && topLevel.putIfAbsent(pointer.getMatchingProperty(), i) == null;
+                presence[i] = paths.get(i).presence();
+                List<String> names = new ArrayList<>();
+                for (JsonPointer step = pointer; !step.matches(); step = step.tail()) {
+                    // A step that is a number may be an array index: only the tree lookup knows.
+                    onlyFields &= step.getMatchingIndex() < 0;
+                    names.add(step.getMatchingProperty());
+                }
+                onlyFields &= !names.isEmpty();
+                steps.add(names);
             }
-            return new Plan(pointers, allTopLevel ? Map.copyOf(topLevel) : null);
+            return new Plan(pointers, presence, onlyFields ? tree(steps, presence) : null);
+        }
+
+        private static FieldNode tree(List<List<String>> steps, boolean[] presence) {
+            Builder root = new Builder();
+            for (int i = 0; i < steps.size(); i++) {
+                Builder node = root;
+                for (String name : steps.get(i)) {
+                    node = node.children.computeIfAbsent(name, n -> new Builder());
+                }
+                if (presence[i]) {
+                    node.presence = i;
+                } else {
+                    node.text = i;
+                }
+            }
+            return root.build();
+        }
+    }
+
+    private static final class Builder {
+        final Map<String, Builder> children = new HashMap<>();
+        int text = -1;
+        int presence = -1;
+
+        FieldNode build() {
+            Map<String, FieldNode> built = new HashMap<>();
+            List<Integer> subtree = new ArrayList<>();
+            if (text >= 0) {
+                subtree.add(text);
+            }
+            if (presence >= 0) {
+                subtree.add(presence);
+            }
+            children.forEach((name, child) -> {
+                FieldNode node = child.build();
+                built.put(name, node);
+                for (int index : node.subtree()) {
+                    subtree.add(index);
+                }
+            });
+            return new FieldNode(
+                    text,
+                    presence,
+                    built,
+                    subtree.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 

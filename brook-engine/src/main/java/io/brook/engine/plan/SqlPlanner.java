@@ -142,7 +142,12 @@ public final class SqlPlanner {
                 .build();
         HepPlanner second = new HepPlanner(cleanup);
         second.setRoot(decorrelated);
-        return second.findBestExp();
+        // OVER aggregations leave projections for a Window node of their own (see OverAggregateOperator).
+        HepPlanner windows = new HepPlanner(HepProgram.builder()
+                .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+                .build());
+        windows.setRoot(second.findBestExp());
+        return windows.findBestExp();
     }
 
     private static BrookException validationError(

@@ -241,6 +241,58 @@ class OverAggregationTest {
     }
 
     @Test
+    void streamsOneWindowOverTheWholeStreamGivingRowsOfOneTimeTheSameRangeValue() throws Exception {
+        // Given: no PARTITION BY; two rows at 2 s, the second arriving in the next batch
+        MemoryStream stream = liveView(brook);
+        StreamingQuery query = brook.sql("SELECT k, ts, count(*) OVER (ORDER BY ts) AS n, max(k) OVER (ORDER BY ts)"
+                        + " AS top FROM live")
+                .writeStream()
+                .format("memory")
+                .queryName("over_all")
+                .start();
+
+        // When
+        stream.addData(event("a", 1, 1), event("b", 2, 2));
+        query.processAllAvailable();
+        stream.addData(event("a", 2, 3), event("c", 4, 4));
+        query.processAllAvailable();
+        stream.addData(event("z", 100, 5));
+        query.processAllAvailable();
+
+        // Then
+        assertThat(sorted(render(brook.table("over_all").collectAsList())))
+                .containsExactly("[a,01,1,a]", "[a,02,3,b]", "[b,02,3,b]", "[c,04,4,c]");
+        query.stop();
+    }
+
+    @Test
+    void runsOverTheWindowsOfAnEventTimeAggregationByTheirPropagatedWatermark() throws Exception {
+        // Given: a running total of 10-second window counts, ordered by the window end
+        MemoryStream stream = liveView(brook);
+        StreamingQuery query = brook.sql("SELECT window_end, n, sum(n) OVER (ORDER BY window_end) AS so_far FROM"
+                        + " (SELECT window_start, window_end, count(*) AS n FROM TABLE(TUMBLE(TABLE live,"
+                        + " DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end)")
+                .writeStream()
+                .format("memory")
+                .queryName("over_windows")
+                .start();
+
+        // When
+        stream.addData(event("a", 1, 1), event("a", 12, 1), event("a", 3, 1));
+        query.processAllAvailable();
+        stream.addData(event("a", 25, 1), event("a", 15, 1));
+        query.processAllAvailable();
+        stream.addData(event("z", 100, 1));
+        query.processAllAvailable();
+
+        // Then
+        assertThat(sorted(render(brook.table("over_windows").collectAsList())))
+                .containsExactly("[10,2,2]", "[20,2,4]", "[30,1,5]");
+        assertThat(droppedByWatermark(query)).isZero();
+        query.stop();
+    }
+
+    @Test
     void dropsAndCountsRowsLateOnArrival() throws Exception {
         // Given: the watermark is at 3 s after the first two steps
         MemoryStream stream = liveView(brook);

@@ -293,6 +293,57 @@ class OverAggregationTest {
     }
 
     @Test
+    void aStreamWhoseSourceEndsGivesTheWholeBoundedAnswer(@TempDir Path temp) throws Exception {
+        // Given: 10,000 Nexmark events, 200 a second of event time, due at once (each look at the clock is a second
+        // later); per auction, the running total, highest and number of bids and the average of the last three
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(5_000);
+        try (Brook session = Brook.builder().clock(() -> clock.getAndAdd(1000)).getOrCreate()) {
+            session.readStream()
+                    .format("nexmark")
+                    .option("eventsPerSecond", 200)
+                    .option("events", 10_000)
+                    .option("maxEventsPerTrigger", 1_500)
+                    .load()
+                    .withWatermark("dateTime", "4 seconds")
+                    .createOrReplaceTempView("live_events");
+            session.read()
+                    .format("nexmark")
+                    .option("eventsPerSecond", 200)
+                    .option("events", 10_000)
+                    .load()
+                    .createOrReplaceTempView("all_events");
+            String query =
+                    "SELECT n.bid.auction AS auction, n.`dateTime`, n.bid.price AS price, sum(n.bid.price) OVER w"
+                            + " AS spent, max(n.bid.price) OVER w AS top, count(*) OVER w AS bids FROM %s n WHERE"
+                            + " n.event_type = 2 WINDOW w AS (PARTITION BY n.bid.auction ORDER BY n.`dateTime`)";
+
+            // When
+            List<Row> streamed = new ArrayList<>();
+            StreamingQuery running = session.sql(String.format(query, "live_events"))
+                    .writeStream()
+                    .trigger(io.brook.engine.stream.Trigger.AvailableNow())
+                    .option("checkpointLocation", temp.resolve("checkpoint").toString())
+                    .foreachBatch((batch, batchId) -> {
+                        List<Row> rows = batch.collectAsList();
+                        synchronized (streamed) {
+                            streamed.addAll(rows);
+                        }
+                    })
+                    .start();
+            running.awaitTermination();
+
+            // Then: the final watermark let every row out, with the bounded query's values
+            List<String> expected = sorted(
+                    render(session.sql(String.format(query, "all_events")).collectAsList()));
+            assertThat(expected).hasSizeGreaterThan(1000);
+            synchronized (streamed) {
+                assertThat(sorted(render(streamed))).isEqualTo(expected);
+            }
+            assertThat(droppedByWatermark(running)).isZero();
+        }
+    }
+
+    @Test
     void dropsAndCountsRowsLateOnArrival() throws Exception {
         // Given: the watermark is at 3 s after the first two steps
         MemoryStream stream = liveView(brook);

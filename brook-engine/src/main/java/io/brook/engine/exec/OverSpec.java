@@ -19,6 +19,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexWindowBound;
 import org.apache.calcite.rex.RexWindowExclusion;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 
 /**
  * One group of a Calcite {@link Window} (the OVER calls that share a PARTITION BY, an ORDER BY and a frame) as Brook
@@ -122,8 +123,9 @@ record OverSpec(
             preceding = lower.isCurrentRow() ? 0 : offset(window, lower.getOffset());
             following = upper.isCurrentRow() ? 0 : offset(window, upper.getOffset());
         } else {
-            throw unsupported("the OVER frame " + (group.isRows ? "ROWS" : "RANGE") + " BETWEEN " + lower + " AND "
-                    + upper + " is not supported yet; " + SUPPORTED_FRAMES);
+            throw unsupported("the OVER frame " + (group.isRows ? "ROWS" : "RANGE") + " BETWEEN "
+                    + boundText(window, lower) + " AND " + boundText(window, upper) + " is not supported yet; "
+                    + SUPPORTED_FRAMES);
         }
         List<Call> calls = new ArrayList<>();
         for (Window.RexWinAggCall call : group.aggCalls) {
@@ -132,12 +134,43 @@ record OverSpec(
         return new OverSpec(group.keys.toArray(), order, frame, preceding, following, calls, input, output);
     }
 
-    private static long offset(Window window, RexNode offset) {
-        RexNode value = offset;
+    /** A bound as SQL writes it, its offset read from the Window's constants. */
+    private static String boundText(Window window, RexWindowBound bound) {
+        if (bound.isCurrentRow()) {
+            return "CURRENT ROW";
+        }
+        String side = bound.isPreceding() ? " PRECEDING" : " FOLLOWING";
+        if (bound.isUnbounded()) {
+            return "UNBOUNDED" + side;
+        }
+        RexNode value = constant(window, bound.getOffset());
+        if (!(value instanceof RexLiteral literal) || literal.getValueAs(BigDecimal.class) == null) {
+            return value + side;
+        }
+        BigDecimal number = literal.getValueAs(BigDecimal.class);
+        SqlTypeFamily family = literal.getType().getSqlTypeName().getFamily();
+        if (family == SqlTypeFamily.INTERVAL_YEAR_MONTH) {
+            return "INTERVAL '" + number.toPlainString() + "' MONTH" + side;
+        }
+        if (family == SqlTypeFamily.INTERVAL_DAY_TIME) {
+            // Calcite keeps day-time intervals in milliseconds.
+            boolean seconds = number.remainder(BigDecimal.valueOf(1000)).signum() == 0;
+            return "INTERVAL '" + (seconds ? number.divide(BigDecimal.valueOf(1000)) : number).toPlainString() + "' "
+                    + (seconds ? "SECOND" : "MILLISECOND") + side;
+        }
+        return number.toPlainString() + side;
+    }
+
+    private static RexNode constant(Window window, RexNode offset) {
         int inputCount = window.getInput().getRowType().getFieldCount();
         if (offset instanceof RexInputRef ref && ref.getIndex() >= inputCount) {
-            value = window.getConstants().get(ref.getIndex() - inputCount);
+            return window.getConstants().get(ref.getIndex() - inputCount);
         }
+        return offset;
+    }
+
+    private static long offset(Window window, RexNode offset) {
+        RexNode value = constant(window, offset);
         BigDecimal number = value instanceof RexLiteral literal ? literal.getValueAs(BigDecimal.class) : null;
         if (number == null
                 || number.signum() < 0

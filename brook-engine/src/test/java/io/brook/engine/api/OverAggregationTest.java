@@ -158,8 +158,8 @@ class OverAggregationTest {
         assertThatThrownBy(() -> rows("SELECT sum(v) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '1'"
                         + " SECOND PRECEDING AND CURRENT ROW) FROM t"))
                 .isInstanceOf(BrookException.class)
-                .hasMessageStartingWith("the OVER frame RANGE BETWEEN ")
-                .hasMessageEndingWith("is not supported yet; supported: ROWS or RANGE BETWEEN UNBOUNDED PRECEDING AND"
+                .hasMessage("the OVER frame RANGE BETWEEN INTERVAL '1' SECOND PRECEDING AND CURRENT ROW is not"
+                        + " supported yet; supported: ROWS or RANGE BETWEEN UNBOUNDED PRECEDING AND"
                         + " CURRENT ROW, ROWS BETWEEN n PRECEDING AND CURRENT ROW (or m FOLLOWING), UNBOUNDED"
                         + " PRECEDING AND UNBOUNDED FOLLOWING, and no ORDER BY (the whole partition)");
     }
@@ -451,6 +451,23 @@ class OverAggregationTest {
                 .hasMessage("OVER over a stream supports the frames ROWS or RANGE BETWEEN UNBOUNDED PRECEDING AND"
                         + " CURRENT ROW and ROWS BETWEEN n PRECEDING AND CURRENT ROW (a frame that reaches past the"
                         + " current row would hold it back); got ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING");
+    }
+
+    @Test
+    void refusesAnOverOfAStreamingAggregationOutsideAppendMode() {
+        liveView(brook);
+        Dataset<Row> running = brook.sql("SELECT window_end, sum(n) OVER (ORDER BY window_end) FROM (SELECT"
+                + " window_start, window_end, count(*) AS n FROM TABLE(TUMBLE(TABLE live, DESCRIPTOR(ts), INTERVAL"
+                + " '10' SECOND)) GROUP BY window_start, window_end)");
+        assertThatThrownBy(() -> running.writeStream()
+                        .format("memory")
+                        .queryName("refused")
+                        .outputMode("update")
+                        .start())
+                .isInstanceOf(BrookException.class)
+                .hasMessage("OVER over a streaming aggregation is not supported in update output mode: the"
+                        + " aggregation's rows change from batch to batch; use outputMode(\"append\") with the"
+                        + " aggregation over event-time windows and withWatermark(...)");
     }
 
     private void start(String sql) throws Exception {

@@ -119,7 +119,8 @@ public final class SqlPlanner {
 
     /**
      * Calcite's logical rewrites that streaming needs: subqueries become joins (then decorrelated), filters move into
-     * joins (so that a join of two streams sees its key equalities and time bounds), and projections merge.
+     * joins (so that a join of two streams sees its key equalities and time bounds), and projections merge; then the
+     * OVER calls of a projection move into a Window node.
      */
     private RelNode optimise(RelNode rel) {
         HepProgram subqueries = HepProgram.builder()
@@ -142,7 +143,6 @@ public final class SqlPlanner {
                 .build();
         HepPlanner second = new HepPlanner(cleanup);
         second.setRoot(decorrelated);
-        // OVER aggregations leave projections for a Window node of their own (see OverAggregateOperator).
         HepPlanner windows = new HepPlanner(HepProgram.builder()
                 .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
                 .build());

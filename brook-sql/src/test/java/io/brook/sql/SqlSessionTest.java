@@ -112,6 +112,20 @@ class SqlSessionTest {
     }
 
     @Test
+    void explainListsEachOverWindowAsAStateOperator() {
+        session.execute(BIDS);
+        String plan = session.execute("EXPLAIN SELECT auction, price, sum(price) OVER (PARTITION BY auction ORDER BY"
+                        + " `dateTime`) AS spent FROM bids")
+                .get(0)
+                .message();
+        assertThat(plan)
+                .contains("LogicalWindow(window#0=[window(partition {1} order by [0] aggs [COUNT($2), SUM($2)])])")
+                .contains("streaming, append output mode, into the console")
+                .contains("state operator 0: over keys=[BIGINT] order=[0] frame=RANGE BETWEEN UNBOUNDED PRECEDING AND"
+                        + " CURRENT ROW calls=[count BIGINT, sum BIGINT] rows=[TIMESTAMP, BIGINT, BIGINT]");
+    }
+
+    @Test
     void batchModeReadsSourcesBounded() {
         session.execute("SET 'execution.runtime-mode' = 'batch';");
         session.execute(BIDS);

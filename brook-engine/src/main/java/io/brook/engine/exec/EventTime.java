@@ -16,6 +16,7 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rex.RexNode;
 
 /**
@@ -126,6 +127,8 @@ final class EventTime {
             }
         } else if (rel instanceof Join join) {
             join(join, result);
+        } else if (rel instanceof Window window) {
+            over(window, result);
         } else if (rel instanceof Union union) {
             union(union, result);
         }
@@ -138,6 +141,45 @@ final class EventTime {
      */
     private static WatermarkBound emittedLate(TimeColumn key) {
         return key.closed().previous().min(key.late());
+    }
+
+    /** The column of a stateful operator's output that carries this key on: above what the operator emits. */
+    static TimeColumn emitted(TimeColumn key) {
+        return TimeColumn.untied(key.kind(), emittedLate(key), key.closed());
+    }
+
+    /**
+     * OVER aggregations in a stream order by an event-time column and emit a row once the watermark passes it, as an
+     * aggregation emits a window: that column keeps event time, with one step of emitted watermarks per window group
+     * (see PhysicalPlanner). Other columns lose it: their rows come out later than they came in.
+     */
+    private static void over(Window window, Map<Integer, TimeColumn> result) {
+        Map<Integer, TimeColumn> input = columns(window.getInput());
+        Integer column = overTimeColumn(window);
+        TimeColumn time = column == null ? null : input.get(column);
+        if (time == null) {
+            return;
+        }
+        for (int i = 0; i < window.groups.size(); i++) {
+            time = emitted(time);
+        }
+        result.put(column, time);
+    }
+
+    /** The one column every group of a Window orders by, alone and ascending; null when there is none. */
+    static Integer overTimeColumn(Window window) {
+        Integer column = null;
+        for (Window.Group group : window.groups) {
+            List<org.apache.calcite.rel.RelFieldCollation> order = group.orderKeys.getFieldCollations();
+            if (order.size() != 1 || order.get(0).getDirection().isDescending()) {
+                return null;
+            }
+            if (column != null && column != order.get(0).getFieldIndex()) {
+                return null;
+            }
+            column = order.get(0).getFieldIndex();
+        }
+        return column;
     }
 
     private static void project(Project project, Map<Integer, TimeColumn> result) {

@@ -24,6 +24,7 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -155,6 +156,8 @@ public final class PhysicalPlanner {
             create(session.getInput(), sessionAggregate(session, downstream));
         } else if (rel instanceof Deduplicate deduplicate) {
             create(deduplicate.getInput(), deduplicate(deduplicate, downstream));
+        } else if (rel instanceof Window window) {
+            create(window.getInput(), over(window, downstream));
         } else if (rel instanceof Union union) {
             if (!union.all) {
                 throw new BrookException(
@@ -424,6 +427,50 @@ public final class PhysicalPlanner {
                 downstream);
     }
 
+    /**
+     * OVER aggregations: one operator per window group (its calls share partitioning, order and frame), chained in the
+     * Window's order, each partitioned by its PARTITION BY keys. In a stream each orders by the event-time column
+     * (StreamingChecks has checked that) and gets its watermarks; a group's output carries that column on with the
+     * watermarks of emitted rows, as an event-time aggregation's does.
+     */
+    private Operator over(Window window, Operator downstream) {
+        List<OverSpec> specs = OverSpec.of(window);
+        int first = statefulOperators;
+        statefulOperators += specs.size();
+        boolean stream = streaming && BoundedRunner.streaming(window);
+        int timeColumn = stream ? specs.get(0).order().get(0).getFieldIndex() : -1;
+        EventTime.TimeColumn[] times = new EventTime.TimeColumn[specs.size()];
+        if (stream) {
+            EventTime.TimeColumn time = EventTime.columns(window.getInput()).get(timeColumn);
+            if (time == null) {
+                throw new IllegalStateException("OVER column " + timeColumn + " has no event time: " + window);
+            }
+            for (int i = 0; i < times.length; i++) {
+                times[i] = time;
+                time = EventTime.emitted(time);
+            }
+        }
+        Operator next = downstream;
+        for (int i = specs.size() - 1; i >= 0; i--) {
+            OverSpec spec = specs.get(i);
+            int[] keys = spec.partitionKeys();
+            throwIfArrayKey(spec.input(), keys, "partition by");
+            List<ColumnType> keyTypes = new ArrayList<>();
+            for (int key : keys) {
+                keyTypes.add(spec.input().field(key).type());
+            }
+            int operatorId = first + i;
+            EventTime.TimeColumn time = times[i];
+            next = partitioned(
+                    keys,
+                    keyTypes,
+                    (partition, output) ->
+                            new OverAggregateOperator(operatorId, partition, spec, timeColumn, time, output),
+                    next);
+        }
+        return next;
+    }
+
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {
         Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
         int[] keys = deduplicate.keys().stream().mapToInt(Integer::intValue).toArray();
@@ -511,6 +558,23 @@ public final class PhysicalPlanner {
                 keys.add(input.field(key).type().name());
             }
             lines.add("deduplicate keys=" + keys);
+        } else if (rel instanceof Window window) {
+            for (OverSpec spec : OverSpec.of(window)) {
+                List<String> keys = new ArrayList<>();
+                for (int key : spec.partitionKeys()) {
+                    keys.add(spec.input().field(key).type().name());
+                }
+                List<String> calls = new ArrayList<>();
+                for (int i = 0; i < spec.calls().size(); i++) {
+                    calls.add(spec.calls().get(i).name() + " "
+                            + spec.output().field(spec.input().size() + i).type());
+                }
+                lines.add("over keys=" + keys + " order=" + spec.order() + " frame=" + spec.frameText() + " calls="
+                        + calls + " rows="
+                        + spec.input().fields().stream()
+                                .map(f -> f.type().name())
+                                .toList());
+            }
         }
         for (RelNode input : rel.getInputs()) {
             signature(input, lines);

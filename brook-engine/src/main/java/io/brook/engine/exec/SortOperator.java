@@ -49,7 +49,7 @@ final class SortOperator implements Operator {
             order[i] = i;
         }
         if (!collations.isEmpty()) {
-            java.util.Arrays.sort(order, comparator(all));
+            java.util.Arrays.sort(order, comparator(collations, all));
         }
         long end = Math.min(order.length, fetch < 0 ? Long.MAX_VALUE : offset + fetch);
         if (end > offset) {
@@ -75,7 +75,8 @@ final class SortOperator implements Operator {
         return Batches.concat(schema, batches);
     }
 
-    private Comparator<Integer> comparator(Batch all) {
+    /** Compares rows (positions) of a batch by these collations, with Brook's nulls order (see the class comment). */
+    static Comparator<Integer> comparator(List<RelFieldCollation> collations, Batch all) {
         Comparator<Integer> result = null;
         for (RelFieldCollation collation : collations) {
             Column column = all.column(collation.getFieldIndex());

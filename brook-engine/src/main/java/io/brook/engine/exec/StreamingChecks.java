@@ -15,6 +15,7 @@ import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.Window;
 
 /**
  * What a streaming query cannot do, found before it starts, each refusal saying why and what to change. Stateful
@@ -26,6 +27,7 @@ final class StreamingChecks {
     private StreamingChecks() {}
 
     static void check(RelNode plan, OutputMode outputMode) {
+        checkOver(plan, outputMode);
         int aggregations = countAggregations(plan);
         if (aggregations > 1 && outputMode != OutputMode.APPEND) {
             throw refuse("multiple streaming aggregations are not supported in " + mode(outputMode)
@@ -48,6 +50,63 @@ final class StreamingChecks {
         if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
             throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
                     + " out, never changes; use outputMode(\"append\")");
+        }
+    }
+
+    /**
+     * OVER aggregations over a stream, as Flink runs them: each orders by one event-time column, ascending, and its
+     * frame ends at the current row (a row comes out once the watermark passes it); ranks are refused. Their rows are
+     * final, but an aggregation's rows below them are not outside append mode.
+     */
+    private static void checkOver(RelNode rel, OutputMode outputMode) {
+        if (!BoundedRunner.streaming(rel)) {
+            return;
+        }
+        if (rel instanceof Window window) {
+            List<OverSpec> specs = OverSpec.of(window);
+            Map<Integer, EventTime.TimeColumn> times = EventTime.columns(window.getInput());
+            List<String> names = window.getInput().getRowType().getFieldNames();
+            for (OverSpec spec : specs) {
+                if (spec.hasRanks()) {
+                    throw refuse("row_number, rank and dense_rank OVER a stream are not supported: a rank is known"
+                            + " only once the whole partition is; in a stream, use sum, count, min, max or avg OVER"
+                            + " (PARTITION BY ... ORDER BY an event-time column ...)");
+                }
+                List<String> order = spec.order().stream()
+                        .map(collation -> names.get(collation.getFieldIndex())
+                                + (collation.getDirection().isDescending() ? " DESC" : ""))
+                        .toList();
+                boolean byEventTime = spec.order().size() == 1
+                        && !spec.order().get(0).getDirection().isDescending()
+                        && times.containsKey(spec.order().get(0).getFieldIndex());
+                if (!byEventTime) {
+                    throw refuse("OVER over a stream must ORDER BY one event-time column (a column with"
+                            + " withWatermark(...)), ascending, as in Flink; got "
+                            + (order.isEmpty() ? "no ORDER BY" : "ORDER BY " + String.join(", ", order)));
+                }
+                if (!spec.endsAtCurrentRow()) {
+                    throw refuse("OVER over a stream supports the frames ROWS or RANGE BETWEEN UNBOUNDED PRECEDING AND"
+                            + " CURRENT ROW and ROWS BETWEEN n PRECEDING AND CURRENT ROW (a frame that reaches past"
+                            + " the current row would hold it back); got " + spec.frameText());
+                }
+            }
+            if (EventTime.overTimeColumn(window) == null) {
+                throw refuse("the OVER windows of a query over a stream must all ORDER BY the same event-time column;"
+                        + " got "
+                        + specs.stream()
+                                .map(spec -> names.get(spec.order().get(0).getFieldIndex()))
+                                .distinct()
+                                .toList());
+            }
+            if (outputMode != OutputMode.APPEND && countAggregations(window) > 0) {
+                throw refuse(
+                        "OVER over a streaming aggregation is not supported in " + mode(outputMode)
+                                + " output mode: the aggregation's rows change from batch to batch; use"
+                                + " outputMode(\"append\") with the aggregation over event-time windows and withWatermark(...)");
+            }
+        }
+        for (RelNode input : rel.getInputs()) {
+            checkOver(input, outputMode);
         }
     }
 
@@ -78,7 +137,7 @@ final class StreamingChecks {
             return;
         }
         boolean aggregation = rel instanceof Aggregate || rel instanceof SessionAggregate;
-        boolean stateful = aggregation || isStreamJoin(rel) || rel instanceof Deduplicate;
+        boolean stateful = aggregation || isStreamJoin(rel) || rel instanceof Deduplicate || rel instanceof Window;
         for (RelNode input : rel.getInputs()) {
             checkAppendAggregations(input, statefulAbove || stateful, chained);
         }
@@ -165,6 +224,7 @@ final class StreamingChecks {
         if (rel instanceof Aggregate
                 || rel instanceof SessionAggregate
                 || rel instanceof Deduplicate
+                || rel instanceof Window
                 || isStreamJoin(rel)) {
             return true;
         }
@@ -180,7 +240,7 @@ final class StreamingChecks {
         if (!BoundedRunner.streaming(rel)) {
             return 0;
         }
-        int count = isStreamJoin(rel) || rel instanceof Deduplicate ? 1 : 0;
+        int count = isStreamJoin(rel) || rel instanceof Deduplicate || rel instanceof Window ? 1 : 0;
         for (RelNode input : rel.getInputs()) {
             count += statefulOthers(input);
         }

@@ -141,7 +141,8 @@ public final class SqlPlanner {
 
     /**
      * Calcite's logical rewrites that streaming needs: subqueries become joins (then decorrelated), filters move into
-     * joins (so that a join of two streams sees its key equalities and time bounds), and projections merge.
+     * joins (so that a join of two streams sees its key equalities and time bounds), and projections merge; then the
+     * OVER calls of a projection move into a Window node.
      */
     private RelNode optimise(RelNode rel) {
         HepProgram subqueries = HepProgram.builder()
@@ -164,7 +165,11 @@ public final class SqlPlanner {
                 .build();
         HepPlanner second = new HepPlanner(cleanup);
         second.setRoot(decorrelated);
-        return second.findBestExp();
+        HepPlanner windows = new HepPlanner(HepProgram.builder()
+                .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+                .build());
+        windows.setRoot(second.findBestExp());
+        return windows.findBestExp();
     }
 
     private static BrookException validationError(

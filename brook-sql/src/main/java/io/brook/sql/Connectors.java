@@ -140,6 +140,10 @@ final class Connectors {
         });
         options.get("properties.group.id");
         engine.putAll(options.passThrough(List.of("maxOffsetsPerTrigger", "failOnDataLoss", "endingOffsets")));
+        if (!streaming) {
+            // A micro-batch's cap means nothing to a bounded read (batch mode), which reads everything at once.
+            engine.remove("maxOffsetsPerTrigger");
+        }
         String format = options.get("format", "value.format").orElse("json").toLowerCase(Locale.ROOT);
         options.checkAllUsed();
         boolean headers = definition.columns().stream().anyMatch(c -> "headers".equals(c.metadataKey()));

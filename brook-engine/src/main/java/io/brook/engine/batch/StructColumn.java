@@ -42,6 +42,21 @@ public final class StructColumn implements Column {
     }
 
     /**
+     * A struct column made of existing field columns, not copied, null where {@code nullWhere} is null: for fields read
+     * column by column (JSON's), which are themselves null wherever the struct is.
+     */
+    public static StructColumn over(List<Field> fields, Column[] children, Column nullWhere) {
+        Nulls.Builder nulls = new Nulls.Builder();
+        int size = nullWhere.size();
+        for (int i = 0; i < size; i++) {
+            if (nullWhere.isNull(i)) {
+                nulls.set(i);
+            }
+        }
+        return new StructColumn(List.copyOf(fields), children.clone(), 0, size, nulls.build());
+    }
+
+    /**
      * A column of these structs (each a list of its fields' Java values as {@link ColumnBuilder#appendObject} takes
      * them, or null).
      */

@@ -47,8 +47,14 @@ final class JsonFunctions {
         return batch -> {
             io.brook.engine.batch.Column objects = object.evaluate(batch);
             io.brook.engine.batch.Column[] columns = new io.brook.engine.batch.Column[values.size()];
+            boolean sameTypes = true;
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = values.get(i).evaluate(batch);
+                sameTypes &= columns[i].type() == fields.get(i).type();
+            }
+            if (sameTypes) {
+                // The fields were read from the same object, so they are null wherever it is: no copy needed.
+                return io.brook.engine.batch.StructColumn.over(fields, columns, objects);
             }
             io.brook.engine.batch.StructColumn.Builder out =
                     io.brook.engine.batch.StructColumn.builder(fields, batch.rowCount());

@@ -57,13 +57,13 @@ final class CommandParser {
             advance();
             if (peek().isWord("PLAN")) {
                 advance();
-                expectWord("FOR");
+                expectKeyword("FOR");
             }
             return new Command.Explain(peek().isWord("INSERT") ? insert() : query());
         }
         if (first.isWord("STOP")) {
             advance();
-            expectWord("QUERY");
+            expectKeyword("QUERY");
             SqlLexer.Token id = advance();
             if (id.kind() == SqlLexer.Kind.END) {
                 throw error(id, "STOP QUERY needs a query id or name (SHOW QUERIES lists them)");
@@ -106,7 +106,7 @@ final class CommandParser {
         boolean orReplace = false;
         if (peek().isWord("OR")) {
             advance();
-            expectWord("REPLACE");
+            expectKeyword("REPLACE");
             orReplace = true;
         }
         if (peek().isWord("TEMPORARY") || peek().isWord("TEMP")) {
@@ -125,7 +125,7 @@ final class CommandParser {
                     } while (acceptSymbol(","));
                     expectSymbol(")");
                 }
-                expectWord("AS");
+                expectKeyword("AS");
                 Command.Query query = (Command.Query) query();
                 return new Command.CreateView(name.value(), orReplace, ifNotExists, columnNames, query.query());
             }
@@ -148,13 +148,13 @@ final class CommandParser {
                     if (watermark != null) {
                         throw error(token, "a source has one WATERMARK");
                     }
-                    expectWord("FOR");
+                    expectKeyword("FOR");
                     String column = expectName("the event-time column").value();
-                    expectWord("AS");
+                    expectKeyword("AS");
                     watermark = new Command.Watermark(column, expression(), token);
                 } else if (peek().isWord("PRIMARY")) {
                     advance();
-                    expectWord("KEY");
+                    expectKeyword("KEY");
                     expectSymbol("(");
                     do {
                         primaryKey.add(expectName("a key column").value());
@@ -162,7 +162,7 @@ final class CommandParser {
                     expectSymbol(")");
                     if (peek().isWord("NOT")) {
                         advance();
-                        expectWord("ENFORCED");
+                        expectKeyword("ENFORCED");
                     }
                 } else {
                     columns.add(column());
@@ -302,7 +302,7 @@ final class CommandParser {
         }
         if (peek().isWord("NOT")) {
             advance();
-            expectWord("NULL");
+            expectKeyword("NULL");
             field = field.withNullable(false);
         } else if (peek().isWord("NULL")) {
             advance();
@@ -376,8 +376,8 @@ final class CommandParser {
             if (peek().isWord("LOCAL")) {
                 advance();
             }
-            expectWord("TIME");
-            expectWord("ZONE");
+            expectKeyword("TIME");
+            expectKeyword("ZONE");
         }
         return result;
     }
@@ -399,7 +399,7 @@ final class CommandParser {
         if (peek().isWord("OVERWRITE")) {
             throw error(peek(), "INSERT OVERWRITE is not supported; streams append: use INSERT INTO");
         }
-        expectWord("INTO");
+        expectKeyword("INTO");
         SqlLexer.Token target = expectName("the sink to insert into");
         List<String> columns = new ArrayList<>();
         if (peek().isSymbol("(")) {
@@ -445,9 +445,9 @@ final class CommandParser {
         }
         advance();
         if (word != null) {
-            expectWord(word);
+            expectKeyword(word);
         }
-        expectWord("EXISTS");
+        expectKeyword("EXISTS");
         return true;
     }
 
@@ -483,13 +483,20 @@ final class CommandParser {
         advance();
     }
 
+    /** Any word (a type, the kind of a statement), described as {@code what} in the error. */
     private SqlLexer.Token expectWord(String what) {
         SqlLexer.Token token = peek();
         if (token.kind() != SqlLexer.Kind.WORD) {
             throw error(token, "expected " + what + "; got " + describe(token));
         }
-        if (what.chars().allMatch(c -> Character.isUpperCase(c)) && !token.isWord(what)) {
-            throw error(token, "expected " + what + "; got " + describe(token));
+        return advance();
+    }
+
+    /** This keyword, in any case. */
+    private SqlLexer.Token expectKeyword(String keyword) {
+        SqlLexer.Token token = peek();
+        if (!token.isWord(keyword)) {
+            throw error(token, "expected " + keyword + "; got " + describe(token));
         }
         return advance();
     }

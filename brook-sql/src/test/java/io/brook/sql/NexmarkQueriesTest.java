@@ -394,53 +394,54 @@ class NexmarkQueriesTest {
         return price < 10_000 ? 1 : price < 1_000_000 ? 2 : 3;
     }
 
-    @Test
-    void q15BiddingStatisticsReport() throws Exception {
-        Map<String, long[]> counts = new java.util.TreeMap<>(); // day -> total, rank 1..3
-        Map<String, List<java.util.Set<Long>>> bidders = new HashMap<>(); // day -> all, rank 1..3
-        Map<String, List<java.util.Set<Long>>> auctionsSeen = new HashMap<>();
-        for (Row bid : bids) {
-            String day = day(bid.get(5));
+    /** Bids, distinct bidders and distinct auctions, in all and by price rank, as q15 and q16 report them. */
+    private static final class RankTally {
+        private final long[] bids = new long[4];
+        private final List<java.util.Set<Long>> bidders = sets();
+        private final List<java.util.Set<Long>> auctions = sets();
+
+        void add(Row bid) {
             int rank = rank((Long) bid.get(2));
-            long[] c = counts.computeIfAbsent(day, k -> new long[4]);
-            c[0]++;
-            c[rank]++;
-            List<java.util.Set<Long>> b = bidders.computeIfAbsent(day, k -> sets());
-            b.get(0).add((Long) bid.get(1));
-            b.get(rank).add((Long) bid.get(1));
-            List<java.util.Set<Long>> a = auctionsSeen.computeIfAbsent(day, k -> sets());
-            a.get(0).add((Long) bid.get(0));
-            a.get(rank).add((Long) bid.get(0));
+            for (int r : new int[] {0, rank}) {
+                bids[r]++;
+                bidders.get(r).add((Long) bid.get(1));
+                auctions.get(r).add((Long) bid.get(0));
+            }
         }
-        List<String> expected = new ArrayList<>();
-        counts.forEach((day, c) -> {
-            List<java.util.Set<Long>> b = bidders.get(day);
-            List<java.util.Set<Long>> a = auctionsSeen.get(day);
-            expected.add(Row.of(
-                            day,
-                            c[0],
-                            c[1],
-                            c[2],
-                            c[3],
-                            (long) b.get(0).size(),
-                            (long) b.get(1).size(),
-                            (long) b.get(2).size(),
-                            (long) b.get(3).size(),
-                            (long) a.get(0).size(),
-                            (long) a.get(1).size(),
-                            (long) a.get(2).size(),
-                            (long) a.get(3).size())
-                    .toString());
-        });
-        check("q15.sql", "nexmark_q15", expected);
+
+        /** total, rank1..3 bids, then bidders, then auctions. */
+        List<Object> values() {
+            List<Object> values = new ArrayList<>();
+            for (long count : bids) {
+                values.add(count);
+            }
+            bidders.forEach(set -> values.add((long) set.size()));
+            auctions.forEach(set -> values.add((long) set.size()));
+            return values;
+        }
+
+        private static List<java.util.Set<Long>> sets() {
+            List<java.util.Set<Long>> sets = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                sets.add(new java.util.HashSet<>());
+            }
+            return sets;
+        }
     }
 
-    private static List<java.util.Set<Long>> sets() {
-        List<java.util.Set<Long>> sets = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            sets.add(new java.util.HashSet<>());
+    @Test
+    void q15BiddingStatisticsReport() throws Exception {
+        Map<String, RankTally> byDay = new java.util.TreeMap<>();
+        for (Row bid : bids) {
+            byDay.computeIfAbsent(day(bid.get(5)), k -> new RankTally()).add(bid);
         }
-        return sets;
+        List<String> expected = new ArrayList<>();
+        byDay.forEach((day, tally) -> {
+            List<Object> values = new ArrayList<>(List.of(day));
+            values.addAll(tally.values());
+            expected.add(Row.of(values.toArray()).toString());
+        });
+        check("q15.sql", "nexmark_q15", expected);
     }
 
     @Test
@@ -477,48 +478,21 @@ class NexmarkQueriesTest {
 
     @Test
     void q16ChannelStatisticsReport() throws Exception {
-        Map<String, long[]> counts = new HashMap<>(); // channel|day -> total, rank 1..3
+        Map<String, RankTally> byKey = new HashMap<>(); // channel|day
         Map<String, String> minutes = new HashMap<>();
-        Map<String, List<java.util.Set<Long>>> bidders = new HashMap<>();
-        Map<String, List<java.util.Set<Long>>> auctionsSeen = new HashMap<>();
         java.time.format.DateTimeFormatter hourMinute = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
         for (Row bid : bids) {
             String key = bid.get(3) + "|" + day(bid.get(5));
-            int rank = rank((Long) bid.get(2));
-            long[] c = counts.computeIfAbsent(key, k -> new long[4]);
-            c[0]++;
-            c[rank]++;
+            byKey.computeIfAbsent(key, k -> new RankTally()).add(bid);
             String minute = hourMinute.format(((java.time.Instant) bid.get(5)).atZone(java.time.ZoneOffset.UTC));
             minutes.merge(key, minute, (a, b) -> a.compareTo(b) >= 0 ? a : b);
-            List<java.util.Set<Long>> b = bidders.computeIfAbsent(key, k -> sets());
-            b.get(0).add((Long) bid.get(1));
-            b.get(rank).add((Long) bid.get(1));
-            List<java.util.Set<Long>> a = auctionsSeen.computeIfAbsent(key, k -> sets());
-            a.get(0).add((Long) bid.get(0));
-            a.get(rank).add((Long) bid.get(0));
         }
         List<String> expected = new ArrayList<>();
-        counts.forEach((key, c) -> {
+        byKey.forEach((key, tally) -> {
             String[] parts = key.split("\\|");
-            List<java.util.Set<Long>> b = bidders.get(key);
-            List<java.util.Set<Long>> a = auctionsSeen.get(key);
-            expected.add(Row.of(
-                            parts[0],
-                            parts[1],
-                            minutes.get(key),
-                            c[0],
-                            c[1],
-                            c[2],
-                            c[3],
-                            (long) b.get(0).size(),
-                            (long) b.get(1).size(),
-                            (long) b.get(2).size(),
-                            (long) b.get(3).size(),
-                            (long) a.get(0).size(),
-                            (long) a.get(1).size(),
-                            (long) a.get(2).size(),
-                            (long) a.get(3).size())
-                    .toString());
+            List<Object> values = new ArrayList<>(List.of(parts[0], parts[1], minutes.get(key)));
+            values.addAll(tally.values());
+            expected.add(Row.of(values.toArray()).toString());
         });
         check("q16.sql", "nexmark_q16", expected);
     }

@@ -281,8 +281,7 @@ final class DateTimeFunctions {
         return batch -> {
             LongColumn in = (LongColumn) timestamp.evaluate(batch);
             VarcharColumn patterns = fixed != null ? null : (VarcharColumn) pattern.evaluate(batch);
-            io.brook.engine.batch.ColumnBuilder out = new io.brook.engine.batch.ColumnBuilder(
-                    new io.brook.engine.batch.Field("date_format", ColumnType.VARCHAR, true), in.size());
+            VarcharColumn.Builder out = VarcharColumn.builder(in.size());
             String lastPattern = null;
             DateTimeFormatter formatter = fixed;
             for (int i = 0; i < in.size(); i++) {
@@ -297,7 +296,7 @@ final class DateTimeFunctions {
                 long micros = in.getLong(i);
                 java.time.Instant instant = java.time.Instant.ofEpochSecond(
                         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-                out.appendString(formatter.format(instant));
+                out.append(formatter.format(instant));
             }
             return out.build();
         };

@@ -384,8 +384,7 @@ final class StringFunctions {
             VarcharColumn in = (VarcharColumn) string.evaluate(batch);
             VarcharColumn separators = (VarcharColumn) separator.evaluate(batch);
             Column indexes = index.evaluate(batch);
-            io.brook.engine.batch.ColumnBuilder out = new io.brook.engine.batch.ColumnBuilder(
-                    new io.brook.engine.batch.Field("split_index", ColumnType.VARCHAR, true), in.size());
+            VarcharColumn.Builder out = VarcharColumn.builder(in.size());
             for (int i = 0; i < in.size(); i++) {
                 String part = in.isNull(i) || separators.isNull(i) || indexes.isNull(i)
                         ? null
@@ -393,7 +392,7 @@ final class StringFunctions {
                 if (part == null) {
                     out.appendNull();
                 } else {
-                    out.appendString(part);
+                    out.append(part);
                 }
             }
             return out.build();

@@ -441,7 +441,6 @@ public final class SqlSession implements AutoCloseable {
                 sink.name(),
                 Connectors.connector(sink.definition()),
                 sink.definition().options());
-        options.get("checkpoint", "checkpointLocation");
         Path checkpoint = checkpoint(sink, options);
         Dataset<Row> written = options.connector().equals("kafka") ? Connectors.asKafkaValue(rows) : rows;
         DataStreamWriter writer = Connectors.writer(written, sink.definition(), options, name);

@@ -12,6 +12,7 @@ import io.brook.sql.SqlSession;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class BrookNexmarkRunner {
         Collector collector = new Collector();
         brook.addListener(collector);
         long start = System.currentTimeMillis();
+        long cpuStart = processCpuNanos();
         StreamingQuery query;
         try {
             List<SqlResult> results = session.execute(sql);
@@ -88,6 +90,7 @@ public final class BrookNexmarkRunner {
             failure = oneLine(e);
         }
         long end = System.currentTimeMillis();
+        long cpuNanos = processCpuNanos() - cpuStart;
         if (failure != null) {
             query.stop();
         }
@@ -105,7 +108,14 @@ public final class BrookNexmarkRunner {
                 "step_end rate=1 end_ms=" + end + " status=" + (failure == null ? "ok" : "failed reason=" + failure));
         if (failure == null) {
             out.println("rows_out count=" + rowsOut);
+            out.println("cpu ms=" + cpuNanos / 1_000_000);
         }
+    }
+
+    /** The CPU time of this JVM's threads (the engine's, the Kafka client's, GC and JIT), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String oneLine(Throwable e) {

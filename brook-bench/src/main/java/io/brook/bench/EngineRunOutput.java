@@ -23,6 +23,7 @@ import java.util.OptionalLong;
  * ladder_end reason=...                      why the runner climbed no further
  * etl rows_out=N                             the Kafka JSON ETL's output holds N rows (its run is one step of rate 1)
  * rows_out count=N                           a Nexmark query wrote N rows to its sink (its run is one step of rate 1)
+ * cpu ms=N                                   the runner's JVM used N ms of CPU time (all threads) during the step
  * refused reason=...                         the engine would not start the query (a Nexmark query it cannot run)
  * done
  * </pre>
@@ -38,6 +39,7 @@ record EngineRunOutput(
         String ladderEnd,
         OptionalLong etlRowsOut,
         OptionalLong rowsOut,
+        OptionalLong cpuMillis,
         String refused,
         boolean done) {
 
@@ -48,6 +50,7 @@ record EngineRunOutput(
         steps = List.copyOf(steps);
         requireNonNull(etlRowsOut, "etlRowsOut is null");
         requireNonNull(rowsOut, "rowsOut is null");
+        requireNonNull(cpuMillis, "cpuMillis is null");
     }
 
     /** One progress report: when its trigger started, its input rows, its duration and the largest event time seen. */
@@ -95,6 +98,7 @@ record EngineRunOutput(
         String ladderEnd = null;
         OptionalLong etlRowsOut = OptionalLong.empty();
         OptionalLong rowsOut = OptionalLong.empty();
+        OptionalLong cpuMillis = OptionalLong.empty();
         String refused = null;
         boolean done = false;
         long stepRate = -1;
@@ -142,6 +146,7 @@ record EngineRunOutput(
                 case "ladder_end" -> ladderEnd = fields.getOrDefault("reason", "");
                 case "etl" -> etlRowsOut = OptionalLong.of(number(fields, "rows_out", line, lineNumber));
                 case "rows_out" -> rowsOut = OptionalLong.of(number(fields, "count", line, lineNumber));
+                case "cpu" -> cpuMillis = OptionalLong.of(number(fields, "ms", line, lineNumber));
                 case "refused" -> refused = fields.getOrDefault("reason", "");
                 case "done" -> done = true;
                 default -> throw new IllegalStateException("unhandled record kind " + kind);
@@ -150,7 +155,8 @@ record EngineRunOutput(
         if (stepRate > 0) {
             steps.add(new Step(stepRate, stepStart, -1, batches, "the runner stopped during this step"));
         }
-        return new EngineRunOutput(info, started, firstBatch, steps, ladderEnd, etlRowsOut, rowsOut, refused, done);
+        return new EngineRunOutput(
+                info, started, firstBatch, steps, ladderEnd, etlRowsOut, rowsOut, cpuMillis, refused, done);
     }
 
     private static final List<String> RECORD_KINDS = List.of(
@@ -163,6 +169,7 @@ record EngineRunOutput(
             "ladder_end",
             "etl",
             "rows_out",
+            "cpu",
             "refused",
             "done");
 

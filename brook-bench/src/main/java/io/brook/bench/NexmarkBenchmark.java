@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -242,7 +243,12 @@ public final class NexmarkBenchmark {
             return Outcome.failed("the runner reported no output rows");
         }
         long millis = Math.max(1, step.endMillis() - step.startMillis());
-        return Outcome.measured(events * 1000.0 / millis, output.rowsOut().getAsLong(), millis / 1000.0);
+        OptionalDouble perCpuSecond = output.cpuMillis().isPresent()
+                ? OptionalDouble.of(
+                        events * 1000.0 / Math.max(1, output.cpuMillis().getAsLong()))
+                : OptionalDouble.empty();
+        return Outcome.measured(
+                events * 1000.0 / millis, perCpuSecond, output.rowsOut().getAsLong(), millis / 1000.0);
     }
 
     /** What one child JVM did: how it ended, what it printed. */

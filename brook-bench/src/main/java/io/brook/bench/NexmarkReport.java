@@ -48,28 +48,41 @@ final class NexmarkReport {
         return java.util.Collections.unmodifiableMap(figures);
     }
 
-    /** How one engine did on one query: events per second and rows written, or why there are none. */
-    record Outcome(OptionalDouble eventsPerSecond, OptionalLong rows, double seconds, String problem) {
+    /**
+     * How one engine did on one query: events per second of wall time and per second of its JVM's CPU time, and rows
+     * written, or why there are none.
+     */
+    record Outcome(
+            OptionalDouble eventsPerSecond,
+            OptionalDouble eventsPerCpuSecond,
+            OptionalLong rows,
+            double seconds,
+            String problem) {
         Outcome {
             requireNonNull(eventsPerSecond, "eventsPerSecond is null");
+            requireNonNull(eventsPerCpuSecond, "eventsPerCpuSecond is null");
             requireNonNull(rows, "rows is null");
         }
 
-        static Outcome measured(double eventsPerSecond, long rows, double seconds) {
-            return new Outcome(OptionalDouble.of(eventsPerSecond), OptionalLong.of(rows), seconds, null);
+        static Outcome measured(double eventsPerSecond, OptionalDouble eventsPerCpuSecond, long rows, double seconds) {
+            return new Outcome(
+                    OptionalDouble.of(eventsPerSecond), eventsPerCpuSecond, OptionalLong.of(rows), seconds, null);
         }
 
         /** The engine would not start the query. */
         static Outcome refused(String reason) {
-            return new Outcome(OptionalDouble.empty(), OptionalLong.empty(), 0, "refused: " + reason);
+            return new Outcome(
+                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalLong.empty(), 0, "refused: " + reason);
         }
 
         static Outcome failed(String reason) {
-            return new Outcome(OptionalDouble.empty(), OptionalLong.empty(), 0, "failed: " + reason);
+            return new Outcome(
+                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalLong.empty(), 0, "failed: " + reason);
         }
 
         static Outcome notRun() {
-            return new Outcome(OptionalDouble.empty(), OptionalLong.empty(), 0, "not run (BENCH_SYSTEMS)");
+            return new Outcome(
+                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalLong.empty(), 0, "not run (BENCH_SYSTEMS)");
         }
 
         boolean refused() {
@@ -147,6 +160,21 @@ final class NexmarkReport {
         }
         printTable(out, perCore);
         out.println("  " + FLINK_SOURCE);
+        out.println();
+        out.println(
+                "Events per CPU-second (the events divided by the CPU time of the engine's JVM, all threads, over the"
+                        + " same interval; less swayed than wall time by other work on the machine):");
+        List<String[]> perCpu = new ArrayList<>();
+        perCpu.add(new String[] {"query", "Spark ev/CPU-s", "Brook ev/CPU-s", "Brook/Spark"});
+        for (QueryResult result : results) {
+            perCpu.add(new String[] {
+                result.query(),
+                rate(result.spark().eventsPerCpuSecond()),
+                rate(result.brook().eventsPerCpuSecond()),
+                ratio(result.spark().eventsPerCpuSecond(), result.brook().eventsPerCpuSecond())
+            });
+        }
+        printTable(out, perCpu);
         List<String> problems = new ArrayList<>();
         for (QueryResult result : results) {
             if (result.spark().problem() != null) {
@@ -172,7 +200,7 @@ final class NexmarkReport {
     }
 
     /**
-     * {@code summary events=N q0_spark_eps=.. q0_brook_eps=.. q0_ratio=.. q0_spark_rows=.. q0_brook_rows=.. ...
+     * {@code summary events=N q0_spark_eps=.. q0_brook_eps=.. q0_ratio=.. q0_cpu_ratio=.. q0_spark_rows=.. q0_brook_rows=.. ...
      * spark_ran=q0,q1 brook_ran=q0,q1,q5}.
      */
     static String summary(List<QueryResult> results, long events) {
@@ -194,6 +222,11 @@ final class NexmarkReport {
                     .append("_ratio=")
                     .append(ratio(
                             result.spark().eventsPerSecond(), result.brook().eventsPerSecond()));
+            line.append(' ')
+                    .append(q)
+                    .append("_cpu_ratio=")
+                    .append(ratio(
+                            result.spark().eventsPerCpuSecond(), result.brook().eventsPerCpuSecond()));
             line.append(' ')
                     .append(q)
                     .append("_spark_rows=")

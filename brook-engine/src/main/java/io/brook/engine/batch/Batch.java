@@ -60,6 +60,38 @@ public final class Batch {
         return new Batch(schema, columns.clone(), size, null);
     }
 
+    /**
+     * These columns in place of this batch's, with its selection (read through {@link #position} as this batch is): for
+     * a projection that only picks columns, so that it copies nothing. The columns must have this batch's size.
+     */
+    public Batch withColumns(Schema newSchema, Column... newColumns) {
+        if (selection == null) {
+            return of(newSchema, newColumns);
+        }
+        if (newColumns.length != newSchema.size()) {
+            throw new IllegalArgumentException(
+                    "schema " + newSchema.names() + " has " + newSchema.size() + " columns; got " + newColumns.length);
+        }
+        for (int i = 0; i < newColumns.length; i++) {
+            Field field = newSchema.field(i);
+            if (newColumns[i].type() != field.type() || newColumns[i].size() != size) {
+                throw new IllegalArgumentException("column '" + field.name() + "' is " + field.type() + " of "
+                        + size + " positions in the batch but the column holds " + newColumns[i].size() + " "
+                        + newColumns[i].type());
+            }
+            // Only the selected rows are the batch's: a non-nullable field may hold nulls in the others.
+            if (!field.nullable() && newColumns[i].mayHaveNulls()) {
+                for (int position : selection) {
+                    if (newColumns[i].isNull(position)) {
+                        throw new IllegalArgumentException(
+                                "column '" + field.name() + "' is not nullable but holds a null");
+                    }
+                }
+            }
+        }
+        return new Batch(newSchema, newColumns.clone(), size, selection);
+    }
+
     private static boolean hasNull(Column column) {
         for (int i = 0; i < column.size(); i++) {
             if (column.isNull(i)) {

@@ -420,7 +420,7 @@ public final class KafkaSource implements Source {
             this.order = new ArrayList<>(partitions);
             this.out = out;
             for (TopicPartition partition : partitions) {
-                rows.put(partition, new PartitionRows(includeHeaders));
+                rows.put(partition, new PartitionRows(partition.topic(), includeHeaders));
             }
         }
 
@@ -460,12 +460,16 @@ public final class KafkaSource implements Source {
         private long[] offsets;
         private long[] timestamps;
         private int[] timestampTypes;
+        /** Every row's topic, encoded once rather than per record. */
+        private final byte[] topic;
+
         private final boolean includeHeaders;
         private ColumnBuilder headers;
         private int count;
         boolean done;
 
-        PartitionRows(boolean includeHeaders) {
+        PartitionRows(String topic, boolean includeHeaders) {
+            this.topic = topic.getBytes(StandardCharsets.UTF_8);
             this.includeHeaders = includeHeaders;
             start();
         }
@@ -485,7 +489,7 @@ public final class KafkaSource implements Source {
         void add(ConsumerRecord<byte[], byte[]> record) {
             appendBytes(keys, record.key());
             appendBytes(values, record.value());
-            topics.append(record.topic());
+            topics.appendUtf8(topic);
             partitions[count] = record.partition();
             offsets[count] = record.offset();
             timestamps[count] = Math.multiplyExact(record.timestamp(), 1000L);

@@ -248,6 +248,9 @@ final class Casts {
      * VARCHAR value stays valid UTF-8. Valid values are copied without decoding.
      */
     private static VarcharColumn decodeUtf8(VarcharColumn in) {
+        if (in.isAscii()) {
+            return in.withType(ColumnType.VARCHAR);
+        }
         int size = in.size();
         int firstInvalid = 0;
         while (firstInvalid < size && (in.isNull(firstInvalid) || isValidUtf8(in, firstInvalid))) {

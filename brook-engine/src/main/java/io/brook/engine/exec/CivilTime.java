@@ -1,6 +1,7 @@
 package io.brook.engine.exec;
 
 import io.brook.engine.batch.VarcharColumn;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Calendar arithmetic on the proleptic Gregorian calendar in UTC, without an object per value: days since the epoch to
@@ -152,8 +153,9 @@ final class CivilTime {
      * call it per row; it is not thread-safe.
      */
     static final class Parser {
-        private VarcharColumn column;
-        private int position;
+        /** The value being parsed, copied here so that every step reads an array, not a column. */
+        private byte[] text = new byte[32];
+
         private int index;
         private int end;
 
@@ -162,7 +164,12 @@ final class CivilTime {
          * and anything, around whitespace. Returns days since the epoch, or {@link #INVALID}.
          */
         long date(VarcharColumn text, int at) {
-            reset(text, at);
+            load(text, at);
+            return wholeDate();
+        }
+
+        private long wholeDate() {
+            trim();
             long days = date();
             if (days == INVALID) {
                 return INVALID;
@@ -179,7 +186,24 @@ final class CivilTime {
          * UTC. Returns microseconds since the epoch, or {@link #INVALID}.
          */
         long timestamp(VarcharColumn text, int at) {
-            reset(text, at);
+            load(text, at);
+            return timestamp();
+        }
+
+        /** {@link #timestamp(VarcharColumn, int)} of UTF-16 text, as a JSON parser hands it over. */
+        long timestamp(char[] chars, int offset, int length) {
+            load(chars, offset, length);
+            return timestamp();
+        }
+
+        /** {@link #date(VarcharColumn, int)} of UTF-16 text. */
+        long date(char[] chars, int offset, int length) {
+            load(chars, offset, length);
+            return wholeDate();
+        }
+
+        private long timestamp() {
+            trim();
             long days = date();
             if (days == INVALID) {
                 return INVALID;
@@ -202,19 +226,43 @@ final class CivilTime {
             return days * MICROS_PER_DAY + time - offset;
         }
 
-        private void reset(VarcharColumn text, int at) {
-            this.column = text;
-            this.position = at;
-            int last = text.byteLength(at);
-            while (last > 0 && (text.byteAt(at, last - 1) & 0xff) <= ' ') {
-                last--;
+        private void load(VarcharColumn column, int at) {
+            int length = column.byteLength(at);
+            if (text.length < length) {
+                text = new byte[Math.max(length, text.length * 2)];
             }
-            int first = 0;
-            while (first < last && (text.byteAt(at, first) & 0xff) <= ' ') {
-                first++;
+            end = column.copyBytes(at, text, 0);
+            index = 0;
+        }
+
+        /** Loads UTF-16 text as UTF-8 bytes (copied as they are when ASCII, as dates and times are). */
+        private void load(char[] chars, int offset, int length) {
+            if (text.length < length) {
+                text = new byte[Math.max(length, text.length * 2)];
             }
-            this.index = first;
-            this.end = last;
+            for (int i = 0; i < length; i++) {
+                char c = chars[offset + i];
+                if (c >= 0x80) {
+                    byte[] utf8 = new String(chars, offset, length).getBytes(StandardCharsets.UTF_8);
+                    text = utf8.length > text.length ? utf8 : text;
+                    System.arraycopy(utf8, 0, text, 0, utf8.length);
+                    length = utf8.length;
+                    break;
+                }
+                text[i] = (byte) c;
+            }
+            index = 0;
+            end = length;
+        }
+
+        /** Skips whitespace at both ends. */
+        private void trim() {
+            while (end > index && (text[end - 1] & 0xff) <= ' ') {
+                end--;
+            }
+            while (index < end && (text[index] & 0xff) <= ' ') {
+                index++;
+            }
         }
 
         private boolean atEnd() {
@@ -222,7 +270,7 @@ final class CivilTime {
         }
 
         private int peek() {
-            return atEnd() ? -1 : column.byteAt(position, index);
+            return atEnd() ? -1 : text[index];
         }
 
         private void next() {

@@ -102,14 +102,49 @@ public final class ExpressionCompiler {
 
     /**
      * A field of a struct ({@code s.key}, {@code getField("key")}): the struct column's child, which is null wherever
-     * the struct is.
+     * the struct is. A field of an input column is taken before the batch's selection is applied, so only that field's
+     * rows are gathered, not the whole struct's.
      */
     private Evaluator fieldAccess(RexNode struct, int index) {
         if (columnType(struct) != ColumnType.STRUCT) {
             throw unsupported(struct);
         }
+        Evaluator stored = pick(struct);
+        if (stored != null) {
+            return batch -> dense(batch, ((StructColumn) stored.evaluate(batch)).child(index));
+        }
         Evaluator structs = expression(struct);
         return batch -> ((StructColumn) structs.evaluate(batch)).child(index);
+    }
+
+    /**
+     * The columns that expressions pick from their input (input columns, or fields of them) as stored, the batch's
+     * selection not applied, so that a projection of them can keep the selection; null when any expression computes.
+     */
+    public static List<Evaluator> picks(List<? extends RexNode> expressions) {
+        List<Evaluator> picks = new ArrayList<>();
+        for (RexNode expression : expressions) {
+            Evaluator pick = pick(expression);
+            if (pick == null) {
+                return null;
+            }
+            picks.add(pick);
+        }
+        return picks;
+    }
+
+    /** An input column or a field of one (of one ...), as stored; null for any other expression. */
+    private static Evaluator pick(RexNode expression) {
+        if (expression instanceof RexInputRef input) {
+            int column = input.getIndex();
+            return batch -> batch.column(column);
+        }
+        if (expression instanceof RexFieldAccess access && columnType(access.getReferenceExpr()) == ColumnType.STRUCT) {
+            Evaluator parent = pick(access.getReferenceExpr());
+            int field = access.getField().getIndex();
+            return parent == null ? null : batch -> ((StructColumn) parent.evaluate(batch)).child(field);
+        }
+        return null;
     }
 
     /**
@@ -537,6 +572,14 @@ public final class ExpressionCompiler {
         }
         if (!Casts.supports(columnType(source), columnType(call))) {
             throw unsupported(call);
+        }
+        if (source instanceof RexCall json
+                && json.getOperator() == BrookOperators.GET_JSON_OBJECT
+                && literalString(json, 1) != null
+                && call.getType().getSqlTypeName() != SqlTypeName.DECIMAL
+                && JsonFieldSlot.readsTyped(columnType(call))) {
+            // from_json's typed fields: read the value from its token, not as text that is then parsed.
+            return jsonReader(json.getOperands().get(0)).typed(literalString(json, 1), columnType(call));
         }
         return Casts.of(source.getType(), call.getType(), expression(source));
     }

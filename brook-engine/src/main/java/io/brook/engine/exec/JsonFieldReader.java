@@ -3,9 +3,12 @@ package io.brook.engine.exec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.VarcharColumn;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,7 +43,18 @@ final class JsonFieldReader {
 
     /** The evaluator of one path: the value's text (JSON text for an object or array), null when absent or null. */
     Evaluator field(String path) {
-        return add(path, false);
+        return add(path, ColumnType.VARCHAR);
+    }
+
+    /**
+     * The evaluator of {@code CAST(get_json_object(json, path) AS type)} that reads the value straight from its token,
+     * where the text would be made and then parsed; see {@link JsonFieldSlot#readsTyped} for the types.
+     */
+    Evaluator typed(String path, ColumnType type) {
+        if (!JsonFieldSlot.readsTyped(type)) {
+            throw new IllegalArgumentException("JSON fields are not read as " + type);
+        }
+        return add(path, type);
     }
 
     /**
@@ -48,15 +62,16 @@ final class JsonFieldReader {
      * null elsewhere. Cheaper than {@link #field} for an object, whose text need not be written out.
      */
     Evaluator presence(String path) {
-        return add(path, true);
+        return add(path, null);
     }
 
-    private Evaluator add(String path, boolean presence) {
+    /** A path read as {@code type} (null: presence only). */
+    private Evaluator add(String path, ColumnType type) {
         if (plan != null) {
             throw new IllegalStateException("a path was added after the first batch: " + path);
         }
         JsonFunctions.pointer(path); // refuse a bad path while compiling
-        Wanted wanted = new Wanted(path, presence);
+        Wanted wanted = new Wanted(path, type);
         int index = paths.indexOf(wanted);
         if (index < 0) {
             index = paths.size();
@@ -66,12 +81,12 @@ final class JsonFieldReader {
         return batch -> columns(batch)[field];
     }
 
-    private VarcharColumn[] columns(Batch batch) {
+    private Column[] columns(Batch batch) {
         Parsed parsed = last.get();
         if (parsed != null && parsed.batch() == batch) {
             return parsed.columns();
         }
-        VarcharColumn[] columns = parse(plan(), (VarcharColumn) json.evaluate(batch));
+        Column[] columns = parse(plan(), (VarcharColumn) json.evaluate(batch));
         last.set(new Parsed(batch, columns));
         return columns;
     }
@@ -85,52 +100,55 @@ final class JsonFieldReader {
         return current;
     }
 
-    private static VarcharColumn[] parse(Plan plan, VarcharColumn input) {
+    private static Column[] parse(Plan plan, VarcharColumn input) {
         int count = plan.pointers().length;
-        VarcharColumn.Builder[] builders = new VarcharColumn.Builder[count];
+        JsonFieldSlot[] slots = new JsonFieldSlot[count];
         for (int i = 0; i < count; i++) {
-            builders[i] = VarcharColumn.builder(input.size());
+            slots[i] = JsonFieldSlot.of(plan.types()[i], input.size());
         }
-        String[] values = new String[count];
+        FieldOrder[] orders = new FieldOrder[plan.nodes()];
+        for (int i = 0; i < orders.length; i++) {
+            orders[i] = new FieldOrder();
+        }
         for (int row = 0; row < input.size(); row++) {
-            Arrays.fill(values, null);
             if (!input.isNull(row)) {
                 try {
                     if (plan.fields() != null) {
                         input.readBytes(
-                                row, (bytes, offset, length) -> readFields(plan, bytes, offset, length, values));
+                                row, (bytes, offset, length) -> readFields(plan, bytes, offset, length, slots, orders));
                     } else {
                         JsonNode root = input.readBytes(row, JsonFieldReader::readTree);
                         for (int i = 0; i < count; i++) {
                             JsonNode node = root.at(plan.pointers()[i]);
-                            values[i] = plan.presence()[i] ? present(node) : text(node);
+                            if (!node.isMissingNode() && !node.isNull()) {
+                                slots[i].text(plan.types()[i] == null ? "" : text(node));
+                            }
                         }
                     }
                 } catch (UncheckedParseException e) {
-                    Arrays.fill(values, null); // text that is not JSON has no fields, as in Spark
+                    for (JsonFieldSlot slot : slots) {
+                        slot.clear(); // text that is not JSON has no fields, as in Spark
+                    }
                 }
             }
-            for (int i = 0; i < count; i++) {
-                if (values[i] == null) {
-                    builders[i].appendNull();
-                } else {
-                    builders[i].append(values[i]);
-                }
+            for (JsonFieldSlot slot : slots) {
+                slot.endRow();
             }
         }
-        VarcharColumn[] columns = new VarcharColumn[count];
+        Column[] columns = new Column[count];
         for (int i = 0; i < count; i++) {
-            columns[i] = builders[i].build();
+            columns[i] = slots[i].build();
         }
         return columns;
     }
 
     /** Reads the wanted fields of the object and of the objects in it into {@code values}; a root that is not an
      * object has none. */
-    private static Void readFields(Plan plan, byte[] bytes, int offset, int length, String[] values) {
+    private static Void readFields(
+            Plan plan, byte[] bytes, int offset, int length, JsonFieldSlot[] values, FieldOrder[] orders) {
         try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
-                readObject(parser, plan.fields(), values);
+                readObject(parser, plan.fields(), values, orders);
             }
             return null;
         } catch (IOException e) {
@@ -138,10 +156,29 @@ final class JsonFieldReader {
         }
     }
 
-    /** Reads an object's fields, the parser just after its START_OBJECT, up to and with its END_OBJECT. */
-    private static void readObject(JsonParser parser, FieldNode node, String[] values) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            FieldNode child = node.children().get(parser.currentName());
+    /**
+     * Reads an object's fields, the parser just after its START_OBJECT, up to and with its END_OBJECT. Each name is
+     * first matched against the name the previous row had at the same place (its bytes compared in the parser's
+     * buffer), since records of one stream mostly list their fields in one order; only a mismatch looks the name up.
+     */
+    private static void readObject(JsonParser parser, FieldNode node, JsonFieldSlot[] values, FieldOrder[] orders)
+            throws IOException {
+        FieldOrder order = orders[node.id()];
+        for (int place = 0; ; place++) {
+            SerializedString expected = order.nameAt(place);
+            FieldNode child;
+            if (expected != null && parser.nextFieldName(expected)) {
+                child = order.childAt(place);
+            } else {
+                if (expected == null
+                        ? parser.nextToken() != JsonToken.FIELD_NAME
+                        : !parser.hasToken(JsonToken.FIELD_NAME)) {
+                    return;
+                }
+                String name = parser.currentName();
+                child = node.children().get(name);
+                order.learn(place, name, child);
+            }
             JsonToken token = parser.nextToken();
             if (child == null) {
                 parser.skipChildren();
@@ -149,32 +186,37 @@ final class JsonFieldReader {
             }
             // A name given twice: the later value replaces all of the earlier one, as in a tree.
             for (int index : child.subtree()) {
-                values[index] = null;
+                values[index].clear();
             }
             if (token == JsonToken.VALUE_NULL) {
                 continue;
             }
             if (child.presence() >= 0) {
-                values[child.presence()] = "";
+                values[child.presence()].present();
             }
             if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                if (child.text() >= 0) {
+                if (child.values().length > 0) {
                     // Its text is wanted too (rare): read it whole, then its fields from the tree.
                     JsonNode tree = parser.readValueAsTree();
-                    values[child.text()] = tree.toString();
+                    String text = tree.toString();
+                    for (int index : child.values()) {
+                        values[index].text(text);
+                    }
                     fromTree(tree, child, values);
                 } else if (token == JsonToken.START_OBJECT && !child.children().isEmpty()) {
-                    readObject(parser, child, values);
+                    readObject(parser, child, values, orders);
                 } else {
                     parser.skipChildren();
                 }
-            } else if (child.text() >= 0) {
-                values[child.text()] = parser.getText();
+            } else {
+                for (int index : child.values()) {
+                    values[index].scalar(parser, token);
+                }
             }
         }
     }
 
-    private static void fromTree(JsonNode object, FieldNode node, String[] values) {
+    private static void fromTree(JsonNode object, FieldNode node, JsonFieldSlot[] values) {
         for (Map.Entry<String, FieldNode> entry : node.children().entrySet()) {
             JsonNode value = object.get(entry.getKey());
             if (value == null || value.isNull()) {
@@ -182,17 +224,13 @@ final class JsonFieldReader {
             }
             FieldNode child = entry.getValue();
             if (child.presence() >= 0) {
-                values[child.presence()] = "";
+                values[child.presence()].present();
             }
-            if (child.text() >= 0) {
-                values[child.text()] = text(value);
+            for (int index : child.values()) {
+                values[index].text(text(value));
             }
             fromTree(value, child, values);
         }
-    }
-
-    private static String present(JsonNode node) {
-        return node.isMissingNode() || node.isNull() ? null : "";
     }
 
     private static JsonNode readTree(byte[] bytes, int offset, int length) {
@@ -205,17 +243,17 @@ final class JsonFieldReader {
     }
 
     private static String text(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
-            return null;
-        }
         return node.isValueNode() ? node.asText() : node.toString();
     }
 
-    /** A path, and whether only its presence is wanted. */
-    private record Wanted(String path, boolean presence) {}
+    /** A path, and the type it is read as (VARCHAR for its text; null when only its presence is wanted). */
+    private record Wanted(String path, ColumnType type) {}
 
-    /** A field of the paths' objects: where its text and its presence go (-1: not wanted), and its own fields. */
-    private record FieldNode(int text, int presence, Map<String, FieldNode> children, int[] subtree) {
+    /**
+     * A field of the paths' objects: where its value goes (as text, or as each type it is read as), where its presence
+     * goes (-1: not wanted), and its own fields.
+     */
+    private record FieldNode(int id, int[] values, int presence, Map<String, FieldNode> children, int[] subtree) {
         FieldNode {
             children = new HashMap<>(children);
         }
@@ -225,16 +263,16 @@ final class JsonFieldReader {
      * The paths as pointers, which of them want presence only, and, when every path names fields of objects only
      * ({@code $.person.id}, not {@code $.items[0]}), the tree of those fields for the streaming parser.
      */
-    private record Plan(JsonPointer[] pointers, boolean[] presence, FieldNode fields) {
+    private record Plan(JsonPointer[] pointers, ColumnType[] types, FieldNode fields, int nodes) {
         static Plan of(List<Wanted> paths) {
             JsonPointer[] pointers = new JsonPointer[paths.size()];
-            boolean[] presence = new boolean[paths.size()];
+            ColumnType[] types = new ColumnType[paths.size()];
             boolean onlyFields = true;
             List<List<String>> steps = new ArrayList<>();
             for (int i = 0; i < pointers.length; i++) {
                 JsonPointer pointer = JsonFunctions.pointer(paths.get(i).path());
                 pointers[i] = pointer;
-                presence[i] = paths.get(i).presence();
+                types[i] = paths.get(i).type();
                 List<String> names = new ArrayList<>();
                 for (JsonPointer step = pointer; !step.matches(); step = step.tail()) {
                     // A step that is a number may be an array index: only the tree lookup knows.
@@ -244,56 +282,93 @@ final class JsonFieldReader {
                 onlyFields &= !names.isEmpty();
                 steps.add(names);
             }
-            return new Plan(pointers, presence, onlyFields ? tree(steps, presence) : null);
+            if (!onlyFields) {
+                return new Plan(pointers, types, null, 0);
+            }
+            int[] nodes = {0};
+            FieldNode fields = tree(steps, types).build(nodes);
+            return new Plan(pointers, types, fields, nodes[0]);
         }
 
-        private static FieldNode tree(List<List<String>> steps, boolean[] presence) {
+        private static Builder tree(List<List<String>> steps, ColumnType[] types) {
             Builder root = new Builder();
             for (int i = 0; i < steps.size(); i++) {
                 Builder node = root;
                 for (String name : steps.get(i)) {
                     node = node.children.computeIfAbsent(name, n -> new Builder());
                 }
-                if (presence[i]) {
+                if (types[i] == null) {
                     node.presence = i;
                 } else {
-                    node.text = i;
+                    node.values.add(i);
                 }
             }
-            return root.build();
+            return root;
         }
     }
 
     private static final class Builder {
         final Map<String, Builder> children = new HashMap<>();
-        int text = -1;
+        final List<Integer> values = new ArrayList<>();
         int presence = -1;
 
-        FieldNode build() {
+        /** The node and its children, numbered from {@code nodes[0]} on, which ends past the last. */
+        FieldNode build(int[] nodes) {
+            int id = nodes[0]++;
             Map<String, FieldNode> built = new HashMap<>();
-            List<Integer> subtree = new ArrayList<>();
-            if (text >= 0) {
-                subtree.add(text);
-            }
+            List<Integer> subtree = new ArrayList<>(values);
             if (presence >= 0) {
                 subtree.add(presence);
             }
             children.forEach((name, child) -> {
-                FieldNode node = child.build();
+                FieldNode node = child.build(nodes);
                 built.put(name, node);
                 for (int index : node.subtree()) {
                     subtree.add(index);
                 }
             });
             return new FieldNode(
-                    text,
+                    id,
+                    values.stream().mapToInt(Integer::intValue).toArray(),
                     presence,
                     built,
                     subtree.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 
-    private record Parsed(Batch batch, VarcharColumn[] columns) {}
+    /**
+     * The names one object of a batch had, place by place, in the row read last, with the wanted field of each (null:
+     * not wanted); one per node and batch, as batches are read on several threads.
+     */
+    private static final class FieldOrder {
+        /** Objects with more fields than this are matched by lookup past it. */
+        private static final int MAX_PLACES = 64;
+
+        private SerializedString[] names = new SerializedString[8];
+        private FieldNode[] children = new FieldNode[8];
+
+        SerializedString nameAt(int place) {
+            return place < names.length ? names[place] : null;
+        }
+
+        FieldNode childAt(int place) {
+            return children[place];
+        }
+
+        void learn(int place, String name, FieldNode child) {
+            if (place >= MAX_PLACES) {
+                return;
+            }
+            if (place >= names.length) {
+                names = Arrays.copyOf(names, Math.min(MAX_PLACES, names.length * 2));
+                children = Arrays.copyOf(children, names.length);
+            }
+            names[place] = new SerializedString(name);
+            children[place] = child;
+        }
+    }
+
+    private record Parsed(Batch batch, Column[] columns) {}
 
     /** Malformed JSON in a row: its fields are all null. */
     private static final class UncheckedParseException extends RuntimeException {

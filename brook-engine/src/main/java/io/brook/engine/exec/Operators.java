@@ -48,20 +48,34 @@ final class Operators {
         }
     }
 
-    /** Computes new columns with compiled evaluators. */
+    /**
+     * Computes new columns with compiled evaluators; a projection that only picks columns (and fields of struct
+     * columns) keeps a filtered batch's selection rather than gathering the rows it selects.
+     */
     static final class ProjectOperator implements Operator {
         private final List<Evaluator> expressions;
+        private final List<Evaluator> picks;
         private final Schema schema;
         private final Operator downstream;
 
-        ProjectOperator(List<Evaluator> expressions, Schema schema, Operator downstream) {
+        /** {@code picks}: the stored columns the expressions pick, selection not applied; null when they compute. */
+        ProjectOperator(List<Evaluator> expressions, List<Evaluator> picks, Schema schema, Operator downstream) {
             this.expressions = List.copyOf(expressions);
+            this.picks = picks == null ? null : List.copyOf(picks);
             this.schema = schema;
             this.downstream = downstream;
         }
 
         @Override
         public void accept(Batch batch) {
+            if (picks != null && batch.hasSelection()) {
+                Column[] columns = new Column[picks.size()];
+                for (int i = 0; i < columns.length; i++) {
+                    columns[i] = picks.get(i).evaluate(batch);
+                }
+                downstream.accept(batch.withColumns(schema, columns));
+                return;
+            }
             Column[] columns = new Column[expressions.size()];
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = expressions.get(i).evaluate(batch);

@@ -115,7 +115,11 @@ public final class PhysicalPlanner {
             List<Evaluator> expressions = ExpressionCompiler.compileAll(project.getProjects());
             create(
                     project.getInput(),
-                    new Operators.ProjectOperator(expressions, RelTypes.toSchema(project.getRowType()), downstream));
+                    new Operators.ProjectOperator(
+                            expressions,
+                            ExpressionCompiler.picks(project.getProjects()),
+                            RelTypes.toSchema(project.getRowType()),
+                            downstream));
         } else if (rel instanceof Aggregate aggregate) {
             create(aggregate.getInput(), aggregate(aggregate, downstream));
         } else if (rel instanceof EventTimeWatermark watermark) {

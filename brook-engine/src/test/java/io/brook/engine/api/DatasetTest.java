@@ -340,6 +340,87 @@ class DatasetTest {
     }
 
     @Test
+    void jsonFieldsCastToATypeAreReadFromTheirTokensWithTheCastsOwnResults() {
+        // Given: values of every kind at one path, as numbers, strings, literals, objects, arrays, duplicates
+        List<String> values = List.of(
+                "12",
+                "-7",
+                "0",
+                "2147483648",
+                "-2147483649",
+                "9223372036854775807",
+                "9223372036854775808",
+                "-9223372036854775809",
+                "1.75",
+                "-0.5",
+                "1e3",
+                "2E-2",
+                "\"42\"",
+                "\" 42 \"",
+                "\"4.9\"",
+                "\"x\"",
+                "\"\"",
+                "true",
+                "false",
+                "\"true\"",
+                "\"yes\"",
+                "\"0\"",
+                "null",
+                "{\"b\":1}",
+                "[1]",
+                "\"2023-11-14T22:13:20.000100Z\"",
+                "\"2023-11-14 22:13:20\"",
+                "\"2023-11-14\"",
+                "\" 2024-02-29 \"",
+                "\"2023-02-30\"",
+                "\"2023-11-14T22:13:20+02:00\"",
+                "\"2023-11-14 caf\u00e9\"",
+                "1700000000",
+                "\"Infinity\"",
+                "\"NaN\"");
+        List<Row> rows = new java.util.ArrayList<>();
+        for (String value : values) {
+            rows.add(Row.of("{\"a\":" + value + ",\"arr\":[" + value + "]}"));
+        }
+        rows.add(Row.of("{\"a\":1,\"a\":\"2\"}"));
+        rows.add(Row.of("{\"b\":1}"));
+        rows.add(Row.of("not json"));
+        Dataset<Row> events = brook.createDataFrame(rows, Schema.of(new Field("json", ColumnType.VARCHAR, false)));
+        List<String> types = List.of("bigint", "int", "double", "boolean", "date", "timestamp");
+
+        for (String path : List.of("$.a", "$.arr[0]")) {
+            // When: each type read from the token (the text read too, in the same pass), and cast from the text
+            List<Column> typed = new java.util.ArrayList<>();
+            List<Column> cast = new java.util.ArrayList<>();
+            for (String type : types) {
+                typed.add(functions.get_json_object(col("json"), path).cast(type));
+                cast.add(functions
+                        .concat(functions.get_json_object(col("json"), path), lit(""))
+                        .cast(type));
+            }
+            typed.add(functions.get_json_object(col("json"), path));
+            cast.add(functions.get_json_object(col("json"), path));
+            List<Row> fromTokens = events.select(typed.toArray(Column[]::new)).collectAsList();
+            List<Row> fromText = events.select(cast.toArray(Column[]::new)).collectAsList();
+
+            // Then
+            assertThat(fromTokens).as(path).containsExactlyElementsOf(fromText);
+        }
+        assertThat(events.select(functions.get_json_object(col("json"), "$.a").cast("bigint"))
+                        .collectAsList()
+                        .subList(0, 8))
+                .containsExactly(
+                        Row.of(12L),
+                        Row.of(-7L),
+                        Row.of(0L),
+                        Row.of(2147483648L),
+                        Row.of(-2147483649L),
+                        Row.of(Long.MAX_VALUE),
+                        Row.of((Object) null),
+                        Row.of((Object) null));
+    }
+
+    @Test
     void fieldsOfNestedObjectsReadInOnePassAgreeWithPathLookups() {
         // Given
         Dataset<Row> events = brook.createDataFrame(

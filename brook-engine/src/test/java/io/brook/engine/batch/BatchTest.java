@@ -40,6 +40,28 @@ class BatchTest {
     }
 
     @Test
+    void otherColumnsKeepASelectionAndMayHoldNullsOnlyWhereItSkips() {
+        // Given: rows 1 and 3 selected; 'clicks' is null only at row 1
+        Batch selected = clicks().select(new int[] {2, 3});
+        Schema picked =
+                Schema.of(new Field("clicks", ColumnType.BIGINT, false), new Field("user", ColumnType.VARCHAR, false));
+
+        // When
+        Batch projected = selected.withColumns(picked, selected.column(1), selected.column(0));
+
+        // Then
+        assertThat(projected.rows()).containsExactly(Arrays.asList(5L, "cid"), Arrays.asList(8L, "dee"));
+        assertThat(projected.column(1)).isSameAs(selected.column(0));
+        assertThatThrownBy(() ->
+                        clicks().select(new int[] {1, 2}).withColumns(picked, selected.column(1), selected.column(0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("column 'clicks' is not nullable but holds a null");
+        assertThatThrownBy(() -> selected.withColumns(picked, VarcharColumn.of("a"), selected.column(0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("column 'clicks' is BIGINT of 4 positions in the batch but the column holds 1 VARCHAR");
+    }
+
+    @Test
     void aBatchChecksItsColumnsAgainstItsSchema() {
         assertThatThrownBy(() -> Batch.of(CLICKS, VarcharColumn.of("ann")))
                 .isInstanceOf(IllegalArgumentException.class)

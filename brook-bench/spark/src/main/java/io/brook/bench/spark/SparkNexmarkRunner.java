@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.from_json;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -157,6 +158,7 @@ public final class SparkNexmarkRunner {
         spark.sql("CREATE OR REPLACE TEMP VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, bid.channel,"
                 + " bid.url, dateTime, bid.extra FROM nexmark WHERE event_type = 2");
         long start = System.currentTimeMillis();
+        long cpuStart = processCpuNanos();
         StreamingQuery query;
         try {
             query = spark.sql(sql)
@@ -190,6 +192,7 @@ public final class SparkNexmarkRunner {
             failure = oneLine(e);
         }
         long end = System.currentTimeMillis();
+        long cpuNanos = processCpuNanos() - cpuStart;
         if (failure != null) {
             query.stop();
         }
@@ -214,7 +217,14 @@ public final class SparkNexmarkRunner {
                 "step_end rate=1 end_ms=" + end + " status=" + (failure == null ? "ok" : "failed reason=" + failure));
         if (failure == null) {
             out.println("rows_out count=" + rowsOut);
+            out.println("cpu ms=" + cpuNanos / 1_000_000);
         }
+    }
+
+    /** The CPU time of this JVM's threads (Spark's, the Kafka client's, GC and JIT), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String oneLine(Throwable e) {

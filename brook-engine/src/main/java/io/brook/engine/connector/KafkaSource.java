@@ -15,6 +15,7 @@ import io.brook.engine.batch.Schema;
 import io.brook.engine.batch.StructColumn;
 import io.brook.engine.batch.VarcharColumn;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ public final class KafkaSource implements Source {
     private final KafkaSourceOptions options;
     private final boolean streaming;
     private final Duration timeout;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private Path metadataDirectory;
     private Offset initial;
 
@@ -293,7 +294,7 @@ public final class KafkaSource implements Source {
 
     /** Reads exactly [begin, end) of each partition. */
     private void fetch(SortedMap<TopicPartition, long[]> ranges, Consumer<Batch> out) {
-        KafkaConsumer<byte[], byte[]> kafka = consumer();
+        KafkaConsumer<ByteBuffer, ByteBuffer> kafka = consumer();
         InPartitionOrder batches = new InPartitionOrder(ranges.keySet(), options.includeHeaders(), out);
         Map<TopicPartition, Long> earliest = beginningOffsets(new ArrayList<>(ranges.keySet()));
         SortedMap<TopicPartition, long[]> pending = new TreeMap<>(KafkaOffsets.ORDER);
@@ -327,7 +328,7 @@ public final class KafkaSource implements Source {
                                     + describe(pending, kafka) + " from "
                                     + options.consumerProperties().get("bootstrap.servers"));
                 }
-                ConsumerRecords<byte[], byte[]> polled;
+                ConsumerRecords<ByteBuffer, ByteBuffer> polled;
                 try {
                     polled = kafka.poll(Duration.ofMillis(Math.min(500, timeout.toMillis())));
                     if (!polled.isEmpty()) {
@@ -343,7 +344,7 @@ public final class KafkaSource implements Source {
                     if (range == null) {
                         continue;
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : polled.records(partition)) {
+                    for (ConsumerRecord<ByteBuffer, ByteBuffer> record : polled.records(partition)) {
                         if (record.offset() >= range[0] && record.offset() < range[1]) {
                             batches.add(partition, record);
                         }
@@ -371,7 +372,7 @@ public final class KafkaSource implements Source {
     }
 
     private void skipDeleted(
-            KafkaConsumer<byte[], byte[]> kafka,
+            KafkaConsumer<ByteBuffer, ByteBuffer> kafka,
             Map<TopicPartition, Long> outOfRange,
             SortedMap<TopicPartition, long[]> pending,
             InPartitionOrder batches) {
@@ -396,7 +397,7 @@ public final class KafkaSource implements Source {
         }
     }
 
-    private String describe(SortedMap<TopicPartition, long[]> pending, KafkaConsumer<byte[], byte[]> kafka) {
+    private String describe(SortedMap<TopicPartition, long[]> pending, KafkaConsumer<ByteBuffer, ByteBuffer> kafka) {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<TopicPartition, long[]> range : pending.entrySet()) {
             parts.add(range.getKey() + " offsets " + range.getValue()[0] + " to " + (range.getValue()[1] - 1)
@@ -424,7 +425,7 @@ public final class KafkaSource implements Source {
             }
         }
 
-        void add(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
+        void add(TopicPartition partition, ConsumerRecord<ByteBuffer, ByteBuffer> record) {
             PartitionRows partitionRows = rows.get(partition);
             partitionRows.add(record);
             if (partitionRows.full()) {
@@ -486,7 +487,7 @@ public final class KafkaSource implements Source {
             count = 0;
         }
 
-        void add(ConsumerRecord<byte[], byte[]> record) {
+        void add(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
             appendBytes(keys, record.key());
             appendBytes(values, record.value());
             topics.appendUtf8(topic);
@@ -555,11 +556,16 @@ public final class KafkaSource implements Source {
         }
     }
 
-    private static void appendBytes(VarcharColumn.Builder builder, byte[] bytes) {
+    /** Copies a key or value from the fetched bytes (a view, see {@link #consumer}) into a column. */
+    private static void appendBytes(VarcharColumn.Builder builder, ByteBuffer bytes) {
         if (bytes == null) {
             builder.appendNull();
+        } else if (bytes.hasArray()) {
+            builder.appendUtf8(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
         } else {
-            builder.appendUtf8(bytes);
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            builder.appendUtf8(copy);
         }
     }
 
@@ -679,11 +685,13 @@ public final class KafkaSource implements Source {
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
+    private KafkaConsumer<ByteBuffer, ByteBuffer> consumer() {
         if (consumer == null) {
             Map<String, Object> properties = new HashMap<>(options.consumerProperties());
-            properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            // Keys and values as views of the fetched bytes, copied once, into the batch's columns (a byte[] would be a
+            // second copy); the views are read before the next poll.
+            properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
+            properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
             properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
             properties.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -704,7 +712,7 @@ public final class KafkaSource implements Source {
     }
 
     private void closeConsumer() {
-        KafkaConsumer<byte[], byte[]> closing = consumer;
+        KafkaConsumer<ByteBuffer, ByteBuffer> closing = consumer;
         consumer = null;
         if (closing != null) {
             closing.close(Duration.ofSeconds(5));

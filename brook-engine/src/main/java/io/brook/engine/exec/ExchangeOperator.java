@@ -23,8 +23,16 @@ final class ExchangeOperator implements Operator {
     private final Operator downstream;
 
     /** Collects one partition's output until all partitions are done. */
-    private static final class Buffer implements Operator {
+    static final class Buffer implements Operator {
         private final List<Batch> batches = new ArrayList<>();
+
+        /** Passes the collected batches on and forgets them. */
+        void drainTo(Operator downstream) {
+            for (Batch batch : batches) {
+                downstream.accept(batch);
+            }
+            batches.clear();
+        }
 
         @Override
         public void accept(Batch batch) {
@@ -70,9 +78,14 @@ final class ExchangeOperator implements Operator {
 
     @Override
     public void accept(Batch batch) {
-        int count = partitions.size();
+        split(batch, keyColumns, inputs);
+    }
+
+    /** Sends each row of the batch to the partition (the gate) its key hashes to. */
+    static void split(Batch batch, int[] keyColumns, List<? extends Operator> gates) {
+        int count = gates.size();
         if (count == 1) {
-            inputs.get(0).accept(batch);
+            gates.get(0).accept(batch);
             return;
         }
         Batch dense = batch.compact();
@@ -91,7 +104,7 @@ final class ExchangeOperator implements Operator {
         }
         for (int p = 0; p < count; p++) {
             if (sizes[p] > 0) {
-                inputs.get(p).accept(dense.select(Arrays.copyOf(positions[p], sizes[p])));
+                gates.get(p).accept(dense.select(Arrays.copyOf(positions[p], sizes[p])));
             }
         }
     }
@@ -108,10 +121,7 @@ final class ExchangeOperator implements Operator {
         }
         Parallel.runAll(tasks);
         for (Buffer output : outputs) {
-            for (Batch batch : output.batches) {
-                downstream.accept(batch);
-            }
-            output.batches.clear();
+            output.drainTo(downstream);
         }
         downstream.finish(context);
     }

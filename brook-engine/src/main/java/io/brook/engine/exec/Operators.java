@@ -48,6 +48,38 @@ final class Operators {
         }
     }
 
+    /** Hands each batch to several operators: the one operator of a subplan that a plan uses in several places. */
+    static final class Tee implements Operator {
+        private final List<Operator> downstreams = new ArrayList<>();
+
+        Tee(Operator first) {
+            downstreams.add(first);
+        }
+
+        void add(Operator downstream) {
+            downstreams.add(downstream);
+        }
+
+        @Override
+        public void accept(Batch batch) {
+            for (Operator downstream : downstreams) {
+                downstream.accept(batch); // batches are immutable, so all may hold the same one
+            }
+        }
+
+        @Override
+        public boolean acceptsConcurrently() {
+            return downstreams.stream().allMatch(Operator::acceptsConcurrently);
+        }
+
+        @Override
+        public void finish(BatchContext context) {
+            for (Operator downstream : downstreams) {
+                downstream.finish(context);
+            }
+        }
+    }
+
     /**
      * Computes new columns with compiled evaluators; a projection that only picks columns (and fields of struct
      * columns) keeps a filtered batch's selection rather than gathering the rows it selects.

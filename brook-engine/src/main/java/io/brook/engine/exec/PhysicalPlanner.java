@@ -11,8 +11,10 @@ import io.brook.engine.plan.RelTypes;
 import io.brook.engine.plan.SessionAggregate;
 import io.brook.engine.plan.WindowAssign;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -39,6 +41,9 @@ public final class PhysicalPlanner {
     private final boolean streaming;
     private final OutputMode outputMode;
     private final int partitions;
+    /** The operator of each stateless subplan created so far, by its text (see create). */
+    private final Map<String, Operators.Tee> shared = new HashMap<>();
+
     private final Map<String, List<Operator>> entries = new java.util.LinkedHashMap<>();
     private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
     private int statefulOperators;
@@ -96,6 +101,17 @@ public final class PhysicalPlanner {
                 keys, keys.length == 0 ? 1 : partitions, factory, currentBatch.progress(), downstream);
     }
 
+    /** Whether a subplan is only filters and projections over table scans: one may stand for all its copies. */
+    private static boolean statelessOverScans(RelNode rel) {
+        if (rel instanceof TableScan) {
+            return true;
+        }
+        if (!(rel instanceof Filter) && !(rel instanceof Project)) {
+            return false;
+        }
+        return rel.getInputs().stream().allMatch(PhysicalPlanner::statelessOverScans);
+    }
+
     private Pipeline build(RelNode plan) {
         Operators.Collector collector = new Operators.Collector();
         create(plan, new PushOrder.Ordered(currentBatch.progress(), collector));
@@ -103,6 +119,19 @@ public final class PhysicalPlanner {
     }
 
     private void create(RelNode rel, Operator downstream) {
+        if ((rel instanceof Filter || rel instanceof Project) && statelessOverScans(rel)) {
+            // A self-join reads its table twice (Nexmark q7's bids): the second use of the same filters and
+            // projections shares the first one's output rather than parsing and filtering every row again.
+            String text = RelOptUtil.toString(rel);
+            Operators.Tee tee = shared.get(text);
+            if (tee != null) {
+                tee.add(downstream);
+                return;
+            }
+            tee = new Operators.Tee(downstream);
+            shared.put(text, tee);
+            downstream = tee;
+        }
         if (rel instanceof TableScan scan) {
             List<String> name = scan.getTable().getQualifiedName();
             entries.computeIfAbsent(name.get(name.size() - 1), k -> new ArrayList<>())
@@ -322,25 +351,35 @@ public final class PhysicalPlanner {
         List<ColumnType> keyTypes = joinKeyTypes(info, leftSchema, rightSchema);
         EventTime.JoinTime time = EventTime.joinTime(join);
         RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
-        StreamJoinOperator operator = new StreamJoinOperator(
-                statefulOperators++,
-                statefulOperators++,
+        int leftStateId = statefulOperators++;
+        int rightStateId = statefulOperators++;
+        Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining);
+        JoinExchange exchange = new JoinExchange(
                 info.leftKeys.toIntArray(),
                 info.rightKeys.toIntArray(),
-                new KeyCodec(keyTypes),
-                leftSchema,
-                rightSchema,
-                RelTypes.toSchema(join.getRowType()),
-                remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining),
-                time.leftBase(),
-                time.rightBase(),
-                time.bounds(),
-                time.left(),
-                time.right(),
-                downstream,
-                currentBatch);
-        create(join.getLeft(), operator.side(true));
-        create(join.getRight(), operator.side(false));
+                partitions,
+                (partition, output) -> new StreamJoinOperator(
+                        leftStateId,
+                        rightStateId,
+                        partition,
+                        info.leftKeys.toIntArray(),
+                        info.rightKeys.toIntArray(),
+                        new KeyCodec(keyTypes),
+                        leftSchema,
+                        rightSchema,
+                        RelTypes.toSchema(join.getRowType()),
+                        condition,
+                        time.leftBase(),
+                        time.rightBase(),
+                        time.bounds(),
+                        time.left(),
+                        time.right(),
+                        output,
+                        currentBatch),
+                currentBatch.progress(),
+                downstream);
+        create(join.getLeft(), exchange.side(true));
+        create(join.getRight(), exchange.side(false));
     }
 
     /** The types of a join's key pairs, which must match: the build side is hashed with the probe side's encoding. */
@@ -551,8 +590,10 @@ public final class PhysicalPlanner {
             JoinInfo info = join.analyzeCondition();
             Schema left = RelTypes.toSchema(join.getLeft().getRowType());
             Schema right = RelTypes.toSchema(join.getRight().getRowType());
+            // "by key": the state is split over the partitions by the join key (before, all of it was in partition 0).
             lines.add("join left="
-                    + left.fields().stream().map(f -> f.type().name()).toList() + " keys=" + info.leftKeys);
+                    + left.fields().stream().map(f -> f.type().name()).toList() + " keys=" + info.leftKeys
+                    + " state=by key");
             lines.add("join right="
                     + right.fields().stream().map(f -> f.type().name()).toList() + " keys=" + info.rightKeys);
         } else if (rel instanceof Deduplicate deduplicate) {

@@ -23,6 +23,9 @@ import java.util.List;
 final class StreamJoinOperator {
     private final int leftStateId;
     private final int rightStateId;
+    /** Which partition of the join's state this instance keeps (see JoinExchange). */
+    private final int partition;
+
     private final int[] leftKeys;
     private final int[] rightKeys;
     private final KeyCodec keyCodec;
@@ -51,6 +54,7 @@ final class StreamJoinOperator {
     StreamJoinOperator(
             int leftStateId,
             int rightStateId,
+            int partition,
             int[] leftKeys,
             int[] rightKeys,
             KeyCodec keyCodec,
@@ -67,6 +71,7 @@ final class StreamJoinOperator {
             Pipeline.CurrentBatch currentBatch) {
         this.leftStateId = leftStateId;
         this.rightStateId = rightStateId;
+        this.partition = partition;
         this.leftKeys = leftKeys.clone();
         this.rightKeys = rightKeys.clone();
         this.keyCodec = keyCodec;
@@ -110,8 +115,8 @@ final class StreamJoinOperator {
     }
 
     private void join(BatchContext context) {
-        KeyValueState leftState = context.state(leftStateId, 0);
-        KeyValueState rightState = context.state(rightStateId, 0);
+        KeyValueState leftState = context.state(leftStateId, partition);
+        KeyValueState rightState = context.state(rightStateId, partition);
         boolean evicting = leftTime >= 0 && rightTime >= 0;
         Watermarks watermarks = evicting
                 ? new Watermarks(

@@ -66,7 +66,7 @@ final class Operators {
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = expressions.get(i).evaluate(batch);
             }
-            downstream.accept(Batch.of(schema, columns));
+            downstream.accept(Batch.of(schema, columns).withKindOf(batch));
         }
 
         @Override
@@ -95,7 +95,7 @@ final class Operators {
 
         @Override
         public void accept(Batch batch) {
-            downstream.accept(Batch.of(schema, columns(batch.compact())));
+            downstream.accept(Batch.of(schema, columns(batch.compact())).withKindOf(batch));
         }
 
         @Override

@@ -43,6 +43,8 @@ public final class PhysicalPlanner {
     private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
     private int statefulOperators;
     private int watermarkOperators;
+    /** How many aggregations stand between the operator being created and the sink. */
+    private int aggregationsAbove;
 
     private PhysicalPlanner(boolean streaming, OutputMode outputMode, int partitions) {
         if (partitions < 1) {
@@ -77,6 +79,42 @@ public final class PhysicalPlanner {
     public static Pipeline streaming(RelNode plan, OutputMode outputMode, int partitions) {
         StreamingChecks.check(plan, outputMode);
         return new PhysicalPlanner(true, outputMode, partitions).build(plan);
+    }
+
+    /**
+     * The columns that identify a row of the result, when it is an aggregation's (its group keys, through projections
+     * that keep them): an update-mode sink keeps the latest row per such key. Null when rows have no key; empty for a
+     * global aggregation, whose result is one row.
+     */
+    public static int[] resultKeys(RelNode plan) {
+        if (plan instanceof Aggregate aggregate) {
+            return java.util.stream.IntStream.range(0, aggregate.getGroupCount())
+                    .toArray();
+        }
+        if (plan instanceof Filter || plan instanceof Sort) {
+            return resultKeys(plan.getInput(0));
+        }
+        if (plan instanceof Project project) {
+            int[] inputKeys = resultKeys(project.getInput());
+            if (inputKeys == null) {
+                return null;
+            }
+            int[] keys = new int[inputKeys.length];
+            for (int i = 0; i < inputKeys.length; i++) {
+                keys[i] = -1;
+                for (int j = 0; j < project.getProjects().size() && keys[i] < 0; j++) {
+                    if (project.getProjects().get(j) instanceof org.apache.calcite.rex.RexInputRef ref
+                            && ref.getIndex() == inputKeys[i]) {
+                        keys[i] = j;
+                    }
+                }
+                if (keys[i] < 0) {
+                    return null;
+                }
+            }
+            return keys;
+        }
+        return null;
     }
 
     /** Refuses what a streaming query cannot do, before anything is started for it. */
@@ -117,7 +155,10 @@ public final class PhysicalPlanner {
                     project.getInput(),
                     new Operators.ProjectOperator(expressions, RelTypes.toSchema(project.getRowType()), downstream));
         } else if (rel instanceof Aggregate aggregate) {
-            create(aggregate.getInput(), aggregate(aggregate, downstream));
+            Operator operator = aggregate(aggregate, downstream);
+            aggregationsAbove++;
+            create(aggregate.getInput(), operator);
+            aggregationsAbove--;
         } else if (rel instanceof EventTimeWatermark watermark) {
             if (watermark
                             .getRowType()
@@ -205,9 +246,12 @@ public final class PhysicalPlanner {
             keyTypes.add(input.field(key).type());
         }
         List<AggregateCall> calls = aggregate.getAggCallList();
+        boolean retractingInput = retractingInput(aggregate, streaming, outputMode);
+        // Rows that feed another aggregation change (StreamingChecks refuses other stateful operators over them).
+        boolean emitsRetractions = streaming && outputMode != OutputMode.APPEND && aggregationsAbove > 0;
         // Create once now so that an unsupported call fails at planning time, not in the first batch.
         for (AggregateCall call : calls) {
-            Accumulators.create(call, aggregate.getInput().getRowType(), streaming);
+            Accumulators.create(call, aggregate.getInput().getRowType(), streaming, retractingInput);
         }
         int operatorId = statefulOperators++;
         Map<Integer, EventTime.TimeColumn> times = EventTime.columns(aggregate.getInput());
@@ -215,10 +259,14 @@ public final class PhysicalPlanner {
         EventTime.TimeColumn finalityColumn = finalityKey < 0 ? null : times.get(keys[finalityKey]);
         Schema schema = RelTypes.toSchema(aggregate.getRowType());
         java.util.function.Supplier<Accumulator[]> accumulators = () -> {
-            Accumulator[] created = new Accumulator[calls.size()];
-            for (int i = 0; i < created.length; i++) {
-                created[i] =
-                        Accumulators.create(calls.get(i), aggregate.getInput().getRowType(), streaming);
+            // Over an updating result, a hidden count of each group's rows tells when all were taken back.
+            Accumulator[] created = new Accumulator[calls.size() + (retractingInput ? 1 : 0)];
+            for (int i = 0; i < calls.size(); i++) {
+                created[i] = Accumulators.create(
+                        calls.get(i), aggregate.getInput().getRowType(), streaming, retractingInput);
+            }
+            if (retractingInput) {
+                created[calls.size()] = new Accumulators.Count(-1);
             }
             return created;
         };
@@ -235,8 +283,21 @@ public final class PhysicalPlanner {
                         accumulators,
                         schema,
                         output,
-                        currentBatch),
+                        currentBatch,
+                        retractingInput,
+                        emitsRetractions),
                 downstream);
+    }
+
+    /**
+     * Whether an aggregation reads an updating result: in a stream outside append mode, another aggregation's rows,
+     * which change from micro-batch to micro-batch (its changelog of retractions and new rows).
+     */
+    private static boolean retractingInput(Aggregate aggregate, boolean streaming, OutputMode outputMode) {
+        return streaming
+                && outputMode != OutputMode.APPEND
+                && BoundedRunner.streaming(aggregate.getInput())
+                && StreamingChecks.countAggregations(aggregate.getInput()) > 0;
     }
 
     /**
@@ -511,12 +572,17 @@ public final class PhysicalPlanner {
      * refused instead of misreading old state.
      */
     public static List<String> stateSignature(RelNode plan) {
+        return stateSignature(plan, OutputMode.APPEND);
+    }
+
+    /** As {@link #stateSignature(RelNode)}, for a query in this output mode. */
+    public static List<String> stateSignature(RelNode plan, OutputMode outputMode) {
         List<String> lines = new ArrayList<>();
-        signature(plan, lines);
+        signature(plan, outputMode, lines);
         return lines;
     }
 
-    private static void signature(RelNode rel, List<String> lines) {
+    private static void signature(RelNode rel, OutputMode outputMode, List<String> lines) {
         // Children first: operator ids are given in the order create() meets stateful nodes, top-down; keep it stable
         // by listing top-down too.
         if (rel instanceof Aggregate aggregate) {
@@ -529,7 +595,9 @@ public final class PhysicalPlanner {
             for (AggregateCall call : aggregate.getAggCallList()) {
                 calls.add(call.getAggregation().getName() + (call.isDistinct() ? " DISTINCT " : " ") + call.getType());
             }
-            lines.add("aggregate keys=" + keys + " calls=" + calls);
+            // Over an updating result the state layout differs (retractable values, a row count).
+            lines.add("aggregate keys=" + keys + " calls=" + calls
+                    + (retractingInput(aggregate, true, outputMode) ? " over updating input" : ""));
         } else if (rel instanceof SessionAggregate session) {
             Schema input = RelTypes.toSchema(session.getInput().getRowType());
             List<String> keys = new ArrayList<>();
@@ -577,7 +645,7 @@ public final class PhysicalPlanner {
             }
         }
         for (RelNode input : rel.getInputs()) {
-            signature(input, lines);
+            signature(input, outputMode, lines);
         }
     }
 }

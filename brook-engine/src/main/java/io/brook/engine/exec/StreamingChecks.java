@@ -21,7 +21,10 @@ import org.apache.calcite.rel.core.Window;
  * What a streaming query cannot do, found before it starts, each refusal saying why and what to change. Stateful
  * operators may be chained (an aggregation over an aggregation, a join of aggregations, an aggregation over a join) in
  * append mode, as in Spark 3.5, when each aggregation closes its groups by event time: then every row it emits is
- * final, and the next operator gets it with the watermark propagated to it (see {@link EventTime}).
+ * final, and the next operator gets it with the watermark propagated to it (see {@link EventTime}). In update and
+ * complete mode an aggregation may read another's rows, which change: the first emits a changelog (a retraction of each
+ * replaced row, then the new one) and the next takes the retracted rows back (see AggregateOperator); no other stateful
+ * operator can read them yet.
  */
 final class StreamingChecks {
     private StreamingChecks() {}
@@ -29,11 +32,11 @@ final class StreamingChecks {
     static void check(RelNode plan, OutputMode outputMode) {
         checkOver(plan, outputMode);
         int aggregations = countAggregations(plan);
-        if (aggregations > 1 && outputMode != OutputMode.APPEND) {
-            throw refuse("multiple streaming aggregations are not supported in " + mode(outputMode)
-                    + " output mode (as in Spark): the first aggregation's rows change, so the next cannot count"
-                    + " them once; use outputMode(\"append\") with event-time windows and withWatermark(...), or write"
-                    + " the first aggregation to a topic and aggregate that in a second query");
+        if (aggregations > 1 && outputMode != OutputMode.APPEND && hasSessionAggregate(plan)) {
+            throw refuse("session windows cannot be chained with another streaming aggregation in " + mode(outputMode)
+                    + " output mode: a session's rows change as it grows and merges, and Brook cannot take them back"
+                    + " yet; use outputMode(\"append\") with withWatermark(...), or write the first aggregation to a"
+                    + " topic and aggregate that in a second query");
         }
         if (outputMode != OutputMode.APPEND) {
             throwIfStatefulOverAggregation(plan, outputMode);
@@ -47,9 +50,9 @@ final class StreamingChecks {
         }
         throwIfWatermarkAfterStatefulOperator(plan);
         checkSorts(plan, outputMode);
-        if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
+        if (outputMode != OutputMode.APPEND && joinsTwoStreamsOutsideAggregation(plan)) {
             throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
-                    + " out, never changes; use outputMode(\"append\")");
+                    + " out, never changes; use outputMode(\"append\"), or aggregate the joined rows");
         }
     }
 
@@ -253,12 +256,32 @@ final class StreamingChecks {
                 && BoundedRunner.streaming(join.getRight());
     }
 
-    private static boolean joinsTwoStreams(RelNode rel) {
+    /**
+     * A join of two streams whose rows go to the sink without an aggregation between: in update or complete mode the
+     * sink would expect a result by key. Its rows may feed an aggregation in those modes (Nexmark q4): they never
+     * change, so the aggregation adds them as it adds a source's.
+     */
+    private static boolean joinsTwoStreamsOutsideAggregation(RelNode rel) {
+        if (rel instanceof Aggregate || rel instanceof SessionAggregate) {
+            return false;
+        }
         if (isStreamJoin(rel)) {
             return true;
         }
         for (RelNode input : rel.getInputs()) {
-            if (joinsTwoStreams(input)) {
+            if (joinsTwoStreamsOutsideAggregation(input)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasSessionAggregate(RelNode rel) {
+        if (rel instanceof SessionAggregate) {
+            return true;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (hasSessionAggregate(input)) {
                 return true;
             }
         }
@@ -284,7 +307,7 @@ final class StreamingChecks {
     }
 
     /** The aggregations of the streaming part of a plan (not those of a static Dataset a stream joins). */
-    private static int countAggregations(RelNode rel) {
+    static int countAggregations(RelNode rel) {
         if (!BoundedRunner.streaming(rel)) {
             return 0;
         }

@@ -45,6 +45,8 @@ public final class PhysicalPlanner {
     private int watermarkOperators;
     /** How many aggregations stand between the operator being created and the sink. */
     private int aggregationsAbove;
+    /** In a stream, the Windows that run as a Top-N, and their N. */
+    private Map<Window, Long> topN = Map.of();
 
     private PhysicalPlanner(boolean streaming, OutputMode outputMode, int partitions) {
         if (partitions < 1) {
@@ -87,15 +89,22 @@ public final class PhysicalPlanner {
      * global aggregation, whose result is one row.
      */
     public static int[] resultKeys(RelNode plan) {
+        return resultKeys(plan, TopN.find(plan));
+    }
+
+    private static int[] resultKeys(RelNode plan, Map<Window, Long> topN) {
+        if (plan instanceof Window window && topN.containsKey(window)) {
+            return TopN.keys(window, topN.get(window));
+        }
         if (plan instanceof Aggregate aggregate) {
             return java.util.stream.IntStream.range(0, aggregate.getGroupCount())
                     .toArray();
         }
         if (plan instanceof Filter || plan instanceof Sort) {
-            return resultKeys(plan.getInput(0));
+            return resultKeys(plan.getInput(0), topN);
         }
         if (plan instanceof Project project) {
-            int[] inputKeys = resultKeys(project.getInput());
+            int[] inputKeys = resultKeys(project.getInput(), topN);
             if (inputKeys == null) {
                 return null;
             }
@@ -135,6 +144,9 @@ public final class PhysicalPlanner {
     }
 
     private Pipeline build(RelNode plan) {
+        if (streaming) {
+            topN = TopN.find(plan);
+        }
         Operators.Collector collector = new Operators.Collector();
         create(plan, new PushOrder.Ordered(currentBatch.progress(), collector));
         return new Pipeline(entries, collector, statefulOperators, currentBatch);
@@ -197,6 +209,8 @@ public final class PhysicalPlanner {
             create(session.getInput(), sessionAggregate(session, downstream));
         } else if (rel instanceof Deduplicate deduplicate) {
             create(deduplicate.getInput(), deduplicate(deduplicate, downstream));
+        } else if (rel instanceof Window window && topN.containsKey(window)) {
+            create(window.getInput(), topN(window, topN.get(window), downstream));
         } else if (rel instanceof Window window) {
             create(window.getInput(), over(window, downstream));
         } else if (rel instanceof Union union) {
@@ -532,6 +546,23 @@ public final class PhysicalPlanner {
         return next;
     }
 
+    /** A streaming Top-N (ROW_NUMBER ... WHERE rn <= N), partitioned by its PARTITION BY keys. */
+    private Operator topN(Window window, long limit, Operator downstream) {
+        OverSpec spec = OverSpec.of(window).get(0);
+        int[] keys = spec.partitionKeys();
+        throwIfArrayKey(spec.input(), keys, "partition by");
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int key : keys) {
+            keyTypes.add(spec.input().field(key).type());
+        }
+        int operatorId = statefulOperators++;
+        return partitioned(
+                keys,
+                keyTypes,
+                (partition, output) -> new TopNOperator(operatorId, partition, spec, limit, output),
+                downstream);
+    }
+
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {
         Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
         int[] keys = deduplicate.keys().stream().mapToInt(Integer::intValue).toArray();
@@ -578,11 +609,11 @@ public final class PhysicalPlanner {
     /** As {@link #stateSignature(RelNode)}, for a query in this output mode. */
     public static List<String> stateSignature(RelNode plan, OutputMode outputMode) {
         List<String> lines = new ArrayList<>();
-        signature(plan, outputMode, lines);
+        signature(plan, outputMode, TopN.find(plan), lines);
         return lines;
     }
 
-    private static void signature(RelNode rel, OutputMode outputMode, List<String> lines) {
+    private static void signature(RelNode rel, OutputMode outputMode, Map<Window, Long> topN, List<String> lines) {
         // Children first: operator ids are given in the order create() meets stateful nodes, top-down; keep it stable
         // by listing top-down too.
         if (rel instanceof Aggregate aggregate) {
@@ -626,6 +657,14 @@ public final class PhysicalPlanner {
                 keys.add(input.field(key).type().name());
             }
             lines.add("deduplicate keys=" + keys);
+        } else if (rel instanceof Window window && topN.containsKey(window)) {
+            OverSpec spec = OverSpec.of(window).get(0);
+            List<String> keys = new ArrayList<>();
+            for (int key : spec.partitionKeys()) {
+                keys.add(spec.input().field(key).type().name());
+            }
+            lines.add("top-n keys=" + keys + " order=" + spec.order() + " n=" + topN.get(window) + " rows="
+                    + spec.input().fields().stream().map(f -> f.type().name()).toList());
         } else if (rel instanceof Window window) {
             for (OverSpec spec : OverSpec.of(window)) {
                 List<String> keys = new ArrayList<>();
@@ -645,7 +684,7 @@ public final class PhysicalPlanner {
             }
         }
         for (RelNode input : rel.getInputs()) {
-            signature(input, outputMode, lines);
+            signature(input, outputMode, topN, lines);
         }
     }
 }

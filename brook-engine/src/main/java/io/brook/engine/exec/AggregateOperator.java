@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * Batch#retracting() retractions} of rows added before: the accumulators take them back, and a hidden row count, the
  * last accumulator, tells when a group has no rows left; such a group leaves the state, and in update mode its last row
  * is emitted as a retraction (a delete). An aggregation whose rows feed another stateful operator emits a changelog
- * whatever the output mode: for each group changed in the micro-batch, first a retraction of the row it emitted before
- * (decoded from the state as it was before the batch), then its new row.
+ * whatever the output mode: for each group whose row a micro-batch changed, first a retraction of the row it emitted
+ * before (decoded from the state as it was before the batch), then its new row; a group whose row stayed the same emits
+ * nothing.
  */
 final class AggregateOperator implements Operator {
     private final int operatorId;
@@ -206,6 +207,7 @@ final class AggregateOperator implements Operator {
     private void finishChangelog(KeyValueState state, BatchContext context) {
         List<byte[]> retractedKeys = new ArrayList<>();
         List<byte[]> retractedValues = new ArrayList<>();
+        List<Integer> retractedGroups = new ArrayList<>();
         int[] kept = new int[groups.groupCount()];
         int keptCount = 0;
         for (int group = 0; group < groups.groupCount(); group++) {
@@ -221,6 +223,7 @@ final class AggregateOperator implements Operator {
             if (previous != null && (emitsRetractions || empty)) {
                 retractedKeys.add(key);
                 retractedValues.add(previous);
+                retractedGroups.add(group);
             }
             if (empty) {
                 if (previous != null) {
@@ -240,10 +243,29 @@ final class AggregateOperator implements Operator {
             return;
         }
         Batch retractions = fromState(retractedKeys, retractedValues);
+        Batch updates = build(groups, accumulators, Arrays.copyOf(kept, keptCount));
+        if (retractions != null && updates != null) {
+            // A group whose row did not change (a lower bid under a maximum) needs neither retraction nor new row.
+            int[] updateRows = new int[groups.groupCount()];
+            Arrays.fill(updateRows, -1);
+            for (int i = 0; i < keptCount; i++) {
+                updateRows[kept[i]] = i;
+            }
+            boolean[] unchangedRetractions = new boolean[retractions.rowCount()];
+            boolean[] unchangedUpdates = new boolean[updates.rowCount()];
+            for (int row = 0; row < retractions.rowCount(); row++) {
+                int update = updateRows[retractedGroups.get(row)];
+                if (update >= 0 && sameRow(retractions, row, updates, update)) {
+                    unchangedRetractions[row] = true;
+                    unchangedUpdates[update] = true;
+                }
+            }
+            retractions = without(retractions, unchangedRetractions);
+            updates = without(updates, unchangedUpdates);
+        }
         if (retractions != null) {
             downstream.accept(retractions.asRetractions());
         }
-        Batch updates = build(groups, accumulators, Arrays.copyOf(kept, keptCount));
         if (updates != null) {
             downstream.accept(updates);
         }
@@ -252,6 +274,32 @@ final class AggregateOperator implements Operator {
             // A closed group's last row stays as it is downstream: it only leaves this operator's state.
             closedGroups(state, watermark, true);
         }
+    }
+
+    private static boolean sameRow(Batch left, int leftRow, Batch right, int rightRow) {
+        for (int c = 0; c < left.schema().size(); c++) {
+            if (!java.util.Objects.equals(
+                    left.column(c).value(left.position(leftRow)),
+                    right.column(c).value(right.position(rightRow)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rows of a batch not marked, or null for none. */
+    private static Batch without(Batch batch, boolean[] marked) {
+        int[] positions = new int[batch.rowCount()];
+        int count = 0;
+        for (int row = 0; row < batch.rowCount(); row++) {
+            if (!marked[row]) {
+                positions[count++] = batch.position(row);
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        return count == batch.rowCount() ? batch : batch.select(Arrays.copyOf(positions, count));
     }
 
     /** The number of rows a group holds, from the hidden count of an aggregation over an updating result. */

@@ -183,6 +183,37 @@ class RetractingAggregationTest {
     }
 
     @Test
+    void aFirstAggregationRowThatDidNotChangeIsNeitherTakenBackNorSentAgain() throws Exception {
+        // Given: the second aggregation's changed rows per micro-batch
+        Brook brook = session("memory");
+        MemoryStream input = MemoryStream.of(brook, INPUT);
+        input.toDF().createOrReplaceTempView("s");
+        Map<Long, List<String>> outputs = new TreeMap<>();
+        StreamingQuery query = brook.sql(MAX_THEN_SUM)
+                .writeStream()
+                .outputMode("update")
+                .foreachBatch((batch, batchId) -> {
+                    synchronized (outputs) {
+                        outputs.put(batchId, sorted(batch.collectAsList()));
+                    }
+                })
+                .start();
+
+        // When: a's maximum stays 5, then rises to 6
+        input.addData(Row.of("a", "g1", 5L), Row.of("b", "g1", 3L));
+        query.processAllAvailable();
+        input.addData(Row.of("a", "g1", 4L));
+        query.processAllAvailable();
+        input.addData(Row.of("a", "g1", 6L));
+        query.processAllAvailable();
+
+        // Then: the micro-batch that changed no maximum changed no total
+        synchronized (outputs) {
+            assertThat(outputs).isEqualTo(Map.of(0L, List.of("[g1,8,2,5]"), 1L, List.of(), 2L, List.of("[g1,9,2,6]")));
+        }
+    }
+
+    @Test
     void aGroupWhoseRowsAreAllTakenBackIsDeletedFromTheUpdateModeResult() throws Exception {
         // Given: a filter between the aggregations lets a retraction through but not the row that replaces it
         String sql = "SELECT k2, count(*) AS n FROM (SELECT k, k2, max(x) AS v FROM s GROUP BY k, k2)"

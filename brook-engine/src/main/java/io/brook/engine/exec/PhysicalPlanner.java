@@ -85,11 +85,18 @@ public final class PhysicalPlanner {
 
     /**
      * The columns that identify a row of the result, when it is an aggregation's (its group keys, through projections
-     * that keep them): an update-mode sink keeps the latest row per such key. Null when rows have no key; empty for a
-     * global aggregation, whose result is one row.
+     * that keep them), or of a Top-N (its partition keys and row number): an update-mode sink keeps the latest row per
+     * such key. Null when rows have no key; empty for a global aggregation, whose result is one row.
      */
     public static int[] resultKeys(RelNode plan) {
-        return resultKeys(plan, TopN.find(plan));
+        Map<Window, Long> topN = TopN.find(plan);
+        int[] keys = resultKeys(plan, topN);
+        if (keys == null && !topN.isEmpty()) {
+            // A Top-N whose row number is not in the result: its rows are told apart by all their values.
+            return java.util.stream.IntStream.range(0, plan.getRowType().getFieldCount())
+                    .toArray();
+        }
+        return keys;
     }
 
     private static int[] resultKeys(RelNode plan, Map<Window, Long> topN) {

@@ -126,6 +126,26 @@ class TopNTest {
     }
 
     @Test
+    void withoutItsRowNumberATopNsRowsAreToldApartByTheirValues() throws Exception {
+        // Given: the first two bids of each auction, not numbered
+        String sql = "SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY"
+                + " price DESC) AS rn FROM bids) WHERE rn <= 2";
+        Brook brook = session("memory");
+        MemoryStream input = MemoryStream.of(brook, BIDS);
+        StreamingQuery query = start(brook, input, sql, "update", null);
+
+        // When
+        for (List<Row> batch : BATCHES) {
+            input.addData(batch);
+            query.processAllAvailable();
+        }
+
+        // Then: the bids that fell out are gone
+        assertThat(sorted(brook.table("top").collectAsList()))
+                .containsExactly("[x,ann,5]", "[x,cid,7]", "[y,ann,6]", "[y,dan,6]", "[z,ann,2]");
+    }
+
+    @Test
     void aRestartedTopNRanksNewRowsAgainstTheCheckpointedOnes() throws Exception {
         // Given: two micro-batches run, then the query stops
         Path checkpoint = temp.resolve("top");

@@ -40,6 +40,27 @@ class BatchTest {
     }
 
     @Test
+    void retractionsStayRetractionsWhenSelectedCompactedOrRebuilt() {
+        // Given
+        Batch retractions = clicks().asRetractions();
+
+        // When
+        Batch selected = retractions.select(new int[] {0, 2});
+        Batch compacted = selected.compact();
+        Batch rebuilt = Batch.of(CLICKS, compacted.column(0), compacted.column(1), compacted.column(2));
+
+        // Then
+        assertThat(clicks().retracting()).isFalse();
+        assertThat(retractions.retracting()).isTrue();
+        assertThat(selected.retracting()).isTrue();
+        assertThat(compacted.retracting()).isTrue();
+        assertThat(rebuilt.retracting()).isFalse();
+        assertThat(rebuilt.withKindOf(retractions).retracting()).isTrue();
+        assertThat(retractions.withKindOf(rebuilt).retracting()).isFalse();
+        assertThat(compacted.rows()).isEqualTo(selected.rows());
+    }
+
+    @Test
     void aBatchChecksItsColumnsAgainstItsSchema() {
         assertThatThrownBy(() -> Batch.of(CLICKS, VarcharColumn.of("ann")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * is emitted as a retraction (a delete). An aggregation whose rows feed another stateful operator emits a changelog
  * whatever the output mode: for each group whose row a micro-batch changed, first a retraction of the row it emitted
  * before (decoded from the state as it was before the batch), then its new row; a group whose row stayed the same emits
- * nothing.
+ * nothing. A group the watermark closes or the TTL expires leaves the state without a retraction: its last row stays in
+ * the next aggregation (with a TTL, a group that comes back is counted there again, as in Flink).
  */
 final class AggregateOperator implements Operator {
     private final int operatorId;

@@ -577,12 +577,14 @@ class ChainedStatefulTest {
                         + " operator cannot close its groups: its input has no event-time column with a watermark (a"
                         + " join of two streams gives its output one only with a time range between its sides' event"
                         + " times, such as \"right.time BETWEEN left.time AND left.time + INTERVAL '1' MINUTE\")");
-        assertThatThrownBy(() ->
-                        start(windowed.groupBy("window_start", "window_end").agg(max("num")), "update"))
-                .hasMessage("multiple streaming aggregations are not supported in update output mode (as in Spark):"
-                        + " the first aggregation's rows change, so the next cannot count them once; use"
-                        + " outputMode(\"append\") with event-time windows and withWatermark(...), or write the first"
-                        + " aggregation to a topic and aggregate that in a second query");
+        assertThatThrownBy(() -> start(
+                        windowed.groupBy(session_window(col("window_end"), "10 seconds"))
+                                .agg(max("num")),
+                        "update"))
+                .hasMessage("session windows cannot be chained with another streaming aggregation in update output"
+                        + " mode: a session's rows change as it grows and merges, and Brook cannot take them back yet;"
+                        + " use outputMode(\"append\") with withWatermark(...), or write the first aggregation to a"
+                        + " topic and aggregate that in a second query");
         assertThatThrownBy(() -> start(highestBids(MemoryStream.of(brook, BIDS).toDF()), "update"))
                 .hasMessage("a join of two streams over a streaming aggregation is not supported in update output"
                         + " mode: the aggregation's rows change from batch to batch; use outputMode(\"append\") with"

@@ -773,7 +773,7 @@ public final class SqlSession implements AutoCloseable {
                     .append(" output mode, into ")
                     .append(target)
                     .append('\n');
-            List<String> state = PhysicalPlanner.stateSignature(rows.logicalPlan());
+            List<String> state = PhysicalPlanner.stateSignature(rows.logicalPlan(), mode);
             if (state.isEmpty()) {
                 text.append("no state: every micro-batch is processed on its own\n");
             }

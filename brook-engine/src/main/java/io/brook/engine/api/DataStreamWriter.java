@@ -108,7 +108,8 @@ public final class DataStreamWriter {
                         scan.getKey(), scan.getValue().source().copy(), readLimit()));
             }
         }
-        List<String> stateSignature = new ArrayList<>(PhysicalPlanner.stateSignature(dataset.logicalPlan()));
+        List<String> stateSignature =
+                new ArrayList<>(PhysicalPlanner.stateSignature(dataset.logicalPlan(), outputMode));
         if (stateTtl.isPresent() && !stateSignature.isEmpty()) {
             // Values then carry their update time: a checkpoint written with a TTL cannot be read without one.
             stateSignature.add("state ttl (values carry their last update time)");
@@ -180,7 +181,10 @@ public final class DataStreamWriter {
                             ErrorCode.INVALID_OPTION,
                             "the memory sink needs queryName(...): it names the table to read with table(name)");
                 }
-                MemorySink sink = new MemorySink(queryName, outputMode == OutputMode.COMPLETE);
+                MemorySink sink = new MemorySink(
+                        queryName,
+                        outputMode == OutputMode.COMPLETE,
+                        outputMode == OutputMode.UPDATE ? PhysicalPlanner.resultKeys(dataset.logicalPlan()) : null);
                 session.registerMemoryTable(sink);
                 yield sink;
             }

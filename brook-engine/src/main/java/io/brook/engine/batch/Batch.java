@@ -10,18 +10,25 @@ import java.util.List;
  * A batch of rows as columns (the unit operators pass on), optionally with a selection vector: the ascending positions
  * of the rows still in the batch after a filter, so filtering copies nothing. {@link #compact} gathers the selected
  * rows into new columns when an operator wants them dense. Immutable.
+ *
+ * <p>A batch is either all insertions (the usual case) or all {@linkplain #retracting() retractions}: rows an updating
+ * aggregation emitted earlier and now takes back, because a group's result changed (Flink's update-before). The kind
+ * belongs to the whole batch, not to a column, so it stays out of every schema and costs nothing per row; stateless
+ * operators carry it over with {@link #withKindOf}.
  */
 public final class Batch {
     private final Schema schema;
     private final Column[] columns;
     private final int size;
     private final int[] selection;
+    private final boolean retracting;
 
-    private Batch(Schema schema, Column[] columns, int size, int[] selection) {
+    private Batch(Schema schema, Column[] columns, int size, int[] selection, boolean retracting) {
         this.schema = schema;
         this.columns = columns;
         this.size = size;
         this.selection = selection;
+        this.retracting = retracting;
     }
 
     /** A batch of these columns, which must match the schema's types and have one size. */
@@ -57,7 +64,7 @@ public final class Batch {
                 throw new IllegalArgumentException("column '" + field.name() + "' is not nullable but holds a null");
             }
         }
-        return new Batch(schema, columns.clone(), size, null);
+        return new Batch(schema, columns.clone(), size, null, false);
     }
 
     /**
@@ -66,7 +73,7 @@ public final class Batch {
      */
     public Batch withColumns(Schema newSchema, Column... newColumns) {
         if (selection == null) {
-            return of(newSchema, newColumns);
+            return of(newSchema, newColumns).withKindOf(this);
         }
         if (newColumns.length != newSchema.size()) {
             throw new IllegalArgumentException(
@@ -89,7 +96,7 @@ public final class Batch {
                 }
             }
         }
-        return new Batch(newSchema, newColumns.clone(), size, selection);
+        return new Batch(newSchema, newColumns.clone(), size, selection, retracting);
     }
 
     private static boolean hasNull(Column column) {
@@ -103,6 +110,24 @@ public final class Batch {
 
     public Schema schema() {
         return schema;
+    }
+
+    /** Whether the rows are retractions of rows emitted before, rather than new rows. */
+    public boolean retracting() {
+        return retracting;
+    }
+
+    /** The same rows as retractions. */
+    public Batch asRetractions() {
+        return retracting ? this : new Batch(schema, columns, size, selection, true);
+    }
+
+    /** This batch with the row kind of {@code source}: how an operator that builds new columns keeps the kind. */
+    public Batch withKindOf(Batch source) {
+        if (source.retracting == retracting) {
+            return this;
+        }
+        return new Batch(schema, columns, size, selection, source.retracting);
     }
 
     /** The number of rows in the batch (selected rows when there is a selection). */
@@ -135,7 +160,7 @@ public final class Batch {
                         "selected positions must ascend within 0.." + (size - 1) + ": " + Arrays.toString(positions));
             }
         }
-        return new Batch(schema, columns, size, positions.clone());
+        return new Batch(schema, columns, size, positions.clone(), retracting);
     }
 
     /** This batch with its selected rows gathered into new columns and no selection; itself when it has none. */
@@ -147,7 +172,7 @@ public final class Batch {
         for (int i = 0; i < columns.length; i++) {
             gathered[i] = columns[i].gather(selection, 0, selection.length);
         }
-        return new Batch(schema, gathered, selection.length, null);
+        return new Batch(schema, gathered, selection.length, null, retracting);
     }
 
     /** The rows as lists of Java values, for tests, sinks and the console; not for operators. */

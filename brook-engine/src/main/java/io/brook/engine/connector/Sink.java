@@ -12,6 +12,14 @@ import java.util.List;
 public interface Sink extends AutoCloseable {
     void addBatch(long batchId, Schema schema, List<Batch> batches);
 
+    /**
+     * Whether the sink takes {@linkplain Batch#retracting() retractions}: the deletes of an update-mode aggregation over
+     * an updating result, whose groups can become empty. A sink that does not is given only the rows that are new.
+     */
+    default boolean acceptsRetractions() {
+        return false;
+    }
+
     /** A one-line description for progress reports, e.g. {@code MemorySink[clicks]}. */
     String description();
 

@@ -12,6 +12,14 @@ interface Accumulator {
     /** Adds the rows of a batch; row {@code i} belongs to group {@code groupIds[i]}, all below {@code groupCount}. */
     void add(Batch batch, int[] groupIds, int groupCount);
 
+    /**
+     * Takes back rows added before, in this or an earlier micro-batch (a {@linkplain Batch#retracting() retracting}
+     * batch): only the accumulators {@link Accumulators} makes for an aggregation over an updating result can.
+     */
+    default void retract(Batch batch, int[] groupIds, int groupCount) {
+        throw new IllegalStateException(getClass().getSimpleName() + " cannot take rows back");
+    }
+
     /** Makes sure groups below {@code groupCount} exist (with the value of no rows). */
     void ensureGroups(int groupCount);
 

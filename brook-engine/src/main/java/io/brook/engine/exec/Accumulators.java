@@ -22,6 +22,14 @@ final class Accumulators {
     private Accumulators() {}
 
     static Accumulator create(AggregateCall call, RelDataType inputRowType, boolean streaming) {
+        return create(call, inputRowType, streaming, false);
+    }
+
+    /**
+     * The accumulator of a call; with {@code retracting}, one that can also take rows back ({@link
+     * Accumulator#retract}), for an aggregation over an updating result, or a refusal naming the call.
+     */
+    static Accumulator create(AggregateCall call, RelDataType inputRowType, boolean streaming, boolean retracting) {
         List<Integer> args = call.getArgList();
         ColumnType input = args.isEmpty()
                 ? null
@@ -43,6 +51,9 @@ final class Accumulators {
                             + (input == ColumnType.ARRAY
                                     ? "arrays only with count(...) yet; aggregate their elements, or their size(...)"
                                     : "structs only with count(...) yet; aggregate their fields"));
+        }
+        if (retracting) {
+            return retracting(call, input);
         }
         if (call.isDistinct()) {
             boolean countOfOne =
@@ -100,6 +111,36 @@ final class Accumulators {
         };
     }
 
+    /** Count, sum, avg, min and max can take rows back: the first three subtract, min and max keep every value. */
+    private static Accumulator retracting(AggregateCall call, ColumnType input) {
+        List<Integer> args = call.getArgList();
+        org.apache.calcite.sql.SqlKind kind = call.getAggregation().getKind();
+        boolean known = switch (kind) {
+            case COUNT, SUM, SUM0, AVG, MIN, MAX -> true;
+            default -> false;
+        };
+        if (!known || call.isDistinct() || input == ColumnType.BOOLEAN) {
+            throw new BrookException(
+                    ErrorCode.UNSUPPORTED_IN_STREAMING,
+                    call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT)
+                            + (call.isDistinct() ? "(DISTINCT ...)" : "(...)")
+                            + (input == ColumnType.BOOLEAN ? " of a boolean" : "")
+                            + " cannot aggregate an updating result (the rows of another streaming aggregation, which"
+                            + " it must take back when they change): over such a result, use count, sum, avg, min or"
+                            + " max (not distinct), or write the first aggregation to a topic and aggregate that in a"
+                            + " second query; got " + call);
+        }
+        return switch (kind) {
+            case COUNT -> args.isEmpty() ? new Count(-1) : new Count(args.get(0));
+            case SUM, SUM0 ->
+                new RetractableSum(
+                        args.get(0), input == ColumnType.DOUBLE, kind == org.apache.calcite.sql.SqlKind.SUM0);
+            case AVG -> new Avg(args.get(0));
+            case MIN, MAX -> new RetractableExtreme(args.get(0), input, kind == org.apache.calcite.sql.SqlKind.MAX);
+            default -> throw new IllegalStateException("no retracting accumulator for " + call);
+        };
+    }
+
     private static BrookException unsupported(AggregateCall call) {
         return new BrookException(
                 ErrorCode.UNSUPPORTED_OPERATION,
@@ -142,6 +183,22 @@ final class Accumulators {
                     counts[groupIds[row]]++;
                 }
             }
+        }
+
+        @Override
+        public void retract(Batch batch, int[] groupIds, int groupCount) {
+            ensureGroups(groupCount);
+            Column values = column < 0 ? null : batch.column(column);
+            for (int row = 0; row < batch.rowCount(); row++) {
+                if (values == null || !values.isNull(batch.position(row))) {
+                    counts[groupIds[row]]--;
+                }
+            }
+        }
+
+        /** The count of a group, which an aggregation over an updating result reads to know when it is empty. */
+        long count(int group) {
+            return counts[group];
         }
 
         @Override
@@ -366,6 +423,19 @@ final class Accumulators {
         }
 
         @Override
+        public void retract(Batch batch, int[] groupIds, int groupCount) {
+            ensureGroups(groupCount);
+            Column values = batch.column(column);
+            for (int row = 0; row < batch.rowCount(); row++) {
+                int position = batch.position(row);
+                if (!values.isNull(position)) {
+                    sums[groupIds[row]] -= ColumnTypes.doubleAt(values, position);
+                    counts[groupIds[row]]--;
+                }
+            }
+        }
+
+        @Override
         public int mergeState(int group, byte[] state, int offset) {
             sums[group] += Double.longBitsToDouble(KeyCodec.getLong(state, offset));
             counts[group] += KeyCodec.getLong(state, offset + 8);
@@ -380,7 +450,7 @@ final class Accumulators {
 
         @Override
         public void appendResult(int group, ColumnBuilder out) {
-            if (counts[group] == 0) {
+            if (counts[group] <= 0) {
                 out.appendNull();
             } else {
                 out.appendDouble(sums[group] / counts[group]);

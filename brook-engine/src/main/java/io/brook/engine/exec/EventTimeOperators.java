@@ -109,7 +109,7 @@ final class EventTimeOperators {
             }
             columns[inputColumns] = LongColumn.of(ColumnType.TIMESTAMP, Arrays.copyOf(starts, count));
             columns[inputColumns + 1] = LongColumn.of(ColumnType.TIMESTAMP, Arrays.copyOf(ends, count));
-            downstream.accept(Batch.of(schema, columns));
+            downstream.accept(Batch.of(schema, columns).withKindOf(batch));
         }
 
         @Override

@@ -112,7 +112,7 @@ final class Operators {
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = expressions.get(i).evaluate(batch);
             }
-            downstream.accept(Batch.of(schema, columns));
+            downstream.accept(Batch.of(schema, columns).withKindOf(batch));
         }
 
         @Override
@@ -141,7 +141,7 @@ final class Operators {
 
         @Override
         public void accept(Batch batch) {
-            downstream.accept(Batch.of(schema, columns(batch.compact())));
+            downstream.accept(Batch.of(schema, columns(batch.compact())).withKindOf(batch));
         }
 
         @Override

@@ -48,6 +48,10 @@ public final class PhysicalPlanner {
     private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
     private int statefulOperators;
     private int watermarkOperators;
+    /** How many aggregations stand between the operator being created and the sink. */
+    private int aggregationsAbove;
+    /** In a stream, the Windows that run as a Top-N, and their N. */
+    private Map<Window, Long> topN = Map.of();
 
     private PhysicalPlanner(boolean streaming, OutputMode outputMode, int partitions) {
         if (partitions < 1) {
@@ -84,6 +88,56 @@ public final class PhysicalPlanner {
         return new PhysicalPlanner(true, outputMode, partitions).build(plan);
     }
 
+    /**
+     * The columns that identify a row of the result, when it is an aggregation's (its group keys, through projections
+     * that keep them), or of a Top-N (its partition keys and row number): an update-mode sink keeps the latest row per
+     * such key. Null when rows have no key; empty for a global aggregation, whose result is one row.
+     */
+    public static int[] resultKeys(RelNode plan) {
+        Map<Window, Long> topN = TopN.find(plan);
+        int[] keys = resultKeys(plan, topN);
+        if (keys == null && !topN.isEmpty()) {
+            // A Top-N whose row number is not in the result: its rows are told apart by all their values.
+            return java.util.stream.IntStream.range(0, plan.getRowType().getFieldCount())
+                    .toArray();
+        }
+        return keys;
+    }
+
+    private static int[] resultKeys(RelNode plan, Map<Window, Long> topN) {
+        if (plan instanceof Window window && topN.containsKey(window)) {
+            return TopN.keys(window, topN.get(window));
+        }
+        if (plan instanceof Aggregate aggregate) {
+            return java.util.stream.IntStream.range(0, aggregate.getGroupCount())
+                    .toArray();
+        }
+        if (plan instanceof Filter || plan instanceof Sort) {
+            return resultKeys(plan.getInput(0), topN);
+        }
+        if (plan instanceof Project project) {
+            int[] inputKeys = resultKeys(project.getInput(), topN);
+            if (inputKeys == null) {
+                return null;
+            }
+            int[] keys = new int[inputKeys.length];
+            for (int i = 0; i < inputKeys.length; i++) {
+                keys[i] = -1;
+                for (int j = 0; j < project.getProjects().size() && keys[i] < 0; j++) {
+                    if (project.getProjects().get(j) instanceof org.apache.calcite.rex.RexInputRef ref
+                            && ref.getIndex() == inputKeys[i]) {
+                        keys[i] = j;
+                    }
+                }
+                if (keys[i] < 0) {
+                    return null;
+                }
+            }
+            return keys;
+        }
+        return null;
+    }
+
     /** Refuses what a streaming query cannot do, before anything is started for it. */
     public static void checkStreaming(RelNode plan, OutputMode outputMode) {
         StreamingChecks.check(plan, outputMode);
@@ -113,6 +167,9 @@ public final class PhysicalPlanner {
     }
 
     private Pipeline build(RelNode plan) {
+        if (streaming) {
+            topN = TopN.find(plan);
+        }
         Operators.Collector collector = new Operators.Collector();
         create(plan, new PushOrder.Ordered(currentBatch.progress(), collector));
         return new Pipeline(entries, collector, statefulOperators, currentBatch);
@@ -150,7 +207,10 @@ public final class PhysicalPlanner {
                             RelTypes.toSchema(project.getRowType()),
                             downstream));
         } else if (rel instanceof Aggregate aggregate) {
-            create(aggregate.getInput(), aggregate(aggregate, downstream));
+            Operator operator = aggregate(aggregate, downstream);
+            aggregationsAbove++;
+            create(aggregate.getInput(), operator);
+            aggregationsAbove--;
         } else if (rel instanceof EventTimeWatermark watermark) {
             if (watermark
                             .getRowType()
@@ -189,6 +249,8 @@ public final class PhysicalPlanner {
             create(session.getInput(), sessionAggregate(session, downstream));
         } else if (rel instanceof Deduplicate deduplicate) {
             create(deduplicate.getInput(), deduplicate(deduplicate, downstream));
+        } else if (rel instanceof Window window && topN.containsKey(window)) {
+            create(window.getInput(), topN(window, topN.get(window), downstream));
         } else if (rel instanceof Window window) {
             create(window.getInput(), over(window, downstream));
         } else if (rel instanceof Union union) {
@@ -238,9 +300,12 @@ public final class PhysicalPlanner {
             keyTypes.add(input.field(key).type());
         }
         List<AggregateCall> calls = aggregate.getAggCallList();
+        boolean retractingInput = retractingInput(aggregate, streaming, outputMode);
+        // Rows that feed another aggregation change (StreamingChecks refuses other stateful operators over them).
+        boolean emitsRetractions = streaming && outputMode != OutputMode.APPEND && aggregationsAbove > 0;
         // Create once now so that an unsupported call fails at planning time, not in the first batch.
         for (AggregateCall call : calls) {
-            Accumulators.create(call, aggregate.getInput().getRowType(), streaming);
+            Accumulators.create(call, aggregate.getInput().getRowType(), streaming, retractingInput);
         }
         int operatorId = statefulOperators++;
         Map<Integer, EventTime.TimeColumn> times = EventTime.columns(aggregate.getInput());
@@ -248,10 +313,14 @@ public final class PhysicalPlanner {
         EventTime.TimeColumn finalityColumn = finalityKey < 0 ? null : times.get(keys[finalityKey]);
         Schema schema = RelTypes.toSchema(aggregate.getRowType());
         java.util.function.Supplier<Accumulator[]> accumulators = () -> {
-            Accumulator[] created = new Accumulator[calls.size()];
-            for (int i = 0; i < created.length; i++) {
-                created[i] =
-                        Accumulators.create(calls.get(i), aggregate.getInput().getRowType(), streaming);
+            // Over an updating result, a hidden count of each group's rows tells when all were taken back.
+            Accumulator[] created = new Accumulator[calls.size() + (retractingInput ? 1 : 0)];
+            for (int i = 0; i < calls.size(); i++) {
+                created[i] = Accumulators.create(
+                        calls.get(i), aggregate.getInput().getRowType(), streaming, retractingInput);
+            }
+            if (retractingInput) {
+                created[calls.size()] = new Accumulators.Count(-1);
             }
             return created;
         };
@@ -268,8 +337,21 @@ public final class PhysicalPlanner {
                         accumulators,
                         schema,
                         output,
-                        currentBatch),
+                        currentBatch,
+                        retractingInput,
+                        emitsRetractions),
                 downstream);
+    }
+
+    /**
+     * Whether an aggregation reads an updating result: in a stream outside append mode, another aggregation's rows,
+     * which change from micro-batch to micro-batch (its changelog of retractions and new rows).
+     */
+    private static boolean retractingInput(Aggregate aggregate, boolean streaming, OutputMode outputMode) {
+        return streaming
+                && outputMode != OutputMode.APPEND
+                && BoundedRunner.streaming(aggregate.getInput())
+                && StreamingChecks.countAggregations(aggregate.getInput()) > 0;
     }
 
     /**
@@ -514,6 +596,23 @@ public final class PhysicalPlanner {
         return next;
     }
 
+    /** A streaming Top-N (ROW_NUMBER ... WHERE rn <= N), partitioned by its PARTITION BY keys. */
+    private Operator topN(Window window, long limit, Operator downstream) {
+        OverSpec spec = OverSpec.of(window).get(0);
+        int[] keys = spec.partitionKeys();
+        throwIfArrayKey(spec.input(), keys, "partition by");
+        List<ColumnType> keyTypes = new ArrayList<>();
+        for (int key : keys) {
+            keyTypes.add(spec.input().field(key).type());
+        }
+        int operatorId = statefulOperators++;
+        return partitioned(
+                keys,
+                keyTypes,
+                (partition, output) -> new TopNOperator(operatorId, partition, spec, limit, output),
+                downstream);
+    }
+
     private Operator deduplicate(Deduplicate deduplicate, Operator downstream) {
         Schema input = RelTypes.toSchema(deduplicate.getInput().getRowType());
         int[] keys = deduplicate.keys().stream().mapToInt(Integer::intValue).toArray();
@@ -554,12 +653,17 @@ public final class PhysicalPlanner {
      * refused instead of misreading old state.
      */
     public static List<String> stateSignature(RelNode plan) {
+        return stateSignature(plan, OutputMode.APPEND);
+    }
+
+    /** As {@link #stateSignature(RelNode)}, for a query in this output mode. */
+    public static List<String> stateSignature(RelNode plan, OutputMode outputMode) {
         List<String> lines = new ArrayList<>();
-        signature(plan, lines);
+        signature(plan, outputMode, TopN.find(plan), lines);
         return lines;
     }
 
-    private static void signature(RelNode rel, List<String> lines) {
+    private static void signature(RelNode rel, OutputMode outputMode, Map<Window, Long> topN, List<String> lines) {
         // Children first: operator ids are given in the order create() meets stateful nodes, top-down; keep it stable
         // by listing top-down too.
         if (rel instanceof Aggregate aggregate) {
@@ -572,7 +676,9 @@ public final class PhysicalPlanner {
             for (AggregateCall call : aggregate.getAggCallList()) {
                 calls.add(call.getAggregation().getName() + (call.isDistinct() ? " DISTINCT " : " ") + call.getType());
             }
-            lines.add("aggregate keys=" + keys + " calls=" + calls);
+            // Over an updating result the state layout differs (retractable values, a row count).
+            lines.add("aggregate keys=" + keys + " calls=" + calls
+                    + (retractingInput(aggregate, true, outputMode) ? " over updating input" : ""));
         } else if (rel instanceof SessionAggregate session) {
             Schema input = RelTypes.toSchema(session.getInput().getRowType());
             List<String> keys = new ArrayList<>();
@@ -603,6 +709,14 @@ public final class PhysicalPlanner {
                 keys.add(input.field(key).type().name());
             }
             lines.add("deduplicate keys=" + keys);
+        } else if (rel instanceof Window window && topN.containsKey(window)) {
+            OverSpec spec = OverSpec.of(window).get(0);
+            List<String> keys = new ArrayList<>();
+            for (int key : spec.partitionKeys()) {
+                keys.add(spec.input().field(key).type().name());
+            }
+            lines.add("top-n keys=" + keys + " order=" + spec.order() + " n=" + topN.get(window) + " rows="
+                    + spec.input().fields().stream().map(f -> f.type().name()).toList());
         } else if (rel instanceof Window window) {
             for (OverSpec spec : OverSpec.of(window)) {
                 List<String> keys = new ArrayList<>();
@@ -622,7 +736,7 @@ public final class PhysicalPlanner {
             }
         }
         for (RelNode input : rel.getInputs()) {
-            signature(input, lines);
+            signature(input, outputMode, topN, lines);
         }
     }
 }

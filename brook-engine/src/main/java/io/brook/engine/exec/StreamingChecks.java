@@ -21,19 +21,24 @@ import org.apache.calcite.rel.core.Window;
  * What a streaming query cannot do, found before it starts, each refusal saying why and what to change. Stateful
  * operators may be chained (an aggregation over an aggregation, a join of aggregations, an aggregation over a join) in
  * append mode, as in Spark 3.5, when each aggregation closes its groups by event time: then every row it emits is
- * final, and the next operator gets it with the watermark propagated to it (see {@link EventTime}).
+ * final, and the next operator gets it with the watermark propagated to it (see {@link EventTime}). In update and
+ * complete mode an aggregation may read another's rows, which change: the first emits a changelog (a retraction of each
+ * replaced row, then the new one) and the next takes the retracted rows back (see AggregateOperator); no other stateful
+ * operator can read them yet.
  */
 final class StreamingChecks {
     private StreamingChecks() {}
 
     static void check(RelNode plan, OutputMode outputMode) {
-        checkOver(plan, outputMode);
+        Map<Window, Long> topN = TopN.find(plan);
+        checkOver(plan, outputMode, topN);
+        throwIfStatefulOverTopN(plan, topN, false);
         int aggregations = countAggregations(plan);
-        if (aggregations > 1 && outputMode != OutputMode.APPEND) {
-            throw refuse("multiple streaming aggregations are not supported in " + mode(outputMode)
-                    + " output mode (as in Spark): the first aggregation's rows change, so the next cannot count"
-                    + " them once; use outputMode(\"append\") with event-time windows and withWatermark(...), or write"
-                    + " the first aggregation to a topic and aggregate that in a second query");
+        if (aggregations > 1 && outputMode != OutputMode.APPEND && hasSessionAggregate(plan)) {
+            throw refuse("session windows cannot be chained with another streaming aggregation in " + mode(outputMode)
+                    + " output mode: a session's rows change as it grows and merges, and Brook cannot take them back"
+                    + " yet; use outputMode(\"append\") with withWatermark(...), or write the first aggregation to a"
+                    + " topic and aggregate that in a second query");
         }
         if (outputMode != OutputMode.APPEND) {
             throwIfStatefulOverAggregation(plan, outputMode);
@@ -47,22 +52,25 @@ final class StreamingChecks {
         }
         throwIfWatermarkAfterStatefulOperator(plan);
         checkSorts(plan, outputMode);
-        if (joinsTwoStreams(plan) && outputMode != OutputMode.APPEND) {
+        if (outputMode != OutputMode.APPEND && joinsTwoStreamsOutsideAggregation(plan, topN)) {
             throw refuse("a join of two streams supports only append output mode (as in Spark): a joined row, once"
-                    + " out, never changes; use outputMode(\"append\")");
+                    + " out, never changes; use outputMode(\"append\"), or aggregate the joined rows");
         }
     }
 
     /**
      * OVER aggregations over a stream, as Flink runs them: each orders by one event-time column, ascending, and its
-     * frame ends at the current row (a row comes out once the watermark passes it); ranks are refused. Their rows are
-     * final, but an aggregation's rows below them are not outside append mode.
+     * frame ends at the current row (a row comes out once the watermark passes it); ranks are refused, but for a Top-N
+     * (ROW_NUMBER with a filter on it, see {@link TopN}). Their rows are final, but an aggregation's rows below them are
+     * not outside append mode.
      */
-    private static void checkOver(RelNode rel, OutputMode outputMode) {
+    private static void checkOver(RelNode rel, OutputMode outputMode, Map<Window, Long> topN) {
         if (!BoundedRunner.streaming(rel)) {
             return;
         }
-        if (rel instanceof Window window) {
+        if (rel instanceof Window window && topN.containsKey(window)) {
+            checkTopN(window, outputMode);
+        } else if (rel instanceof Window window) {
             List<OverSpec> specs = OverSpec.of(window);
             Map<Integer, EventTime.TimeColumn> times = EventTime.columns(window.getInput());
             List<String> names = window.getInput().getRowType().getFieldNames();
@@ -106,7 +114,42 @@ final class StreamingChecks {
             }
         }
         for (RelNode input : rel.getInputs()) {
-            checkOver(input, outputMode);
+            checkOver(input, outputMode, topN);
+        }
+    }
+
+    /**
+     * A Top-N over a stream (ROW_NUMBER ... WHERE rn <= N) runs in update mode, as Flink's rank: a partition's first N
+     * rows change as better rows come. Its input must be rows that never change.
+     */
+    private static void checkTopN(Window window, OutputMode outputMode) {
+        if (outputMode != OutputMode.UPDATE) {
+            throw refuse("a Top-N over a stream (ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) with a filter on"
+                    + " the row number) supports only update output mode: a partition's first rows change as better"
+                    + " rows come; use outputMode(\"update\")");
+        }
+        if (countAggregations(window.getInput()) > 0) {
+            throw refuse("a Top-N over a stream cannot rank the rows of a streaming aggregation yet: they change from"
+                    + " batch to batch; rank the stream's own rows, or the rows of a join of streams");
+        }
+    }
+
+    /** The rows of a Top-N change: no stateful operator can read them yet, as none takes back its retractions. */
+    private static void throwIfStatefulOverTopN(RelNode rel, Map<Window, Long> topN, boolean statefulAbove) {
+        if (!BoundedRunner.streaming(rel)) {
+            return;
+        }
+        if (rel instanceof Window window && topN.containsKey(window) && statefulAbove) {
+            throw refuse("the rows of a Top-N over a stream (ROW_NUMBER ... with a filter on the row number) cannot"
+                    + " feed another stateful operator yet: they change as better rows come; write them to a sink");
+        }
+        boolean stateful = rel instanceof Aggregate
+                || rel instanceof SessionAggregate
+                || rel instanceof Deduplicate
+                || rel instanceof Window
+                || isStreamJoin(rel);
+        for (RelNode input : rel.getInputs()) {
+            throwIfStatefulOverTopN(input, topN, statefulAbove || stateful);
         }
     }
 
@@ -253,12 +296,32 @@ final class StreamingChecks {
                 && BoundedRunner.streaming(join.getRight());
     }
 
-    private static boolean joinsTwoStreams(RelNode rel) {
+    /**
+     * A join of two streams whose rows go to the sink without an aggregation or a Top-N between: in update or complete
+     * mode the sink would expect a result by key. Its rows may feed an aggregation or a Top-N in those modes (Nexmark
+     * q4, q9): they never change, so the operator takes them as it takes a source's.
+     */
+    private static boolean joinsTwoStreamsOutsideAggregation(RelNode rel, Map<Window, Long> topN) {
+        if (rel instanceof Aggregate || rel instanceof SessionAggregate || topN.containsKey(rel)) {
+            return false;
+        }
         if (isStreamJoin(rel)) {
             return true;
         }
         for (RelNode input : rel.getInputs()) {
-            if (joinsTwoStreams(input)) {
+            if (joinsTwoStreamsOutsideAggregation(input, topN)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasSessionAggregate(RelNode rel) {
+        if (rel instanceof SessionAggregate) {
+            return true;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (hasSessionAggregate(input)) {
                 return true;
             }
         }
@@ -284,7 +347,7 @@ final class StreamingChecks {
     }
 
     /** The aggregations of the streaming part of a plan (not those of a static Dataset a stream joins). */
-    private static int countAggregations(RelNode rel) {
+    static int countAggregations(RelNode rel) {
         if (!BoundedRunner.streaming(rel)) {
             return 0;
         }

@@ -411,6 +411,9 @@ public final class StreamExecution {
             throw e;
         }
         long processed = clockMillis.getAsLong();
+        if (!sink.acceptsRetractions()) {
+            output = output.stream().filter(batch -> !batch.retracting()).toList();
+        }
         sink.addBatch(batchId, outputSchema, output);
         long sinkDone = clockMillis.getAsLong();
         advanceWatermark(observed);

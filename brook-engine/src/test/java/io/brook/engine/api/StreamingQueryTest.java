@@ -1,6 +1,7 @@
 package io.brook.engine.api;
 
 import static io.brook.engine.api.functions.col;
+import static io.brook.engine.api.functions.collect_list;
 import static io.brook.engine.api.functions.count;
 import static io.brook.engine.api.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -200,11 +201,12 @@ class StreamingQueryTest {
         assertThatThrownBy(() -> stream.groupBy("word")
                         .count()
                         .groupBy("count")
-                        .count()
+                        .agg(collect_list("word"))
                         .writeStream()
                         .outputMode("complete")
                         .start())
-                .hasMessageStartingWith("multiple streaming aggregations are not supported");
+                .hasMessageStartingWith("collect_list(...) cannot aggregate an updating result (the rows of another"
+                        + " streaming aggregation, which it must take back when they change)");
         assertThatThrownBy(() -> stream.writeStream().outputMode("sideways"))
                 .hasMessage("unknown output mode 'sideways'; use append, update or complete");
         assertThatThrownBy(() -> stream.writeStream().format("memory").start())

@@ -52,6 +52,10 @@ class BatchTest {
         // Then
         assertThat(projected.rows()).containsExactly(Arrays.asList(5L, "cid"), Arrays.asList(8L, "dee"));
         assertThat(projected.column(1)).isSameAs(selected.column(0));
+        assertThat(selected.asRetractions()
+                        .withColumns(picked, selected.column(1), selected.column(0))
+                        .retracting())
+                .isTrue();
         assertThatThrownBy(() ->
                         clicks().select(new int[] {1, 2}).withColumns(picked, selected.column(1), selected.column(0)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -59,6 +63,27 @@ class BatchTest {
         assertThatThrownBy(() -> selected.withColumns(picked, VarcharColumn.of("a"), selected.column(0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("column 'clicks' is BIGINT of 4 positions in the batch but the column holds 1 VARCHAR");
+    }
+
+    @Test
+    void retractionsStayRetractionsWhenSelectedCompactedOrRebuilt() {
+        // Given
+        Batch retractions = clicks().asRetractions();
+
+        // When
+        Batch selected = retractions.select(new int[] {0, 2});
+        Batch compacted = selected.compact();
+        Batch rebuilt = Batch.of(CLICKS, compacted.column(0), compacted.column(1), compacted.column(2));
+
+        // Then
+        assertThat(clicks().retracting()).isFalse();
+        assertThat(retractions.retracting()).isTrue();
+        assertThat(selected.retracting()).isTrue();
+        assertThat(compacted.retracting()).isTrue();
+        assertThat(rebuilt.retracting()).isFalse();
+        assertThat(rebuilt.withKindOf(retractions).retracting()).isTrue();
+        assertThat(retractions.withKindOf(rebuilt).retracting()).isFalse();
+        assertThat(compacted.rows()).isEqualTo(selected.rows());
     }
 
     @Test

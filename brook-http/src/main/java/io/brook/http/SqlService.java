@@ -1,0 +1,166 @@
+package io.brook.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.brook.engine.api.Brook;
+import io.brook.engine.api.StreamingQuery;
+import io.brook.sql.LiveResult;
+import io.brook.sql.SqlResult;
+import io.brook.sql.SqlScript;
+import io.brook.sql.SqlSession;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one SQL session, shared by every client: a catalog, settings and variables that all of them see, and the
+ * continuous queries they started, which run on after a client leaves (SHOW QUERIES and STOP QUERY reach them from any
+ * client). A SELECT over a stream keeps its latest rows in memory for {@code GET /sql/live/{name}}; a live query that
+ * no client attaches to within the attach timeout, or whose client goes away, is stopped.
+ *
+ * <p>Thread-safe: scripts run one at a time (the session is single-threaded); live streams read their results
+ * alongside. {@link #close()} stops every query and, when this service made the engine, closes it.
+ */
+public final class SqlService implements AutoCloseable {
+    /** Rows a live result keeps, as in the embedded shell. */
+    static final int LIVE_ROWS = 20;
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SqlService.class);
+
+    private final SqlSession session;
+    private final AutoCloseable engine;
+    private final Duration attachTimeout;
+    private final Map<String, LiveQuery> liveQueries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A live SELECT's query and its rows; {@code attached} once a stream took it (it is streamed at most once). */
+    record LiveQuery(StreamingQuery query, LiveResult result, long startedNanos, AtomicBoolean attached) {}
+
+    /**
+     * A service over {@code session}, which it closes; {@code engine} (null when the caller keeps it) is closed after
+     * the session.
+     */
+    public SqlService(SqlSession session, AutoCloseable engine, Duration attachTimeout) {
+        this.session = requireNonNull(session, "session is null");
+        this.engine = engine;
+        this.attachTimeout = requireNonNull(attachTimeout, "attachTimeout is null");
+        session.liveSelectToMemory(LIVE_ROWS);
+        this.reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "brook-http-live-reaper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        reaper.scheduleWithFixedDelay(this::stopUnattached, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The service of {@code brook server}: a new engine whose Kafka tables reach the server's own broker through the
+     * variable {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code checkpoints}.
+     */
+    public static SqlService forBroker(String bootstrap, Path checkpoints) {
+        Brook brook = Brook.local();
+        SqlSession session = new SqlSession(brook);
+        session.define("BOOTSTRAP", bootstrap);
+        session.execute("SET '" + SqlSession.CHECKPOINT_DIR + "' = '"
+                + checkpoints.toAbsolutePath().toString().replace("'", "''") + "';");
+        return new SqlService(session, brook, Duration.ofSeconds(30));
+    }
+
+    /** Runs a script's statements in order; the first error stops it and is returned with the results before it. */
+    ScriptResponse execute(ScriptRequest request) {
+        synchronized (session) {
+            request.variables().forEach(session::define);
+            List<StatementResult> results = new ArrayList<>();
+            try {
+                for (SqlScript.Statement statement : SqlScript.of(request.sql()).statements()) {
+                    SqlResult result = session.execute(statement);
+                    Optional<LiveResult> live =
+                            result.query() == null ? Optional.empty() : session.liveResult(result.query());
+                    live.ifPresent(rows -> liveQueries.put(
+                            result.query().name(),
+                            new LiveQuery(result.query(), rows, System.nanoTime(), new AtomicBoolean())));
+                    results.add(StatementResult.of(result, live.isPresent()));
+                }
+                return new ScriptResponse(results, null);
+            } catch (RuntimeException e) {
+                SqlError error = SqlError.of(e);
+                if (error.httpStatus() >= 500) {
+                    LOGGER.warn("SQL script failed on the server: {}", error.message(), e);
+                }
+                return new ScriptResponse(results, error);
+            }
+        }
+    }
+
+    /** Takes the live query of that name for one stream; empty when there is none or another stream has it. */
+    Optional<LiveQuery> attach(String name) {
+        LiveQuery live = liveQueries.get(name);
+        if (live == null || !live.attached().compareAndSet(false, true)) {
+            return Optional.empty();
+        }
+        return Optional.of(live);
+    }
+
+    /** Forgets a live query whose stream ended; stops it when it still runs (its client went away). */
+    void release(String name, LiveQuery live) {
+        liveQueries.remove(name, live);
+        stopQuietly(live.query());
+    }
+
+    private void stopUnattached() {
+        long now = System.nanoTime();
+        for (Map.Entry<String, LiveQuery> entry : liveQueries.entrySet()) {
+            LiveQuery live = entry.getValue();
+            boolean waitedTooLong = now - live.startedNanos() > attachTimeout.toNanos();
+            if (!live.attached().get() && (waitedTooLong || !live.query().isActive())) {
+                if (live.query().isActive()) {
+                    LOGGER.info(
+                            "Stopping live query {}: no client streamed it within {}",
+                            live.query().name(),
+                            attachTimeout);
+                }
+                release(entry.getKey(), live);
+            }
+        }
+    }
+
+    private static void stopQuietly(StreamingQuery query) {
+        if (!query.isActive()) {
+            return;
+        }
+        try {
+            query.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the reaper and every query, then closes the engine if this service made it. Idempotent. */
+    @Override
+    public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        reaper.shutdownNow();
+        try {
+            synchronized (session) {
+                session.close();
+            }
+        } finally {
+            if (engine != null) {
+                engine.close();
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@ import io.brook.http.BrookHttpServer;
 import io.brook.http.SqlService;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * The HTTP API that {@code brook server} runs beside its broker, with the server's shared SQL session, seen through the
@@ -18,10 +19,11 @@ interface RunningHttpApi extends AutoCloseable {
     void close() throws Exception;
 
     /**
-     * Starts the API on {@code host}:{@code port} over a new engine whose Kafka tables reach {@code bootstrap} as
-     * {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code <dataDir>/sql/checkpoints}.
+     * Starts the API on {@code host}:{@code port} over an engine (made at the first script) whose Kafka tables reach
+     * {@code bootstrap} as {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code <dataDir>/sql/checkpoints}.
+     * {@code bootstrap} is read then, so the broker can start alongside.
      */
-    static RunningHttpApi start(String host, int port, String bootstrap, Path dataDir) throws IOException {
+    static RunningHttpApi start(String host, int port, Supplier<String> bootstrap, Path dataDir) throws IOException {
         SqlService sql = SqlService.forBroker(bootstrap, dataDir.resolve("sql").resolve("checkpoints"));
         BrookHttpServer http;
         try {
@@ -54,6 +56,6 @@ interface RunningHttpApi extends AutoCloseable {
     /** How {@code brook server} starts its HTTP API; {@link RunningHttpApi#start} outside tests. */
     @FunctionalInterface
     interface Launcher {
-        RunningHttpApi start(String host, int port, String bootstrap, Path dataDir) throws IOException;
+        RunningHttpApi start(String host, int port, Supplier<String> bootstrap, Path dataDir) throws IOException;
     }
 }

@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,11 @@ public final class BrookHttpServer implements AutoCloseable {
     private static final String JSON = "application/json";
 
     private final Javalin javalin;
+    private final AtomicBoolean stopping;
 
-    private BrookHttpServer(Javalin javalin) {
+    private BrookHttpServer(Javalin javalin, AtomicBoolean stopping) {
         this.javalin = javalin;
+        this.stopping = stopping;
     }
 
     /** Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}). */
@@ -42,6 +45,8 @@ public final class BrookHttpServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, was " + port);
         }
+        // Live streams hold their request threads; they end when this is set, so that stopping does not wait on them.
+        AtomicBoolean stopping = new AtomicBoolean();
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -49,7 +54,7 @@ public final class BrookHttpServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.routes.post("/sql", ctx -> executeScript(ctx, sql));
-            config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql));
+            config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql, stopping));
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -78,7 +83,7 @@ public final class BrookHttpServer implements AutoCloseable {
         });
         javalin.start();
         LOGGER.info("HTTP API on http://{}:{}", host, javalin.port());
-        return new BrookHttpServer(javalin);
+        return new BrookHttpServer(javalin, stopping);
     }
 
     /** The port the server listens on. */
@@ -93,7 +98,7 @@ public final class BrookHttpServer implements AutoCloseable {
         ctx.contentType(JSON).result(SqlJson.response(response));
     }
 
-    private static void streamLive(Context ctx, SqlService sql) throws Exception {
+    private static void streamLive(Context ctx, SqlService sql, AtomicBoolean stopping) throws Exception {
         String name = ctx.pathParam("name");
         Optional<SqlService.LiveQuery> live = sql.attach(name);
         if (live.isEmpty()) {
@@ -108,7 +113,7 @@ public final class BrookHttpServer implements AutoCloseable {
                             0));
             return;
         }
-        new SseHandler(client -> LiveStream.run(client, name, live.get(), sql)).handle(ctx);
+        new SseHandler(client -> LiveStream.run(client, name, live.get(), sql, stopping::get)).handle(ctx);
     }
 
     private static void error(Context ctx, SqlError error) {
@@ -119,6 +124,7 @@ public final class BrookHttpServer implements AutoCloseable {
     /** Stops serving; open live streams end and their queries are stopped. Idempotent. */
     @Override
     public void close() {
+        stopping.set(true);
         javalin.stop();
     }
 }

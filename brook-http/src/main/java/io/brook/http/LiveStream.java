@@ -4,12 +4,13 @@ import io.brook.engine.api.StreamingQuery;
 import io.brook.sql.LiveResult;
 import io.javalin.http.sse.SseClient;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Streams one live SELECT's result to one SSE client, on the request's thread: a {@code snapshot} event whenever a new
  * micro-batch changed it (and one at once), a comment every second so that a client that went away is noticed, and an
- * {@code end} event when the query ends by itself or is stopped. When the client goes away first the query is stopped:
- * nobody else can see its result.
+ * {@code end} event when the query ends by itself or is stopped. When the client goes away first, or the server stops,
+ * the query is stopped: nobody else can see its result.
  */
 final class LiveStream {
     private static final long POLL_MILLIS = 100;
@@ -17,12 +18,18 @@ final class LiveStream {
 
     private LiveStream() {}
 
-    static void run(SseClient client, String name, SqlService.LiveQuery live, SqlService service) {
+    /** Streams until the query ends, the client leaves or {@code serverStopping}; then releases the query. */
+    static void run(
+            SseClient client,
+            String name,
+            SqlService.LiveQuery live,
+            SqlService service,
+            BooleanSupplier serverStopping) {
         StreamingQuery query = live.query();
         try {
             long shownBatch = Long.MIN_VALUE;
             long heartbeatAt = System.nanoTime();
-            while (!client.terminated()) {
+            while (!client.terminated() && !serverStopping.getAsBoolean()) {
                 boolean ended = !query.isActive();
                 LiveResult.Snapshot snapshot = live.result().snapshot();
                 if (snapshot.batchId() != shownBatch) {

@@ -298,7 +298,7 @@ final class SqlJson {
         if (upper.equals("DATE") && node.isTextual()) {
             return LocalDate.parse(node.asText());
         }
-        if (node.isObject() || upper.startsWith("STRUCT") && node.isArray()) {
+        if (node.isObject() || (upper.startsWith("STRUCT") && node.isArray())) {
             List<Object> fields = new ArrayList<>();
             node.elements().forEachRemaining(field -> fields.add(readValue("", field)));
             return Row.of(fields.toArray());

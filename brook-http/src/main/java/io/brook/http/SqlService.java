@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * client). A SELECT over a stream keeps its latest rows in memory for {@code GET /sql/live/{name}}; a live query that
  * no client attaches to within the attach timeout, or whose client goes away, is stopped.
  *
- * <p>Thread-safe: scripts run one at a time (the session is single-threaded); live streams read their results
- * alongside. {@link #close()} stops every query and, when this service made the engine, closes it.
+ * <p>The session and its engine are made at the first script, not at start: planning's first use costs seconds that
+ * the broker's start-up should not pay when nobody uses SQL. Thread-safe: scripts run one at a time (the session is
+ * single-threaded); live streams read their results alongside. {@link #close()} stops every query and, when this
+ * service made the engine, closes it.
  */
 public final class SqlService implements AutoCloseable {
     /** Rows a live result keeps, as in the embedded shell. */
@@ -37,8 +40,10 @@ public final class SqlService implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SqlService.class);
 
-    private final SqlSession session;
-    private final AutoCloseable engine;
+    private final Supplier<SqlSession> sessions;
+    private final boolean closeEngine;
+    private final Object lock = new Object();
+    private SqlSession session;
     private final Duration attachTimeout;
     private final Map<String, LiveQuery> liveQueries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
@@ -48,41 +53,64 @@ public final class SqlService implements AutoCloseable {
     record LiveQuery(StreamingQuery query, LiveResult result, long startedNanos, AtomicBoolean attached) {}
 
     /**
-     * A service over {@code session}, which it closes; {@code engine} (null when the caller keeps it) is closed after
-     * the session.
+     * A service over the session {@code sessions} opens at the first script; it closes that session, and its engine
+     * when {@code closeEngine}.
      */
-    public SqlService(SqlSession session, AutoCloseable engine, Duration attachTimeout) {
-        this.session = requireNonNull(session, "session is null");
-        this.engine = engine;
+    public SqlService(Supplier<SqlSession> sessions, boolean closeEngine, Duration attachTimeout) {
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.closeEngine = closeEngine;
         this.attachTimeout = requireNonNull(attachTimeout, "attachTimeout is null");
-        session.liveSelectToMemory(LIVE_ROWS);
         this.reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "brook-http-live-reaper");
             thread.setDaemon(true);
             return thread;
         });
-        reaper.scheduleWithFixedDelay(this::stopUnattached, 1, 1, TimeUnit.SECONDS);
+        // Its future only ends in shutdownNow(); stopUnattached catches nothing it needs to report.
+        var unused = reaper.scheduleWithFixedDelay(this::stopUnattached, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
      * The service of {@code brook server}: a new engine whose Kafka tables reach the server's own broker through the
-     * variable {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code checkpoints}.
+     * variable {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code checkpoints}. {@code bootstrap} is read
+     * at the first script, so the broker may start alongside.
      */
-    public static SqlService forBroker(String bootstrap, Path checkpoints) {
-        Brook brook = Brook.local();
-        SqlSession session = new SqlSession(brook);
-        session.define("BOOTSTRAP", bootstrap);
-        session.execute("SET '" + SqlSession.CHECKPOINT_DIR + "' = '"
-                + checkpoints.toAbsolutePath().toString().replace("'", "''") + "';");
-        return new SqlService(session, brook, Duration.ofSeconds(30));
+    public static SqlService forBroker(Supplier<String> bootstrap, Path checkpoints) {
+        requireNonNull(bootstrap, "bootstrap is null");
+        String directory = checkpoints.toAbsolutePath().toString();
+        Supplier<SqlSession> sessions = () -> {
+            SqlSession session = new SqlSession(Brook.local());
+            String servers = bootstrap.get();
+            if (servers == null) {
+                throw new IllegalStateException("the broker has not started yet");
+            }
+            session.define("BOOTSTRAP", servers);
+            session.execute("SET '" + SqlSession.CHECKPOINT_DIR + "' = '" + directory.replace("'", "''") + "';");
+            return session;
+        };
+        return new SqlService(sessions, true, Duration.ofSeconds(30));
+    }
+
+    /** The session, opened at the first call; the caller holds {@link #lock}. */
+    private SqlSession session() {
+        if (closed.get()) {
+            throw new IllegalStateException("the SQL service is closed");
+        }
+        if (session == null) {
+            long start = System.nanoTime();
+            session = sessions.get();
+            session.liveSelectToMemory(LIVE_ROWS);
+            LOGGER.info("SQL session ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        return session;
     }
 
     /** Runs a script's statements in order; the first error stops it and is returned with the results before it. */
     ScriptResponse execute(ScriptRequest request) {
-        synchronized (session) {
-            request.variables().forEach(session::define);
+        synchronized (lock) {
             List<StatementResult> results = new ArrayList<>();
             try {
+                SqlSession session = session();
+                request.variables().forEach(session::define);
                 for (SqlScript.Statement statement : SqlScript.of(request.sql()).statements()) {
                     SqlResult result = session.execute(statement);
                     Optional<LiveResult> live =
@@ -153,13 +181,16 @@ public final class SqlService implements AutoCloseable {
             return;
         }
         reaper.shutdownNow();
-        try {
-            synchronized (session) {
-                session.close();
+        synchronized (lock) {
+            if (session == null) {
+                return;
             }
-        } finally {
-            if (engine != null) {
-                engine.close();
+            try {
+                session.close();
+            } finally {
+                if (closeEngine) {
+                    session.brook().close();
+                }
             }
         }
     }

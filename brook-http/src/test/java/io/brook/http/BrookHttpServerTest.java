@@ -259,7 +259,7 @@ class BrookHttpServerTest {
                 name,
                 last::set,
                 () -> System.nanoTime() > deadline
-                        || last.get() != null && last.get().totalRows() >= 3);
+                        || (last.get() != null && last.get().totalRows() >= 3));
 
         // Then
         assertThat(end).isNull();

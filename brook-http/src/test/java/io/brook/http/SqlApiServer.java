@@ -50,7 +50,7 @@ final class SqlApiServer implements AutoCloseable {
         properties.put(BrokerConfig.KAFKA_PORT, "0");
         Broker broker = Broker.start(BrokerConfig.parse(properties));
         String bootstrap = "127.0.0.1:" + broker.kafkaPort();
-        SqlService sql = SqlService.forBroker(bootstrap, directory.resolve("checkpoints"));
+        SqlService sql = SqlService.forBroker(() -> bootstrap, directory.resolve("checkpoints"));
         BrookHttpServer http = BrookHttpServer.start("127.0.0.1", 0, sql);
         return new SqlApiServer(broker, sql, http);
     }

@@ -6,6 +6,7 @@ import io.brook.http.LiveEnd;
 import io.brook.http.SqlHttpClient;
 import io.brook.sql.LiveResult;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  * snapshot, hands each to a listener, and knows how the query ended. {@link #finish()} leaves the stream, which makes
  * the server stop the query; {@link #close()} does the same without waiting for the line to print. Thread-safe.
  */
-final class RemoteLiveFollower implements AutoCloseable {
+final class RemoteLiveFollower implements ShellBackend.LiveView, AutoCloseable {
     private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(5);
 
     private final String query;
@@ -55,23 +56,20 @@ final class RemoteLiveFollower implements AutoCloseable {
         return follower;
     }
 
-    LiveResult.Snapshot snapshot() {
+    @Override
+    public LiveResult.Snapshot snapshot() {
         return latest.get();
     }
 
     /** Whether the stream is over: the query ended, or the stream broke. */
-    boolean ended() {
-        return !thread.isAlive();
-    }
-
-    /** Waits at most {@code millis} for the stream to end by itself; whether it did. */
-    boolean await(long millis) throws InterruptedException {
-        thread.join(millis);
+    @Override
+    public boolean ended() {
         return !thread.isAlive();
     }
 
     /** Leaves the stream if it still runs (the server then stops the query); the line to print about the end. */
-    String finish() throws InterruptedException {
+    @Override
+    public String finish() throws InterruptedException {
         boolean running = thread.isAlive();
         stop.set(true);
         thread.join(JOIN_MILLIS);
@@ -84,6 +82,12 @@ final class RemoteLiveFollower implements AutoCloseable {
             return "Stopped query " + query;
         }
         return ended.status() == LiveEnd.Status.FAILED ? "Error: " + ended.message() : ended.message();
+    }
+
+    /** A query on a server has no run id here: its failure comes as the stream's end. */
+    @Override
+    public UUID runId() {
+        return null;
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.brook.http.ScriptResponse;
 import io.brook.http.SqlHttpClient;
 import io.brook.http.StatementResult;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -35,50 +34,15 @@ final class RemoteShellBackend implements ShellBackend {
         for (StatementResult result : response.statements()) {
             print.accept(result.render());
             if (result.kind() == StatementResult.Kind.LIVE) {
-                RemoteLiveView view = new RemoteLiveView(client, result.query().name());
-                try {
+                // Followed on a thread of its own, so that the shell polls it as it polls a local one.
+                try (RemoteLiveFollower view =
+                        RemoteLiveFollower.start(client, result.query().name(), snapshot -> {})) {
                     show.accept(view);
-                } finally {
-                    view.close();
                 }
             }
         }
         if (response.error() != null) {
             throw response.error().toException();
-        }
-    }
-
-    /** Follows the live result on a thread of its own, so that the shell can poll it as it polls a local one. */
-    private static final class RemoteLiveView implements LiveView, AutoCloseable {
-        private final RemoteLiveFollower follower;
-
-        RemoteLiveView(SqlHttpClient client, String query) {
-            this.follower = RemoteLiveFollower.start(client, query, snapshot -> {});
-        }
-
-        @Override
-        public io.brook.sql.LiveResult.Snapshot snapshot() {
-            return follower.snapshot();
-        }
-
-        @Override
-        public boolean ended() {
-            return follower.ended();
-        }
-
-        @Override
-        public String finish() throws InterruptedException {
-            return follower.finish();
-        }
-
-        @Override
-        public UUID runId() {
-            return null;
-        }
-
-        @Override
-        public void close() {
-            follower.close();
         }
     }
 }

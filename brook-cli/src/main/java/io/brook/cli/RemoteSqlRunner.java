@@ -2,6 +2,7 @@ package io.brook.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.brook.engine.api.Row;
 import io.brook.http.ScriptResponse;
 import io.brook.http.SqlHttpClient;
 import io.brook.http.StatementResult;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Runs SQL scripts on a {@code brook server}, for {@code brook sql --server} when it is not interactive: the {@code
@@ -69,7 +71,7 @@ final class RemoteSqlRunner {
         for (StatementResult result : response.statements()) {
             print(result.render());
             if (result.kind() == StatementResult.Kind.LIVE) {
-                followers.add(RemoteLiveFollower.start(client, result.query().name(), this::printSnapshot));
+                followers.add(RemoteLiveFollower.start(client, result.query().name(), new SnapshotPrinter()));
             }
         }
         if (response.error() != null) {
@@ -79,9 +81,28 @@ final class RemoteSqlRunner {
         return true;
     }
 
-    private void printSnapshot(LiveResult.Snapshot snapshot) {
-        if (snapshot.batchId() >= 0) {
-            print(snapshot.render().stripTrailing());
+    /**
+     * Prints each micro-batch of one live query: the whole table of an aggregation in complete mode, else the rows that
+     * are new since the last one printed (as many as the server keeps), as the embedded runner prints each batch.
+     */
+    private final class SnapshotPrinter implements Consumer<LiveResult.Snapshot> {
+        private long printedRows;
+
+        @Override
+        public void accept(LiveResult.Snapshot snapshot) {
+            if (snapshot.batchId() < 0) {
+                return;
+            }
+            List<Row> rows = snapshot.rows();
+            if (!snapshot.complete()) {
+                long fresh = Math.min(rows.size(), Math.max(0, snapshot.totalRows() - printedRows));
+                rows = rows.subList(rows.size() - (int) fresh, rows.size());
+            }
+            printedRows = snapshot.totalRows();
+            print(new LiveResult.Snapshot(
+                            snapshot.columns(), rows, snapshot.batchId(), snapshot.totalRows(), snapshot.complete())
+                    .render()
+                    .stripTrailing());
         }
     }
 

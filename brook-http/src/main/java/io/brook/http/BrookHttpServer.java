@@ -65,21 +65,12 @@ public final class BrookHttpServer implements AutoCloseable {
                 // Javalin's own 404 is plain text; a handler's (an unknown live query) is JSON already.
                 String result = ctx.result();
                 if (result == null || !result.startsWith("{")) {
-                    error(
-                            ctx,
-                            new SqlError("NOT_FOUND", "USER", "no endpoint " + ctx.path() + "; try POST /sql", 0, 0));
+                    error(ctx, SqlError.notFound("no endpoint " + ctx.path() + "; try POST /sql"));
                 }
             });
             config.routes.error(
                     405,
-                    ctx -> error(
-                            ctx,
-                            new SqlError(
-                                    "METHOD_NOT_ALLOWED",
-                                    "USER",
-                                    ctx.method() + " is not allowed on " + ctx.path(),
-                                    0,
-                                    0)));
+                    ctx -> error(ctx, SqlError.methodNotAllowed(ctx.method() + " is not allowed on " + ctx.path())));
         });
         javalin.start();
         LOGGER.info("HTTP API on http://{}:{}", host, javalin.port());
@@ -104,13 +95,9 @@ public final class BrookHttpServer implements AutoCloseable {
         if (live.isEmpty()) {
             error(
                     ctx,
-                    new SqlError(
-                            "NOT_FOUND",
-                            "USER",
+                    SqlError.notFound(
                             "no live query '" + name + "' waiting for a stream; a SELECT over a stream started by"
-                                    + " POST /sql can be streamed once",
-                            0,
-                            0));
+                                    + " POST /sql can be streamed once"));
             return;
         }
         new SseHandler(client -> LiveStream.run(client, name, live.get(), sql, stopping::get)).handle(ctx);

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public record SqlError(String code, String type, String message, int line, int column) {
     static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    static final String NOT_FOUND = "NOT_FOUND";
+    static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
     private static final Pattern POSITION = Pattern.compile("^line (\\d+)(?::(\\d+))?:");
 
     public SqlError {
@@ -42,12 +44,22 @@ public record SqlError(String code, String type, String message, int line, int c
         return new SqlError("BAD_REQUEST", ErrorCode.Type.USER.name(), message, 0, 0);
     }
 
+    /** A path the API does not serve, or a live query that is not there: 404. */
+    static SqlError notFound(String message) {
+        return new SqlError(NOT_FOUND, ErrorCode.Type.USER.name(), message, 0, 0);
+    }
+
+    /** A known path asked with another method: 405. */
+    static SqlError methodNotAllowed(String message) {
+        return new SqlError(METHOD_NOT_ALLOWED, ErrorCode.Type.USER.name(), message, 0, 0);
+    }
+
     /** The HTTP status: 400 when the caller has to change something, 404 for what is not there, 500 otherwise. */
     int httpStatus() {
-        if (code.equals("NOT_FOUND")) {
+        if (code.equals(NOT_FOUND)) {
             return 404;
         }
-        if (code.equals("METHOD_NOT_ALLOWED")) {
+        if (code.equals(METHOD_NOT_ALLOWED)) {
             return 405;
         }
         return type.equals(ErrorCode.Type.USER.name()) ? 400 : 500;

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -307,7 +308,7 @@ final class SqlJson {
             String element = upper.startsWith("ARRAY<") ? upper.substring(6, upper.length() - 1) : "";
             List<Object> elements = new ArrayList<>();
             node.elements().forEachRemaining(item -> elements.add(readValue(element, item)));
-            return java.util.Collections.unmodifiableList(elements);
+            return Collections.unmodifiableList(elements);
         }
         if (node.isBoolean()) {
             return node.booleanValue();

@@ -316,6 +316,31 @@ class SqlServerModeTest {
     }
 
     @Test
+    void theInteractiveShellShowsALiveSelectOnTheServerUntilItEnds() throws Exception {
+        // Given: the SELECT and the RESET in one input, which the server runs before the live result shows
+        String typed = CLICKS.replace("CREATE SOURCE clicks", "CREATE OR REPLACE SOURCE shell_clicks")
+                + "\nSET 'trigger' = 'available-now';\n"
+                + "SELECT page FROM shell_clicks WHERE latency_ms > 10; RESET 'trigger';\n";
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+
+        // When
+        try (Terminal terminal =
+                new DumbTerminal(new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), screen)) {
+            new SqlShell(terminal, new RemoteShellBackend(new SqlHttpClient(URI.create(url), TIMEOUT), Map.of()), null)
+                    .run();
+        }
+
+        // Then
+        assertThat(screen.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "Started query select",
+                        "Showing its result live; Ctrl-C or q stops it.",
+                        "|/home|\n|/cart|\n",
+                        "batch 0: 2 rows so far\n",
+                        "Query select ended: it read all its input\nReset trigger\n");
+    }
+
+    @Test
     void aServerThatIsNotThereIsAnError() {
         // When
         CliRun run = CliRun.command(

@@ -49,8 +49,11 @@ public final class SqlService implements AutoCloseable {
     private final ScheduledExecutorService reaper;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** A live SELECT's query and its rows; {@code attached} once a stream took it (it is streamed at most once). */
-    record LiveQuery(StreamingQuery query, LiveResult result, long startedNanos, AtomicBoolean attached) {}
+    /**
+     * A live SELECT's query and its rows, offered to streams when its script's answer went out; {@code attached} once a
+     * stream took it (it is streamed at most once).
+     */
+    record LiveQuery(StreamingQuery query, LiveResult result, long offeredNanos, AtomicBoolean attached) {}
 
     /**
      * A service over the session {@code sessions} opens at the first script; it closes that session, and its engine
@@ -108,6 +111,7 @@ public final class SqlService implements AutoCloseable {
     ScriptResponse execute(ScriptRequest request) {
         synchronized (lock) {
             List<StatementResult> results = new ArrayList<>();
+            List<SqlResult> started = new ArrayList<>();
             try {
                 SqlSession session = session();
                 request.variables().forEach(session::define);
@@ -115,9 +119,9 @@ public final class SqlService implements AutoCloseable {
                     SqlResult result = session.execute(statement);
                     Optional<LiveResult> live =
                             result.query() == null ? Optional.empty() : session.liveResult(result.query());
-                    live.ifPresent(rows -> liveQueries.put(
-                            result.query().name(),
-                            new LiveQuery(result.query(), rows, System.nanoTime(), new AtomicBoolean())));
+                    if (live.isPresent()) {
+                        started.add(result);
+                    }
                     results.add(StatementResult.of(result, live.isPresent()));
                 }
                 return new ScriptResponse(results, null);
@@ -127,6 +131,16 @@ public final class SqlService implements AutoCloseable {
                     LOGGER.warn("SQL script failed on the server: {}", error.message(), e);
                 }
                 return new ScriptResponse(results, error);
+            } finally {
+                // The attach timeout counts from the answer, however long the statements after a live SELECT took.
+                long now = System.nanoTime();
+                for (SqlResult result : started) {
+                    this.session
+                            .liveResult(result.query())
+                            .ifPresent(rows -> liveQueries.put(
+                                    result.query().name(),
+                                    new LiveQuery(result.query(), rows, now, new AtomicBoolean())));
+                }
             }
         }
     }
@@ -150,8 +164,9 @@ public final class SqlService implements AutoCloseable {
         long now = System.nanoTime();
         for (Map.Entry<String, LiveQuery> entry : liveQueries.entrySet()) {
             LiveQuery live = entry.getValue();
-            boolean waitedTooLong = now - live.startedNanos() > attachTimeout.toNanos();
-            if (!live.attached().get() && (waitedTooLong || !live.query().isActive())) {
+            // One that ended by itself waits too: its client may still come for the rows it left.
+            boolean waitedTooLong = now - live.offeredNanos() > attachTimeout.toNanos();
+            if (!live.attached().get() && waitedTooLong) {
                 if (live.query().isActive()) {
                     LOGGER.info(
                             "Stopping live query {}: no client streamed it within {}",

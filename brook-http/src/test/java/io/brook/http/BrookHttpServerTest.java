@@ -299,6 +299,14 @@ class BrookHttpServerTest {
                 "SET 'trigger' = 'available-now';\nSELECT page FROM clicks_once WHERE latency_ms < 20;\n"
                         + "RESET 'trigger';",
                 Map.of());
+        // ... and the client comes only after the query ended and the reaper has looked (once a second)
+        String name = started.statements().get(1).query().name();
+        Awaitility.await()
+                .pollDelay(Duration.ofMillis(1500))
+                .atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(rowsNamed(json(sql("SHOW QUERIES;")), name))
+                        .extracting(row -> row.get(2).asText())
+                        .containsExactly("STOPPED"));
         List<io.brook.sql.LiveResult.Snapshot> snapshots = new ArrayList<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         LiveEnd end = client.follow(

@@ -40,7 +40,8 @@ final class LiveStream {
                     heartbeatAt = System.nanoTime();
                 }
                 if (ended) {
-                    client.sendEvent("end", SqlJson.end(end(query)));
+                    service.awaitRunningScript();
+                    client.sendEvent("end", SqlJson.end(end(live)));
                     break;
                 }
                 Thread.sleep(POLL_MILLIS);
@@ -52,11 +53,15 @@ final class LiveStream {
         }
     }
 
-    private static LiveEnd end(StreamingQuery query) {
+    private static LiveEnd end(SqlService.LiveQuery live) {
+        StreamingQuery query = live.query();
         Throwable failure = query.exception();
         if (failure != null) {
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             return new LiveEnd(LiveEnd.Status.FAILED, "query " + query.name() + " failed: " + message);
+        }
+        if (live.stoppedByStatement().get()) {
+            return new LiveEnd(LiveEnd.Status.STOPPED, "Stopped query " + query.name() + " (STOP QUERY)");
         }
         return new LiveEnd(LiveEnd.Status.ENDED, "Query " + query.name() + " ended: it read all its input");
     }

@@ -53,7 +53,14 @@ public final class SqlService implements AutoCloseable {
      * A live SELECT's query and its rows, offered to streams when its script's answer went out; {@code attached} once a
      * stream took it (it is streamed at most once).
      */
-    record LiveQuery(StreamingQuery query, LiveResult result, long offeredNanos, AtomicBoolean attached) {}
+    record LiveQuery(
+            StreamingQuery query,
+            LiveResult result,
+            long offeredNanos,
+            AtomicBoolean attached,
+            AtomicBoolean stoppedByStatement) {}
+
+    private static final String STOPPED = "Stopped query ";
 
     /**
      * A service over the session {@code sessions} opens at the first script; it closes that session, and its engine
@@ -122,6 +129,7 @@ public final class SqlService implements AutoCloseable {
                     if (live.isPresent()) {
                         started.add(result);
                     }
+                    markStopped(result);
                     results.add(StatementResult.of(result, live.isPresent()));
                 }
                 return new ScriptResponse(results, null);
@@ -139,9 +147,31 @@ public final class SqlService implements AutoCloseable {
                             .liveResult(result.query())
                             .ifPresent(rows -> liveQueries.put(
                                     result.query().name(),
-                                    new LiveQuery(result.query(), rows, now, new AtomicBoolean())));
+                                    new LiveQuery(
+                                            result.query(), rows, now, new AtomicBoolean(), new AtomicBoolean())));
                 }
             }
+        }
+    }
+
+    /** After a STOP QUERY of a live query, its stream says so at its end instead of "ended". */
+    private void markStopped(SqlResult result) {
+        String message = result.message();
+        if (result.query() == null && message != null && message.startsWith(STOPPED)) {
+            LiveQuery live = liveQueries.get(message.substring(STOPPED.length()));
+            if (live != null) {
+                live.stoppedByStatement().set(true);
+            }
+        }
+    }
+
+    /**
+     * Waits for the script running now, if any, to finish: a live query that a STOP QUERY stopped is marked so only
+     * after the stop, within the same script.
+     */
+    void awaitRunningScript() {
+        synchronized (lock) {
+            // Nothing to do: holding the lock once is the wait.
         }
     }
 

@@ -319,6 +319,42 @@ class BrookHttpServerTest {
     }
 
     @Test
+    void aLiveSelectStoppedByAnotherClientEndsItsStreamSayingSo() throws Exception {
+        // Given
+        SqlHttpClient client = new SqlHttpClient(server.uri(), TIMEOUT);
+        assertThat(sql(clicksSource("clicks_stopped")).statusCode()).isEqualTo(200);
+        String name = client.execute("SELECT page FROM clicks_stopped;", Map.of())
+                .statements()
+                .get(0)
+                .query()
+                .name();
+        AtomicReference<LiveEnd> end = new AtomicReference<>();
+        AtomicReference<io.brook.sql.LiveResult.Snapshot> last = new AtomicReference<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Thread follower = new Thread(
+                () -> {
+                    try {
+                        end.set(client.follow(name, last::set, () -> System.nanoTime() > deadline));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "test-follower");
+        follower.start();
+        Awaitility.await()
+                .atMost(TIMEOUT)
+                .until(() -> last.get() != null && last.get().totalRows() >= 3);
+
+        // When
+        HttpResponse<String> stopped = sql("STOP QUERY " + name + ";");
+        follower.join(TIMEOUT.toMillis());
+
+        // Then
+        assertThat(stopped.statusCode()).isEqualTo(200);
+        assertThat(end.get()).isEqualTo(new LiveEnd(LiveEnd.Status.STOPPED, "Stopped query " + name + " (STOP QUERY)"));
+    }
+
+    @Test
     void theClientThrowsTheServersErrorAsTheEmbeddedSessionWould() throws Exception {
         // Given
         SqlHttpClient client = new SqlHttpClient(server.uri(), TIMEOUT);

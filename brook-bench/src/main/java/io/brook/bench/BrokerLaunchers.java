@@ -112,6 +112,8 @@ final class BrokerLaunchers {
         command.addAll(List.of("-cp", jar + ":" + lib.resolve("*"), BROOK_MAIN, "server"));
         command.addAll(List.of(
                 "--data-dir", home.resolve("data").toString(), "--kafka-port", Integer.toString(port), "--host", HOST));
+        // brook server also serves its HTTP API; a free port keeps it clear of whatever holds 8080 here.
+        command.addAll(List.of("--http-port", "0"));
         // The same group setting as Kafka's server.properties below (Kafka's config/server.properties has it too).
         command.addAll(List.of("--set", "group.initial.rebalance.delay.ms=0"));
         command.addAll(settings.brookServerArguments());

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,14 +26,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code brook server}: runs the broker in the foreground until SIGINT or SIGTERM, then closes it (flushing the logs and
- * writing the clean-shutdown marker) and exits 0.
+ * {@code brook server}: runs the broker and, beside it, the HTTP API with the server's shared SQL session ({@code
+ * brook sql --server}) in the foreground until SIGINT or SIGTERM, then closes the API (stopping its queries) and the
+ * broker (flushing the logs and writing the clean-shutdown marker) and exits 0.
  * Settings come from a properties file, then {@code --set}, then the dedicated flags; later sources win.
  */
 @Command(
         name = "server",
         mixinStandardHelpOptions = true,
-        description = "Run the Brook broker in the foreground until Ctrl-C or SIGTERM.",
+        description = "Run the Brook broker and its HTTP API (SQL with `brook sql --server`) in the foreground until"
+                + " Ctrl-C or SIGTERM.",
         footer = {
             "",
             "Settings are read from --config, then --set, then --data-dir/--kafka-port/--host; later ones win.",
@@ -59,6 +64,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address to bind and advertise (key " + BrokerConfig.HOST + "; default 127.0.0.1).")
     String host;
 
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description = "HTTP API port, on the same host (default 8080; 0 picks a free one, which is printed).")
+    int httpPort = 8080;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Java properties file with broker settings.")
     Path configFile;
 
@@ -69,14 +80,17 @@ final class ServerCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     private final RunningBroker.Launcher launcher;
+    private final RunningHttpApi.Launcher httpLauncher;
     private final ShutdownSignal shutdownSignal;
 
     ServerCommand() {
-        this(RunningBroker::start, new ProcessSignals());
+        this(RunningBroker::start, RunningHttpApi::start, new ProcessSignals());
     }
 
-    ServerCommand(RunningBroker.Launcher launcher, ShutdownSignal shutdownSignal) {
+    ServerCommand(
+            RunningBroker.Launcher launcher, RunningHttpApi.Launcher httpLauncher, ShutdownSignal shutdownSignal) {
         this.launcher = requireNonNull(launcher, "launcher is null");
+        this.httpLauncher = requireNonNull(httpLauncher, "httpLauncher is null");
         this.shutdownSignal = requireNonNull(shutdownSignal, "shutdownSignal is null");
     }
 
@@ -91,27 +105,70 @@ final class ServerCommand implements Callable<Integer> {
             err.println("Error: " + e.getMessage());
             return BrookCommand.EXIT_USAGE;
         }
+        if (httpPort < 0 || httpPort > 65535) {
+            err.println("Error: --http-port is 0-65535 (0 picks a free port); got " + httpPort);
+            return BrookCommand.EXIT_USAGE;
+        }
+        // The HTTP API starts alongside the broker (it needs the broker's address only at its first SQL script): the
+        // two start-ups share the time to "Brook ready" instead of adding up.
+        AtomicReference<String> bootstrapServers = new AtomicReference<>();
+        FutureTask<RunningHttpApi> httpStart = new FutureTask<>(
+                () -> httpLauncher.start(config.host(), httpPort, bootstrapServers::get, config.dataDir()));
+        Thread httpStarter = new Thread(httpStart, "brook-http-start");
+        httpStarter.start();
         RunningBroker broker;
         try {
             broker = launcher.start(config);
         } catch (IOException e) {
             err.println("Error: Brook could not start: " + e.getMessage());
+            RunningHttpApi http = awaitHttp(httpStart, err);
+            if (http != null) {
+                closeQuietly(http, err);
+            }
             return BrookCommand.EXIT_FAILURE;
         }
-        out.println("Brook ready on " + config.host() + ":" + broker.kafkaPort());
+        String bootstrap = config.host() + ":" + broker.kafkaPort();
+        bootstrapServers.set(bootstrap);
+        RunningHttpApi http = awaitHttp(httpStart, err);
+        if (http == null) {
+            closeQuietly(broker, err);
+            return BrookCommand.EXIT_FAILURE;
+        }
+        // The ready line comes last: whoever waits for it finds the HTTP API up too.
+        out.println("HTTP API on http://" + config.host() + ":" + http.port() + " (brook sql --server http://"
+                + config.host() + ":" + http.port() + ")");
+        out.println("Brook ready on " + bootstrap);
         out.flush();
         shutdownSignal.await();
-        int exitCode = 0;
-        try {
-            broker.close();
-        } catch (Exception e) {
-            err.println("Error: Brook did not stop cleanly: " + e.getMessage());
-            exitCode = BrookCommand.EXIT_FAILURE;
-        }
+        boolean httpClosed = closeQuietly(http, err);
+        boolean brokerClosed = closeQuietly(broker, err);
+        int exitCode = httpClosed && brokerClosed ? 0 : BrookCommand.EXIT_FAILURE;
         out.flush();
         err.flush();
         shutdownSignal.finished(exitCode);
         return exitCode;
+    }
+
+    /** The started HTTP API; null after printing why it did not start. */
+    private static RunningHttpApi awaitHttp(FutureTask<RunningHttpApi> httpStart, PrintWriter err)
+            throws InterruptedException {
+        try {
+            return httpStart.get();
+        } catch (ExecutionException e) {
+            err.println("Error: Brook could not start its HTTP API: " + QueryProgress.message(e.getCause()));
+            return null;
+        }
+    }
+
+    /** Closes one part, printing why it did not close cleanly; whether it did. */
+    private static boolean closeQuietly(AutoCloseable part, PrintWriter err) {
+        try {
+            part.close();
+            return true;
+        } catch (Exception e) {
+            err.println("Error: Brook did not stop cleanly: " + e.getMessage());
+            return false;
+        }
     }
 
     /** The properties handed to {@link BrokerConfig#parse}: the file, overlaid with --set, overlaid with the flags. */

@@ -3,13 +3,17 @@ package io.brook.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.brook.engine.api.Brook;
+import io.brook.http.SqlHttpClient;
 import io.brook.sql.SqlSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +30,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code brook sql}: the interactive SQL shell ({@link SqlShell}) on an engine in this process; or, with {@code -f} or
  * {@code -e}, or when standard input is not a terminal, runs those statements as {@code brook run} does ({@link
- * SqlRunner}).
+ * SqlRunner}). With {@code --server URL} the statements run in that {@code brook server}'s shared session instead
+ * ({@link RemoteShellBackend}, {@link RemoteSqlRunner}), and INSERT INTO's queries run on there after this exits.
  */
 @Command(
         name = "sql",
@@ -34,9 +39,14 @@ import picocli.CommandLine.Spec;
         description = {
             "Streaming SQL on an engine in this process: an interactive shell with line editing and history (in"
                     + " ~/.brook/sql_history); end each statement with ';'.",
-            "With -f or -e, or with statements on standard input, runs them as `brook run` does."
+            "With -f or -e, or with statements on standard input, runs them as `brook run` does.",
+            "With --server, runs them in a running `brook server` instead, whose continuous queries run on after"
+                    + " this exits."
         })
 final class SqlCommand implements Callable<Integer> {
+    /** How long one request may take: a bounded INSERT runs to its end before the server answers. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofHours(1);
+
     private static final String QUERY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.brook.engine.stream.StreamExecution";
 
     @Spec
@@ -56,6 +66,13 @@ final class SqlCommand implements Callable<Integer> {
 
     @Mixin
     ScriptOptions scriptOptions = new ScriptOptions();
+
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            description = "Run the statements in the shared SQL session of the `brook server` whose HTTP API is at URL,"
+                    + " e.g. http://127.0.0.1:8080; --var and --set apply to that session, for every client.")
+    String server;
 
     @Option(
             names = "--history-file",
@@ -83,6 +100,15 @@ final class SqlCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        SqlHttpClient client = null;
+        if (server != null) {
+            client = client(server);
+            if (client == null) {
+                err.println("Error: --server takes the URL of a brook server's HTTP API, such as"
+                        + " http://127.0.0.1:8080; got '" + server + "'");
+                return BrookCommand.EXIT_USAGE;
+            }
+        }
         List<SqlRunner.Script> scripts;
         if (!files.isEmpty() || statements != null) {
             scripts = SqlRunner.Script.read(files, err);
@@ -100,10 +126,63 @@ final class SqlCommand implements Callable<Integer> {
                 return BrookCommand.EXIT_FAILURE;
             }
         } else {
-            return shell();
+            return client == null ? shell() : remoteShell(client);
+        }
+        if (client != null) {
+            return new RemoteSqlRunner(
+                            client, shutdownSignal, spec.commandLine().getOut(), err)
+                    .run(scriptOptions.variables, scriptOptions.settings, scripts);
         }
         return new SqlRunner(engine, shutdownSignal, spec.commandLine().getOut(), err)
                 .run(scriptOptions.variables, scriptOptions.settings, scripts);
+    }
+
+    /** A client of the server at {@code url}; null when it is not an http(s) URL with a host. */
+    private static SqlHttpClient client(String url) {
+        try {
+            URI uri = new URI(url);
+            boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            if (!http || uri.getHost() == null) {
+                return null;
+            }
+            return new SqlHttpClient(uri, REQUEST_TIMEOUT);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** The history file, its directory created; null after printing why there is none. */
+    private Path history(PrintWriter err) {
+        Path history =
+                historyFile != null ? historyFile : Path.of(System.getProperty("user.home"), ".brook", "sql_history");
+        try {
+            Path parent = history.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            return history;
+        } catch (IOException e) {
+            err.println("Warning: no history kept: cannot create the directory of " + history + ": " + e);
+            return null;
+        }
+    }
+
+    private int remoteShell(SqlHttpClient client) {
+        PrintWriter err = spec.commandLine().getErr();
+        Path history = history(err);
+        try (Terminal terminal =
+                TerminalBuilder.builder().name("brook").system(true).build()) {
+            terminal.writer()
+                    .println("Connected to the brook server at " + client.base() + " (a session shared with"
+                            + " its other clients; queries started here run on after quit).");
+            SqlShell shell = new SqlShell(terminal, new RemoteShellBackend(client, scriptOptions.variables), history);
+            shell.set(scriptOptions.settings);
+            shell.run();
+            return 0;
+        } catch (IOException e) {
+            err.println("Error: cannot open the terminal: " + e.getMessage());
+            return BrookCommand.EXIT_FAILURE;
+        }
     }
 
     private int shell() {
@@ -112,17 +191,7 @@ final class SqlCommand implements Callable<Integer> {
         // land in the middle of the screen. slf4j-simple reads a logger's level from system properties when the
         // logger is made, and the engine's query class is not loaded yet.
         System.setProperty(QUERY_LOG_LEVEL, "off");
-        Path history =
-                historyFile != null ? historyFile : Path.of(System.getProperty("user.home"), ".brook", "sql_history");
-        try {
-            Path parent = history.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            err.println("Warning: no history kept: cannot create the directory of " + history + ": " + e);
-            history = null;
-        }
+        Path history = history(err);
         try (Terminal terminal =
                         TerminalBuilder.builder().name("brook").system(true).build();
                 Brook brook = engine.get();

@@ -121,7 +121,7 @@ final class SqlRunner {
         }
     }
 
-    private static String quoted(String text) {
+    static String quoted(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 

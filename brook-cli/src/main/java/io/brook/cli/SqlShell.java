@@ -3,10 +3,8 @@ package io.brook.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.brook.engine.BrookException;
-import io.brook.engine.api.StreamingQuery;
 import io.brook.engine.stream.StreamingQueryListener;
 import io.brook.sql.LiveResult;
-import io.brook.sql.SqlResult;
 import io.brook.sql.SqlScript;
 import io.brook.sql.SqlSession;
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +35,7 @@ import org.jline.utils.NonBlockingReader;
 /**
  * The interactive shell of {@code brook sql}: reads statements with line editing and history (JLine), a statement
  * ending at a {@code ;} outside strings and comments (the continuation prompt asks for more until then), runs them on a
- * {@link SqlSession} and prints each result or error; an error does not end the shell. A SELECT over a stream shows its
+ * {@link SqlSession} in this process or a {@code brook server} ({@link ShellBackend}) and prints each result or error; an error does not end the shell. A SELECT over a stream shows its
  * live result, redrawn at most once a second, until Ctrl-C (or {@code q}) stops that query or it ends by itself; an
  * INSERT's query runs on in the background (SHOW QUERIES, STOP QUERY). At the prompt Ctrl-C clears the line; Ctrl-D or
  * {@code quit} ends the shell. Runs on the calling thread; closes neither the terminal nor the session.
@@ -54,18 +51,23 @@ final class SqlShell {
     private static final Set<String> QUIT = Set.of("quit", "exit", "\\q");
 
     private final Terminal terminal;
-    private final SqlSession session;
+    private final ShellBackend backend;
     private final LineReader reader;
     private final PrintWriter out;
     /** The run id of the query shown live, which reports its own failure. */
     private volatile UUID liveRunId;
 
     SqlShell(Terminal terminal, SqlSession session, Path historyFile) {
+        this(terminal, new LocalShellBackend(session), historyFile);
+        session.brook().addListener(new FailurePrinter());
+    }
+
+    /** A shell on any backend; a remote one's background queries report failures in SHOW QUERIES only. */
+    SqlShell(Terminal terminal, ShellBackend backend, Path historyFile) {
         this.terminal = requireNonNull(terminal, "terminal is null");
-        this.session = requireNonNull(session, "session is null");
+        this.backend = requireNonNull(backend, "backend is null");
         this.reader = lineReader(terminal, historyFile);
         this.out = terminal.writer();
-        session.brook().addListener(new FailurePrinter());
     }
 
     /** A reader with the shell's prompts and statement ends; {@code historyFile} null keeps history in memory only. */
@@ -128,15 +130,7 @@ final class SqlShell {
     /** Runs the statements of one input; the first error is printed and skips the rest. */
     void execute(String input) {
         try {
-            for (SqlScript.Statement statement : SqlScript.of(input).statements()) {
-                SqlResult result = session.execute(statement);
-                print(result.render());
-                Optional<LiveResult> live =
-                        result.query() == null ? Optional.empty() : session.liveResult(result.query());
-                if (live.isPresent()) {
-                    showLive(result.query(), live.get());
-                }
-            }
+            backend.execute(input, this::print, this::showLive);
         } catch (BrookException e) {
             print("Error: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -152,9 +146,9 @@ final class SqlShell {
     }
 
     /** Redraws the query's live result until the query ends, or Ctrl-C or q stops it. */
-    private void showLive(StreamingQuery query, LiveResult live) {
+    private void showLive(ShellBackend.LiveView live) {
         print("Showing its result live; Ctrl-C or q stops it.");
-        liveRunId = query.runId();
+        liveRunId = live.runId();
         AtomicBoolean stop = new AtomicBoolean();
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> stop.set(true));
         Attributes attributes = terminal.enterRawMode();
@@ -163,7 +157,7 @@ final class SqlShell {
             long shownBatch = Long.MIN_VALUE;
             long drawnAt = 0;
             while (true) {
-                boolean ended = !query.isActive();
+                boolean ended = live.ended();
                 LiveResult.Snapshot snapshot = live.snapshot();
                 long now = System.nanoTime();
                 boolean due = shownBatch == Long.MIN_VALUE || ended || stop.get() || now - drawnAt >= REDRAW_NANOS;
@@ -192,19 +186,12 @@ final class SqlShell {
             terminal.setAttributes(attributes);
             terminal.handle(Terminal.Signal.INT, previous);
         }
-        finishLive(query);
+        finishLive(live);
     }
 
-    private void finishLive(StreamingQuery query) {
+    private void finishLive(ShellBackend.LiveView live) {
         try {
-            if (query.isActive()) {
-                query.stop();
-                print("Stopped query " + query.name());
-            } else if (query.exception() != null) {
-                print("Error: query " + query.name() + " failed: " + QueryProgress.message(query.exception()));
-            } else {
-                print("Query " + query.name() + " ended: it read all its input");
-            }
+            print(live.finish());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,7 +21,8 @@ class ServerCommandTest {
     Path directory;
 
     private final List<BrokerConfig> started = new ArrayList<>();
-    private final List<String> events = new ArrayList<>();
+    // The HTTP API starts on a thread of its own.
+    private final List<String> events = new CopyOnWriteArrayList<>();
 
     private final RunningBroker.Launcher fakeLauncher = config -> {
         started.add(config);
@@ -33,6 +36,26 @@ class ServerCommandTest {
             @Override
             public void close() {
                 events.add("closed");
+            }
+        };
+    };
+
+    private final List<String> httpStarts = new CopyOnWriteArrayList<>();
+    private final List<Supplier<String>> bootstraps = new CopyOnWriteArrayList<>();
+
+    private final RunningHttpApi.Launcher fakeHttp = (host, port, bootstrap, dataDir) -> {
+        httpStarts.add(host + " " + port + " " + dataDir);
+        bootstraps.add(bootstrap);
+        events.add("http started");
+        return new RunningHttpApi() {
+            @Override
+            public int port() {
+                return port == 0 ? 40124 : port;
+            }
+
+            @Override
+            public void close() {
+                events.add("http closed");
             }
         };
     };
@@ -57,7 +80,7 @@ class ServerCommandTest {
                 file,
                 "log.dir=/from/file\nbrook.flush.policy=interval\nnum.partitions=2\nbrook.kafka.port = 9000  \n",
                 StandardCharsets.UTF_8);
-        ServerCommand command = new ServerCommand(fakeLauncher, immediateShutdown);
+        ServerCommand command = new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown);
 
         // When
         new CommandLine(command)
@@ -81,7 +104,7 @@ class ServerCommandTest {
     @Test
     void kafkaPortFlagOverridesSetAndFile() throws IOException {
         // Given
-        ServerCommand command = new ServerCommand(fakeLauncher, immediateShutdown);
+        ServerCommand command = new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown);
 
         // When
         new CommandLine(command).parseArgs("--set", "brook.kafka.port=1", "--kafka-port", "0");
@@ -93,7 +116,7 @@ class ServerCommandTest {
     @Test
     void passesNothingWhenNoOptionIsGivenSoBrokerDefaultsApply() throws IOException {
         // Given
-        ServerCommand command = new ServerCommand(fakeLauncher, immediateShutdown);
+        ServerCommand command = new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown);
 
         // When
         new CommandLine(command).parseArgs();
@@ -106,29 +129,38 @@ class ServerCommandTest {
     void startsWithParsedConfigPrintsReadyLineAndClosesOnShutdown() {
         // When
         CliRun run = CliRun.command(
-                new ServerCommand(fakeLauncher, immediateShutdown),
+                new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown),
                 "--data-dir",
                 directory.toString(),
                 "--kafka-port",
                 "0",
                 "--set",
-                "brook.flush.policy=none");
+                "brook.flush.policy=none",
+                "--http-port",
+                "0");
 
         // Then
         assertThat(run.exitCode).isZero();
-        assertThat(run.out).isEqualTo("Brook ready on 127.0.0.1:40123" + System.lineSeparator());
+        assertThat(run.out)
+                .isEqualTo("HTTP API on http://127.0.0.1:40124 (brook sql --server http://127.0.0.1:40124)"
+                        + System.lineSeparator() + "Brook ready on 127.0.0.1:40123" + System.lineSeparator());
         assertThat(run.err).isEmpty();
+        assertThat(httpStarts).containsExactly("127.0.0.1 0 " + directory);
+        assertThat(bootstraps.get(0).get()).isEqualTo("127.0.0.1:40123");
         assertThat(started).hasSize(1);
         assertThat(started.get(0).dataDir()).isEqualTo(directory);
         assertThat(started.get(0).kafkaPort()).isZero();
         assertThat(started.get(0).flushPolicy().configName()).isEqualTo("none");
-        assertThat(events).containsExactly("started", "signalled", "closed", "finished 0");
+        // The broker and the HTTP API start alongside, in either order.
+        assertThat(events.subList(0, 2)).containsExactlyInAnyOrder("started", "http started");
+        assertThat(events.subList(2, events.size()))
+                .containsExactly("signalled", "http closed", "closed", "finished 0");
     }
 
     @Test
     void unknownKeyIsAUsageErrorNamingTheKey() {
         // When
-        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--set", "foo=1");
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--set", "foo=1");
 
         // Then
         assertThat(run.exitCode).isEqualTo(2);
@@ -145,7 +177,8 @@ class ServerCommandTest {
         Files.writeString(file, "log.segment.byte=1048576\n", StandardCharsets.UTF_8);
 
         // When
-        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--config", file.toString());
+        CliRun run = CliRun.command(
+                new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--config", file.toString());
 
         // Then
         assertThat(run.exitCode).isEqualTo(2);
@@ -159,7 +192,7 @@ class ServerCommandTest {
     void badValueIsAUsageErrorNamingTheKey() {
         // When
         CliRun run = CliRun.command(
-                new ServerCommand(fakeLauncher, immediateShutdown), "--set", "brook.flush.policy=sometimes");
+                new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--set", "brook.flush.policy=sometimes");
 
         // Then
         assertThat(run.exitCode).isEqualTo(2);
@@ -173,7 +206,8 @@ class ServerCommandTest {
         Path missing = directory.resolve("missing.properties");
 
         // When
-        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--config", missing.toString());
+        CliRun run = CliRun.command(
+                new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--config", missing.toString());
 
         // Then
         assertThat(run.exitCode).isEqualTo(2);
@@ -183,7 +217,7 @@ class ServerCommandTest {
     @Test
     void setWithoutEqualsSignIsRejectedByTheParser() {
         // When
-        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, immediateShutdown), "--set", "foo");
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--set", "foo");
 
         // Then
         assertThat(run.exitCode).isEqualTo(2);
@@ -199,14 +233,15 @@ class ServerCommandTest {
         };
 
         // When
-        CliRun run = CliRun.command(new ServerCommand(failing, immediateShutdown));
+        CliRun run = CliRun.command(new ServerCommand(failing, fakeHttp, immediateShutdown));
 
         // Then
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.err)
                 .isEqualTo("Error: Brook could not start: not built yet: 127.0.0.1" + System.lineSeparator());
         assertThat(run.out).isEmpty();
-        assertThat(events).isEmpty();
+        // The HTTP API started alongside and is closed again.
+        assertThat(events).containsExactly("http started", "http closed");
     }
 
     @Test
@@ -225,12 +260,56 @@ class ServerCommandTest {
         };
 
         // When
-        CliRun run = CliRun.command(new ServerCommand(failingClose, immediateShutdown));
+        CliRun run = CliRun.command(new ServerCommand(failingClose, fakeHttp, immediateShutdown));
 
         // Then
         assertThat(run.exitCode).isEqualTo(1);
-        assertThat(run.out).isEqualTo("Brook ready on 127.0.0.1:9092" + System.lineSeparator());
+        assertThat(run.out).endsWith("Brook ready on 127.0.0.1:9092" + System.lineSeparator());
         assertThat(run.err).isEqualTo("Error: Brook did not stop cleanly: disk full" + System.lineSeparator());
-        assertThat(events).containsExactly("signalled", "finished 1");
+        assertThat(events).containsExactly("http started", "signalled", "http closed", "finished 1");
+    }
+
+    @Test
+    void httpPortDefaultsTo8080OnTheBrokersHost() {
+        // When
+        CliRun run =
+                CliRun.command(new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--host", "127.0.0.2");
+
+        // Then
+        assertThat(run.exitCode).isZero();
+        assertThat(httpStarts).hasSize(1);
+        assertThat(httpStarts.get(0)).startsWith("127.0.0.2 8080 ");
+        assertThat(bootstraps.get(0).get()).isEqualTo("127.0.0.2:40123");
+    }
+
+    @Test
+    void httpStartFailureClosesTheBrokerAndExitsOne() {
+        // Given
+        RunningHttpApi.Launcher failing = (host, port, bootstrap, dataDir) -> {
+            throw new java.io.IOException("cannot serve HTTP on 127.0.0.1:8080: Address already in use");
+        };
+
+        // When
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, failing, immediateShutdown));
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err)
+                .isEqualTo("Error: Brook could not start its HTTP API: cannot serve HTTP on 127.0.0.1:8080: Address"
+                        + " already in use" + System.lineSeparator());
+        assertThat(events).containsExactlyInAnyOrder("started", "closed");
+    }
+
+    @Test
+    void aNegativeHttpPortIsAUsageError() {
+        // When
+        CliRun run = CliRun.command(new ServerCommand(fakeLauncher, fakeHttp, immediateShutdown), "--http-port", "-1");
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err)
+                .isEqualTo("Error: --http-port is 0-65535 (0 picks a free port); got -1" + System.lineSeparator());
+        assertThat(started).isEmpty();
     }
 }

@@ -1,0 +1,99 @@
+package io.brook.http;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import io.brook.broker.Broker;
+import io.brook.broker.BrokerConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What {@code brook server} runs, for tests: a real broker on 127.0.0.1 on a free port, the shared SQL session over an
+ * engine in this JVM, and the HTTP API on another free port; plus a producer to fill topics. {@link #close} stops them
+ * in reverse order.
+ */
+final class SqlApiServer implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Broker broker;
+    private final SqlService sql;
+    private final BrookHttpServer http;
+    private final KafkaProducer<String, String> producer;
+
+    private SqlApiServer(Broker broker, SqlService sql, BrookHttpServer http) {
+        this.broker = broker;
+        this.sql = sql;
+        this.http = http;
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+    }
+
+    static SqlApiServer start(Path directory) throws Exception {
+        Map<String, String> properties = new TreeMap<>();
+        properties.put(BrokerConfig.DATA_DIR, directory.resolve("data").toString());
+        properties.put(BrokerConfig.HOST, "127.0.0.1");
+        properties.put(BrokerConfig.KAFKA_PORT, "0");
+        Broker broker = Broker.start(BrokerConfig.parse(properties));
+        String bootstrap = "127.0.0.1:" + broker.kafkaPort();
+        SqlService sql = SqlService.forBroker(() -> bootstrap, directory.resolve("checkpoints"));
+        BrookHttpServer http = BrookHttpServer.start("127.0.0.1", 0, sql);
+        return new SqlApiServer(broker, sql, http);
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + broker.kafkaPort();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + http.port());
+    }
+
+    void createTopic(String topic) throws Exception {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (Admin admin = Admin.create(properties)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(TIMEOUT.toSeconds(), SECONDS);
+        }
+    }
+
+    void send(String topic, String... values) throws Exception {
+        for (String value : values) {
+            producer.send(new ProducerRecord<>(topic, value)).get(TIMEOUT.toSeconds(), SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        List<AutoCloseable> resources = new ArrayList<>(List.of(producer, http, sql, broker));
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -109,6 +109,18 @@ public final class ExpressionCompiler {
         if (columnType(struct) != ColumnType.STRUCT) {
             throw unsupported(struct);
         }
+        if (struct instanceof RexCall call && call.getOperator() == BrookOperators.JSON_STRUCT) {
+            // from_json's nested object, of which only this field is read (a Flink table's computed column, say):
+            // read that one path, not every field of the object. The field's path is null wherever the object is.
+            RexNode value = call.getOperands().get(2 + 2 * index);
+            if (columnType(value)
+                    == RelTypes.field("struct", call.getType())
+                            .children()
+                            .get(index)
+                            .type()) {
+                return expression(value);
+            }
+        }
         Evaluator stored = pick(struct);
         if (stored != null) {
             return batch -> dense(batch, ((StructColumn) stored.evaluate(batch)).child(index));

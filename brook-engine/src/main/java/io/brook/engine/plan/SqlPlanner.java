@@ -94,7 +94,7 @@ public final class SqlPlanner {
             throw validationError(text, e, relations, operators);
         }
         RelNode converted = convert(context, validator, reader, validated, false);
-        RelNode planned = WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted)));
+        RelNode planned = trimUnused(WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted))));
         // Calcite's rules drop projections that only rename; the query's own column names are kept.
         List<String> names = converted.getRowType().getFieldNames();
         if (!planned.getRowType().getFieldNames().equals(names)) {
@@ -170,6 +170,20 @@ public final class SqlPlanner {
                 .build());
         windows.setRoot(second.findBestExp());
         return windows.findBestExp();
+    }
+
+    /**
+     * Columns nothing above reads are not computed (a source's unread JSON fields are not parsed); the projections the
+     * trimmer leaves are merged into the ones below them.
+     */
+    private RelNode trimUnused(RelNode rel) {
+        HepPlanner merge = new HepPlanner(HepProgram.builder()
+                .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                .addRuleInstance(CoreRules.PROJECT_MERGE)
+                .addRuleInstance(CoreRules.PROJECT_REMOVE)
+                .build());
+        merge.setRoot(new FieldTrimmer(context.builder()).trim(rel));
+        return merge.findBestExp();
     }
 
     private static BrookException validationError(

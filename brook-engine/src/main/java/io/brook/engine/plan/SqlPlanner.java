@@ -183,7 +183,17 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.PROJECT_REMOVE)
                 .build());
         merge.setRoot(new FieldTrimmer(context.builder()).trim(rel));
-        return merge.findBestExp();
+        // Fields of structs read above a source's filter and watermark are computed below them, where they merge
+        // into the source's projection: one JSON path each rather than every field of the object.
+        HepPlanner fields = new HepPlanner(HepProgram.builder()
+                .addMatchLimit(1000)
+                .addRuleInstance(ProjectFieldsBelowFilter.INSTANCE)
+                .addRuleInstance(ProjectWatermarkTranspose.INSTANCE)
+                .addRuleInstance(CoreRules.PROJECT_MERGE)
+                .addRuleInstance(CoreRules.PROJECT_REMOVE)
+                .build());
+        fields.setRoot(merge.findBestExp());
+        return fields.findBestExp();
     }
 
     private static BrookException validationError(

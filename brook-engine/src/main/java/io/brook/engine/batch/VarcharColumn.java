@@ -211,12 +211,22 @@ public final class VarcharColumn implements Column {
 
     /** A builder of a VARCHAR column. */
     public static Builder builder(int expectedSize) {
-        return new Builder(ColumnType.VARCHAR, expectedSize);
+        return new Builder(ColumnType.VARCHAR, expectedSize, expectedSize * 8);
     }
 
     /** A builder of a VARCHAR or VARBINARY column. */
     public static Builder builder(ColumnType type, int expectedSize) {
-        return new Builder(type, expectedSize);
+        return new Builder(type, expectedSize, expectedSize * 8);
+    }
+
+    /** A builder of a VARCHAR or VARBINARY column whose values are expected to take about {@code expectedBytes}. */
+    public static Builder builder(ColumnType type, int expectedSize, int expectedBytes) {
+        return new Builder(type, expectedSize, Math.max(expectedBytes, expectedSize * 8));
+    }
+
+    /** The bytes of all the values together. */
+    public int totalBytes() {
+        return offsets[arrayOffset + size] - offsets[arrayOffset];
     }
 
     /** Appends values one by one; {@link #build} hands the arrays over without a copy. */
@@ -227,12 +237,12 @@ public final class VarcharColumn implements Column {
         private int size;
         private final Nulls.Builder nulls = new Nulls.Builder();
 
-        private Builder(ColumnType type, int expectedSize) {
+        private Builder(ColumnType type, int expectedSize, int expectedBytes) {
             if (!type.storedAsBytes()) {
                 throw new IllegalArgumentException("a VarcharColumn holds VARCHAR or VARBINARY, not " + type);
             }
             this.type = type;
-            this.bytes = new byte[Math.max(64, expectedSize * 8)];
+            this.bytes = new byte[Math.max(64, expectedBytes)];
             this.offsets = new int[Math.max(8, expectedSize) + 1];
         }
 

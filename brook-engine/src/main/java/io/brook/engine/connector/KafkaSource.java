@@ -461,6 +461,8 @@ public final class KafkaSource implements Source {
         private long[] offsets;
         private long[] timestamps;
         private int[] timestampTypes;
+        /** The bytes of the values of the last batch sealed. */
+        private int lastValueBytes;
         /** Every row's topic, encoded once rather than per record. */
         private final byte[] topic;
 
@@ -477,7 +479,8 @@ public final class KafkaSource implements Source {
 
         private void start() {
             keys = VarcharColumn.builder(ColumnType.VARBINARY, MAX_BATCH_ROWS);
-            values = VarcharColumn.builder(ColumnType.VARBINARY, MAX_BATCH_ROWS);
+            // Sized by the last batch's values, so a batch of large records does not grow its array many times.
+            values = VarcharColumn.builder(ColumnType.VARBINARY, MAX_BATCH_ROWS, lastValueBytes + lastValueBytes / 8);
             topics = VarcharColumn.builder(MAX_BATCH_ROWS);
             partitions = new int[MAX_BATCH_ROWS];
             offsets = new long[MAX_BATCH_ROWS];
@@ -531,9 +534,11 @@ public final class KafkaSource implements Source {
             if (count == 0) {
                 return;
             }
+            VarcharColumn valueColumn = values.build();
+            lastValueBytes = valueColumn.totalBytes();
             Column[] columns = {
                 keys.build(),
-                values.build(),
+                valueColumn,
                 topics.build(),
                 IntColumn.of(ColumnType.INT, Arrays.copyOf(partitions, count)),
                 LongColumn.of(ColumnType.BIGINT, Arrays.copyOf(offsets, count)),

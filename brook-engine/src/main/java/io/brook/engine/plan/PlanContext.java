@@ -18,6 +18,8 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.tools.RelBuilder;
 
@@ -35,6 +37,9 @@ public final class PlanContext {
 
     public PlanContext() {
         this.cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+        // Metadata (the field trimmer asks for collations) from Calcite's default handlers on any thread: by default
+        // a query finds them in a thread-local that threads of an HTTP server never had set.
+        this.cluster.setMetadataQuerySupplier(() -> new RelMetadataQuery(JaninoRelMetadataProvider.DEFAULT));
         this.catalogReader = new CalciteCatalogReader(rootSchema, List.of(), typeFactory, connectionConfig());
     }
 

@@ -61,6 +61,23 @@ class SqlQueryTest {
     }
 
     @Test
+    void plansOnAThreadThatNeverPlannedBefore() throws Exception {
+        // Given: a thread of its own, as an HTTP server's request threads are (Calcite keeps metadata per thread)
+        java.util.concurrent.ExecutorService fresh = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // When
+            List<String> result = fresh.submit(() -> rows("SELECT page, count(*) AS n FROM clicks WHERE latency > 0"
+                            + " GROUP BY page ORDER BY page"))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            // Then
+            assertThat(result).containsExactly("[cart,1]", "[home,3]");
+        } finally {
+            fresh.shutdownNow();
+        }
+    }
+
+    @Test
     void projectsFiltersAndComputes() {
         assertThat(rows("SELECT `user`, upper(page) AS p, CASE WHEN latency IS NULL THEN 'none' ELSE"
                         + " CAST(latency * 2 AS STRING) END AS l FROM clicks WHERE page <> 'cart' ORDER BY ts"))

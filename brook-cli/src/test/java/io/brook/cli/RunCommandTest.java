@@ -144,7 +144,9 @@ class RunCommandTest {
         assertThat(run.err).isEmpty();
         assertThat(run.exitCode).isZero();
         // A micro-batch that ends while the query stops still reports its progress line before "Stopped".
-        assertThat(run.out).contains("Running 1 query (sink) until they end", "Stopping 1 query\n").endsWith("Stopped\n");
+        assertThat(run.out)
+                .contains("Running 1 query (sink) until they end", "Stopping 1 query\n")
+                .endsWith("Stopped\n");
         assertThat(run.out.indexOf("Stopping 1 query")).isGreaterThan(run.out.indexOf("Running 1 query"));
         assertThat(signal.finished).isZero();
     }

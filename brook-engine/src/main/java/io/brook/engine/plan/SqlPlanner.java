@@ -94,7 +94,10 @@ public final class SqlPlanner {
             throw validationError(text, e, relations, operators);
         }
         RelNode converted = convert(context, validator, reader, validated, false);
-        RelNode planned = trimUnused(WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted))));
+        RelNode rewritten = WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted)));
+        // Not over session windows yet: after the trimming passes their key column came out null (examples/sessions.sql
+        // in SqlExamplesIT); to be found out, see the issue note.
+        RelNode planned = containsSession(rewritten) ? rewritten : trimUnused(rewritten);
         // Calcite's rules drop projections that only rename; the query's own column names are kept.
         List<String> names = converted.getRowType().getFieldNames();
         if (!planned.getRowType().getFieldNames().equals(names)) {
@@ -176,6 +179,10 @@ public final class SqlPlanner {
      * Columns nothing above reads are not computed (a source's unread JSON fields are not parsed); the projections the
      * trimmer leaves are merged into the ones below them.
      */
+    private static boolean containsSession(RelNode rel) {
+        return rel instanceof SessionAggregate || rel.getInputs().stream().anyMatch(SqlPlanner::containsSession);
+    }
+
     private RelNode trimUnused(RelNode rel) {
         HepPlanner merge = new HepPlanner(HepProgram.builder()
                 .addMatchOrder(HepMatchOrder.BOTTOM_UP)

@@ -95,13 +95,18 @@ public final class SqlPlanner {
         }
         RelNode converted = convert(context, validator, reader, validated, false);
         RelNode rewritten = WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted)));
-        // Not over session windows yet: after the trimming passes their key column came out null (examples/sessions.sql
-        // in SqlExamplesIT); to be found out, see the issue note.
-        RelNode planned = containsSession(rewritten) ? rewritten : trimUnused(rewritten);
+        RelNode planned = trimUnused(rewritten);
         // Calcite's rules drop projections that only rename; the query's own column names are kept.
         List<String> names = converted.getRowType().getFieldNames();
         if (!planned.getRowType().getFieldNames().equals(names)) {
-            planned = org.apache.calcite.plan.RelOptUtil.createRename(planned, names);
+            // A projection of its own: RelOptUtil.createRename (through RelBuilder) left a SessionAggregate's key with
+            // its input's name ($f0) once the trimming passes had merged the projections under it, so
+            // examples/sessions.sql wrote no user_id.
+            List<org.apache.calcite.rex.RexNode> columns = new java.util.ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                columns.add(org.apache.calcite.rex.RexInputRef.of(i, planned.getRowType()));
+            }
+            planned = org.apache.calcite.rel.logical.LogicalProject.create(planned, List.of(), columns, names);
         }
         return planned;
     }
@@ -179,10 +184,6 @@ public final class SqlPlanner {
      * Columns nothing above reads are not computed (a source's unread JSON fields are not parsed); the projections the
      * trimmer leaves are merged into the ones below them.
      */
-    private static boolean containsSession(RelNode rel) {
-        return rel instanceof SessionAggregate || rel.getInputs().stream().anyMatch(SqlPlanner::containsSession);
-    }
-
     private RelNode trimUnused(RelNode rel) {
         HepPlanner merge = new HepPlanner(HepProgram.builder()
                 .addMatchOrder(HepMatchOrder.BOTTOM_UP)

@@ -243,10 +243,10 @@ final class CivilTime {
             for (int i = 0; i < length; i++) {
                 char c = chars[offset + i];
                 if (c >= 0x80) {
-                    byte[] utf8 = new String(chars, offset, length).getBytes(StandardCharsets.UTF_8);
-                    text = utf8.length > text.length ? utf8 : text;
-                    System.arraycopy(utf8, 0, text, 0, utf8.length);
-                    length = utf8.length;
+                    // Rare (no date has such a character): encode the whole text; the parse then finds it invalid or
+                    // reads its date before a space or T, as for any UTF-8 value.
+                    text = new String(chars, offset, length).getBytes(StandardCharsets.UTF_8);
+                    length = text.length;
                     break;
                 }
                 text[i] = (byte) c;

@@ -98,23 +98,18 @@ abstract class JsonFieldSlot {
     }
 
     /** The row's value as UTF-16 text in a reused buffer: no String per value. */
-    private static class TextBuffer extends JsonFieldSlot {
+    private abstract static class TextBuffer extends JsonFieldSlot {
         char[] chars = new char[64];
         /** The text's length, or -1 for no value. */
         int length = -1;
 
-        TextBuffer() {}
-
         @Override
         void scalar(JsonParser parser, JsonToken token) throws IOException {
-            hold(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-        }
-
-        final void hold(char[] source, int offset, int count) {
+            int count = parser.getTextLength();
             if (chars.length < count) {
                 chars = Arrays.copyOf(chars, Math.max(count, chars.length * 2));
             }
-            System.arraycopy(source, offset, chars, 0, count);
+            System.arraycopy(parser.getTextCharacters(), parser.getTextOffset(), chars, 0, count);
             length = count;
         }
 
@@ -130,16 +125,6 @@ abstract class JsonFieldSlot {
         @Override
         void clear() {
             length = -1;
-        }
-
-        @Override
-        void endRow() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        Column build() {
-            throw new UnsupportedOperationException();
         }
     }
 

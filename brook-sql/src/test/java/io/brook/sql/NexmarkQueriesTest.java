@@ -607,4 +607,51 @@ class NexmarkQueriesTest {
         });
         check("q16.sql", "nexmark_q16", expected);
     }
+
+    /**
+     * q12 counts bids in windows of processing time, so its rows depend on when micro-batches ran: each bidder's
+     * counts add up to its bids, the windows are 10-second ones aligned to the epoch, one row per bidder and window; a
+     * stream whose clock runs 1 s per reading spreads them over several windows, a batch query puts all in one.
+     */
+    @Test
+    void q12ProcessingTimeWindows() throws Exception {
+        Map<Long, Long> bidsPerBidder = new HashMap<>();
+        for (Row bid : bids) {
+            bidsPerBidder.merge((Long) bid.get(1), 1L, Long::sum);
+        }
+        long before = System.currentTimeMillis();
+        List<String> batchRows = batch("q12.sql");
+        long after = System.currentTimeMillis();
+        java.util.Set<Long> batchWindows = checkProcessingTimeWindows(batchRows, bidsPerBidder);
+        assertThat(batchWindows).hasSize(1);
+        assertThat(batchWindows.iterator().next()).isBetween(before - 10_000, after);
+        java.util.Set<Long> streamWindows =
+                checkProcessingTimeWindows(streaming("q12.sql", "nexmark_q12", 1_000, 4), bidsPerBidder);
+        assertThat(streamWindows).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(streamWindows)
+                .allSatisfy(start -> assertThat(start).isGreaterThanOrEqualTo(1_700_000_000_000L - 10_000));
+    }
+
+    /** Checks q12's rows against the bids per bidder; the starts of its windows, epoch milliseconds. */
+    private static java.util.Set<Long> checkProcessingTimeWindows(List<String> rows, Map<Long, Long> bidsPerBidder) {
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern(
+                        "yyyy-MM-dd HH:mm:ss[.SSS]")
+                .withZone(java.time.ZoneOffset.UTC);
+        Map<Long, Long> counted = new HashMap<>();
+        java.util.Set<String> bidderWindows = new java.util.HashSet<>();
+        java.util.Set<Long> starts = new java.util.TreeSet<>();
+        for (String row : rows) {
+            String[] fields = row.substring(1, row.length() - 1).split(",");
+            long bidder = Long.parseLong(fields[0]);
+            long start = java.time.Instant.parse(fields[2]).toEpochMilli();
+            long end = java.time.Instant.parse(fields[3]).toEpochMilli();
+            assertThat(end - start).as(row).isEqualTo(10_000);
+            assertThat(start % 10_000).as(row).isZero();
+            assertThat(bidderWindows.add(bidder + "@" + start)).as(row).isTrue();
+            counted.merge(bidder, Long.parseLong(fields[1]), Long::sum);
+            starts.add(start);
+        }
+        assertThat(counted).isEqualTo(bidsPerBidder);
+        return starts;
+    }
 }

@@ -8,12 +8,18 @@ package io.brook.engine.exec;
  * observer for what the batch learns (event times seen, late rows dropped). A bounded query runs as a single batch with
  * no state and no watermark: its stateful operators keep everything in memory and emit the final result. With a state
  * TTL, the state an operator sees already hides the entries that expired by {@code batchTimestampMillis}.
+ *
+ * <p>The processing-time watermarks (microseconds) play the event-time watermarks' part for columns computed by
+ * {@code PROCTIME()}: just below the batch's trigger time (every row of this batch and later ones has a processing time
+ * at or after it), and the last batch's; past any time once every source has ended, as the event-time watermark.
  */
 public record BatchContext(
         long batchId,
         OutputMode outputMode,
         long watermarkMicros,
         long previousWatermarkMicros,
+        long processingWatermarkMicros,
+        long previousProcessingWatermarkMicros,
         long batchTimestampMillis,
         StateAccess state,
         BatchObserver observer) {
@@ -39,9 +45,23 @@ public record BatchContext(
 
     private static final BatchObserver IGNORE = new BatchObserver() {};
 
-    /** The context of a bounded (batch) query. */
+    /** The context of a bounded (batch) query, whose processing time is now. */
     public static BatchContext bounded() {
-        return new BatchContext(0, OutputMode.COMPLETE, Long.MIN_VALUE, Long.MIN_VALUE, 0, null, IGNORE);
+        return new BatchContext(
+                0,
+                OutputMode.COMPLETE,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE,
+                System.currentTimeMillis(),
+                null,
+                IGNORE);
+    }
+
+    /** The processing-time watermark of a batch triggered at {@code timestampMillis}: just below that time. */
+    public static long processingWatermark(long timestampMillis) {
+        return timestampMillis * 1000 - 1;
     }
 
     public boolean streaming() {

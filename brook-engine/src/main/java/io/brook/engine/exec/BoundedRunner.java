@@ -22,7 +22,9 @@ public final class BoundedRunner {
     /** Runs a plan whose aggregations spread over this many partitions. */
     public static List<Batch> run(RelNode plan, int partitions) {
         Pipeline pipeline = PhysicalPlanner.bounded(plan, partitions);
-        pipeline.begin(BatchContext.bounded());
+        // One context, so that PROCTIME() is the same wherever the query reads it.
+        BatchContext context = BatchContext.bounded();
+        pipeline.begin(context);
         Map<String, SourceTable> scans = scans(plan);
         for (String table : pipeline.tables()) {
             Source shared = scans.get(table).source();
@@ -38,7 +40,7 @@ public final class BoundedRunner {
                 }
             }
         }
-        return pipeline.finish(BatchContext.bounded());
+        return pipeline.finish(context);
     }
 
     /** The source tables a plan scans, by name, in the order a depth-first walk meets them. */

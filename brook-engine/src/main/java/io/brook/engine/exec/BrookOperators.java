@@ -66,6 +66,27 @@ public final class BrookOperators {
             OperandTypes.family(SqlTypeFamily.TIMESTAMP, SqlTypeFamily.CHARACTER),
             SqlFunctionCategory.TIMEDATE);
 
+    /**
+     * {@code PROCTIME()}, Flink's processing-time attribute: the time the micro-batch was triggered at, the same in
+     * every row of the batch (and again when a batch is re-run after a crash, as it is logged with the batch's
+     * offsets). A {@code TUMBLE} or {@code HOP} window over it is a processing-time window, closed by the first
+     * micro-batch that starts at or after its end; a bounded query's is the time it started.
+     */
+    public static final SqlFunction PROCTIME = SqlBasicFunction.create(
+                    "PROCTIME",
+                    ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3),
+                    OperandTypes.NILADIC,
+                    SqlFunctionCategory.TIMEDATE)
+            .withDeterministic(false);
+
+    /** {@code NOW()}, Spark's and Flink's: {@code CURRENT_TIMESTAMP}, the micro-batch's processing time. */
+    public static final SqlFunction NOW = SqlBasicFunction.create(
+                    "NOW",
+                    ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 6),
+                    OperandTypes.NILADIC,
+                    SqlFunctionCategory.TIMEDATE)
+            .withDeterministic(false);
+
     /** {@code DATE_ADD(date, days)}: a DATE (of a DATE or a TIMESTAMP's date) plus a number of days. */
     public static final SqlFunction DATE_ADD = SqlBasicFunction.create(
             "DATE_ADD",
@@ -194,6 +215,8 @@ public final class BrookOperators {
             DATE_TRUNC,
             TO_TIMESTAMP,
             DATE_FORMAT,
+            PROCTIME,
+            NOW,
             DATE_ADD,
             DATE_SUB,
             DATEDIFF,

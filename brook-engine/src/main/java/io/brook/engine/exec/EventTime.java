@@ -194,6 +194,13 @@ final class EventTime {
             }
         }
         for (int i = 0; i < projects.size(); i++) {
+            if (isProcessingTime(projects.get(i))) {
+                result.put(
+                        i,
+                        TimeColumn.untied(
+                                Kind.EVENT_TIME, WatermarkBound.PROCESSING_TIME, WatermarkBound.PROCESSING_TIME));
+                continue;
+            }
             JoinTimeBounds.Linear linear = JoinTimeBounds.linear(projects.get(i));
             TimeColumn column = linear == null ? null : input.get(linear.column());
             if (column == null) {
@@ -210,6 +217,17 @@ final class EventTime {
                 result.put(i, shifted.untied());
             }
         }
+    }
+
+    /** Whether an expression is {@code PROCTIME()}: a processing-time attribute, as in Flink. */
+    static boolean isProcessingTime(RexNode expression) {
+        return expression instanceof org.apache.calcite.rex.RexCall call
+                && call.getOperator() == BrookOperators.PROCTIME;
+    }
+
+    /** Whether a time column's watermark is the processing time's rather than the event time's. */
+    static boolean processingTime(TimeColumn column) {
+        return column.closed().processingTime();
     }
 
     private static void aggregate(Aggregate aggregate, Map<Integer, TimeColumn> result) {
@@ -336,6 +354,10 @@ final class EventTime {
         int bestScore = -1;
         for (int leftBase : bases(left)) {
             for (int rightBase : bases(right)) {
+                if (processingTime(left.get(leftBase)) != processingTime(right.get(rightBase))) {
+                    // An event time and a processing time bound nothing about each other.
+                    continue;
+                }
                 Map<Integer, Long> rightGroup = new HashMap<>();
                 tiedGroup(right, rightBase).forEach((index, tie) -> rightGroup.put(offset + index, tie));
                 JoinTimeBounds bounds = JoinTimeBounds.of(join.getCondition(), tiedGroup(left, leftBase), rightGroup);
@@ -371,7 +393,7 @@ final class EventTime {
             for (Integer index : List.copyOf(result.keySet())) {
                 TimeColumn mine = result.get(index);
                 TimeColumn theirs = other.get(index);
-                if (theirs == null || theirs.kind() != mine.kind()) {
+                if (theirs == null || theirs.kind() != mine.kind() || processingTime(theirs) != processingTime(mine)) {
                     result.remove(index);
                     continue;
                 }

@@ -64,17 +64,44 @@ public final class ExpressionCompiler {
     /** The get_json_object readers of this compilation by the digest of their JSON operand; see JsonFieldReader. */
     private final Map<String, JsonFieldReader> jsonReaders = new HashMap<>();
 
-    /** Compiles one expression. */
+    /**
+     * The processing time of the micro-batch being evaluated, in microseconds: what {@code PROCTIME()} and
+     * {@code CURRENT_TIMESTAMP} give (Spark's current_timestamp() is the micro-batch's too).
+     */
+    private final java.util.function.LongSupplier batchTimeMicros;
+
+    private ExpressionCompiler(java.util.function.LongSupplier batchTimeMicros) {
+        this.batchTimeMicros = batchTimeMicros;
+    }
+
+    /** The wall clock, for expressions evaluated outside a micro-batch. */
+    private static long wallClockMicros() {
+        return System.currentTimeMillis() * 1000;
+    }
+
+    /** Compiles one expression; the processing time is the wall clock's. */
     public static Evaluator compile(RexNode expression) {
-        return new ExpressionCompiler().expression(expression);
+        return compile(expression, ExpressionCompiler::wallClockMicros);
+    }
+
+    /** Compiles one expression; {@code batchTimeMicros} gives the processing time of the batch being evaluated. */
+    public static Evaluator compile(RexNode expression, java.util.function.LongSupplier batchTimeMicros) {
+        return new ExpressionCompiler(batchTimeMicros).expression(expression);
+    }
+
+    /** As {@link #compileAll(List, java.util.function.LongSupplier)} with the wall clock's processing time. */
+    public static List<Evaluator> compileAll(List<? extends RexNode> expressions) {
+        return compileAll(expressions, ExpressionCompiler::wallClockMicros);
     }
 
     /**
      * Compiles the expressions of one operator together, so that what they share is computed once a batch: the
-     * fields {@code from_json} reads from one JSON text are parsed in one pass.
+     * fields {@code from_json} reads from one JSON text are parsed in one pass. {@code batchTimeMicros} gives the
+     * processing time of the batch being evaluated.
      */
-    public static List<Evaluator> compileAll(List<? extends RexNode> expressions) {
-        ExpressionCompiler compiler = new ExpressionCompiler();
+    public static List<Evaluator> compileAll(
+            List<? extends RexNode> expressions, java.util.function.LongSupplier batchTimeMicros) {
+        ExpressionCompiler compiler = new ExpressionCompiler(batchTimeMicros);
         List<Evaluator> evaluators = new ArrayList<>();
         for (RexNode expression : expressions) {
             evaluators.add(compiler.expression(expression));
@@ -313,11 +340,28 @@ public final class ExpressionCompiler {
         };
     }
 
+    /** The batch's processing time in every row, as a TIMESTAMP or as its (UTC) DATE. */
+    private Evaluator batchTime(ColumnType type) {
+        return batch -> {
+            long micros = batchTimeMicros.getAsLong();
+            if (type == ColumnType.DATE) {
+                int[] days = new int[batch.rowCount()];
+                java.util.Arrays.fill(days, (int) Math.floorDiv(micros, CivilTime.MICROS_PER_DAY));
+                return IntColumn.of(ColumnType.DATE, days);
+            }
+            long[] values = new long[batch.rowCount()];
+            java.util.Arrays.fill(values, micros);
+            return LongColumn.of(ColumnType.TIMESTAMP, values);
+        };
+    }
+
     /** Calls Calcite gives no kind of their own, by operator name. */
     private Evaluator namedCall(RexCall call) {
         ColumnType result = columnType(call);
         int count = call.getOperands().size();
         return switch (call.getOperator().getName()) {
+            case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP" -> batchTime(ColumnType.TIMESTAMP);
+            case "CURRENT_DATE" -> batchTime(ColumnType.DATE);
             case "ABS" -> Arithmetic.unary(Arithmetic.Unary.ABS, result, operand(call, 0));
             case "ROUND" -> Arithmetic.round(result, operand(call, 0), count > 1 ? operand(call, 1) : null);
             case "LOWER" -> StringFunctions.changeCase(false, operand(call, 0));
@@ -385,6 +429,9 @@ public final class ExpressionCompiler {
         if (operator == BrookOperators.TO_TIMESTAMP) {
             return DateTimeFunctions.toTimestamp(
                     operand(call, 0), count > 1 ? operand(call, 1) : null, count > 1 ? literalString(call, 1) : null);
+        }
+        if (operator == BrookOperators.PROCTIME || operator == BrookOperators.NOW) {
+            return batchTime(ColumnType.TIMESTAMP);
         }
         if (operator == BrookOperators.DATE_FORMAT) {
             return DateTimeFunctions.dateFormat(operand(call, 0), operand(call, 1), literalString(call, 1));

@@ -16,7 +16,9 @@ public final class LocalExecutor {
 
     public List<Batch> execute(RelNode plan) {
         Pipeline pipeline = PhysicalPlanner.bounded(plan);
-        pipeline.begin(BatchContext.bounded());
+        // One context, so that PROCTIME() is the same wherever the query reads it.
+        BatchContext context = BatchContext.bounded();
+        pipeline.begin(context);
         for (String table : pipeline.tables()) {
             List<Batch> batches = tables.get(table);
             if (batches == null) {
@@ -24,6 +26,6 @@ public final class LocalExecutor {
             }
             pipeline.pushAll(table, batches);
         }
-        return pipeline.finish(BatchContext.bounded());
+        return pipeline.finish(context);
     }
 }

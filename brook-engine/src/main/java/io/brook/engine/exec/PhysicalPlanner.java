@@ -46,6 +46,14 @@ public final class PhysicalPlanner {
 
     private final Map<String, List<Operator>> entries = new java.util.LinkedHashMap<>();
     private final Pipeline.CurrentBatch currentBatch = new Pipeline.CurrentBatch();
+    /** The processing time of the micro-batch being pushed (PROCTIME()), in microseconds. */
+    private final java.util.function.LongSupplier batchTimeMicros =
+            () -> currentBatch.context().batchTimestampMillis() * 1000;
+    /** The greatest common divisor of the slides of processing-time windows, 0 without any (see Pipeline). */
+    private long processingTimeStepMicros;
+    /** Whether a projection computes PROCTIME(). */
+    private boolean readsProcessingTime;
+
     private int statefulOperators;
     private int watermarkOperators;
     /** How many aggregations stand between the operator being created and the sink. */
@@ -172,7 +180,8 @@ public final class PhysicalPlanner {
         }
         Operators.Collector collector = new Operators.Collector();
         create(plan, new PushOrder.Ordered(currentBatch.progress(), collector));
-        return new Pipeline(entries, collector, statefulOperators, currentBatch);
+        return new Pipeline(
+                entries, collector, statefulOperators, currentBatch, processingTimeStepMicros, readsProcessingTime);
     }
 
     private void create(RelNode rel, Operator downstream) {
@@ -196,9 +205,11 @@ public final class PhysicalPlanner {
         } else if (rel instanceof Filter filter) {
             create(
                     filter.getInput(),
-                    new Operators.FilterOperator(ExpressionCompiler.compile(filter.getCondition()), downstream));
+                    new Operators.FilterOperator(
+                            ExpressionCompiler.compile(filter.getCondition(), batchTimeMicros), downstream));
         } else if (rel instanceof Project project) {
-            List<Evaluator> expressions = ExpressionCompiler.compileAll(project.getProjects());
+            readsProcessingTime |= project.getProjects().stream().anyMatch(EventTime::isProcessingTime);
+            List<Evaluator> expressions = ExpressionCompiler.compileAll(project.getProjects(), batchTimeMicros);
             create(
                     project.getInput(),
                     new Operators.ProjectOperator(
@@ -235,6 +246,15 @@ public final class PhysicalPlanner {
                     new EventTimeOperators.WatermarkOperator(
                             watermarkOperators++, watermark.column(), watermark.delayMicros(), downstream));
         } else if (rel instanceof WindowAssign window) {
+            EventTime.TimeColumn time = EventTime.columns(window.getInput()).get(window.timeColumn());
+            if (streaming && time != null && EventTime.processingTime(time)) {
+                long step = processingTimeStepMicros;
+                processingTimeStepMicros = step == 0
+                        ? window.slideMicros()
+                        : java.math.BigInteger.valueOf(step)
+                                .gcd(java.math.BigInteger.valueOf(window.slideMicros()))
+                                .longValueExact();
+            }
             create(
                     window.getInput(),
                     new EventTimeOperators.WindowAssignOperator(
@@ -395,7 +415,7 @@ public final class PhysicalPlanner {
         Schema rightSchema = RelTypes.toSchema(right.getRowType());
         List<ColumnType> keyTypes = joinKeyTypes(info, leftSchema, rightSchema);
         RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
-        Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining);
+        Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining, batchTimeMicros);
         RelNode probe = buildIsLeft ? right : left;
         RelNode build = buildIsLeft ? left : right;
         int[] probeKeys = (buildIsLeft ? info.rightKeys : info.leftKeys).toIntArray();
@@ -435,7 +455,7 @@ public final class PhysicalPlanner {
         RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
         int leftStateId = statefulOperators++;
         int rightStateId = statefulOperators++;
-        Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining);
+        Evaluator condition = remaining.isAlwaysTrue() ? null : ExpressionCompiler.compile(remaining, batchTimeMicros);
         JoinExchange exchange = new JoinExchange(
                 info.leftKeys.toIntArray(),
                 info.rightKeys.toIntArray(),

@@ -36,6 +36,8 @@ public final class Pipeline {
     private final int statefulOperators;
     private final CurrentBatch currentBatch;
     private final int threads;
+    private final long processingTimeStepMicros;
+    private final boolean readsProcessingTime;
     /** The number the next input batch of this micro-batch gets (see PushOrder). */
     private long nextOrder;
 
@@ -43,13 +45,31 @@ public final class Pipeline {
             Map<String, List<Operator>> entries,
             Operators.Collector collector,
             int statefulOperators,
-            CurrentBatch currentBatch) {
+            CurrentBatch currentBatch,
+            long processingTimeStepMicros,
+            boolean readsProcessingTime) {
         // In plan order, so a bounded query reads its tables in the same order in every run.
         this.entries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(entries));
         this.collector = collector;
         this.statefulOperators = statefulOperators;
         this.currentBatch = currentBatch;
         this.threads = Runtime.getRuntime().availableProcessors();
+        this.processingTimeStepMicros = processingTimeStepMicros;
+        this.readsProcessingTime = readsProcessingTime;
+    }
+
+    /**
+     * How often processing-time windows end, in microseconds (the greatest common divisor of their slides; windows are
+     * aligned to the epoch), or 0 when the plan has none: a stream runs a batch without data when the processing time
+     * passes a multiple of it, so that the windows ended by then are emitted without waiting for more data.
+     */
+    public long processingTimeStepMicros() {
+        return processingTimeStepMicros;
+    }
+
+    /** Whether the plan reads the processing time ({@code PROCTIME()}), so the last batch of a stream must close it. */
+    public boolean readsProcessingTime() {
+        return readsProcessingTime;
     }
 
     /** Starts a micro-batch: its batches come next, then {@link #finish} with the same context. */

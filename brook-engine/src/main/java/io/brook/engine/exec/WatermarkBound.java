@@ -11,13 +11,20 @@ package io.brook.engine.exec;
  * operator those rows are not late, and they are final by the end of the batch: it drops as late what is at or below
  * W(N-1) and closes what is at or below W(N). Spark 3.5 does the same (its watermark "for late events" is the previous
  * batch's); Brook keeps W(N) for rows read from a source, so single-operator queries behave as before.
+ *
+ * <p>A bound of a processing-time column ({@code PROCTIME()}) has the same form over the processing-time watermark
+ * instead: just below the time batch N was triggered at, as every row of batch N and later has a processing time at or
+ * after it (see {@link BatchContext#processingWatermarkMicros}). The two clocks never mix in one bound.
  */
-record WatermarkBound(long currentOffset, long previousOffset) {
+record WatermarkBound(long currentOffset, long previousOffset, boolean processingTime) {
     /** A term left out. */
     static final long ABSENT = Long.MAX_VALUE;
 
     /** The query's watermark itself, as for a column declared by {@code withWatermark}. */
     static final WatermarkBound CURRENT = new WatermarkBound(0, ABSENT);
+
+    /** The processing-time watermark itself, as for a column computed by {@code PROCTIME()}. */
+    static final WatermarkBound PROCESSING_TIME = new WatermarkBound(0, ABSENT, true);
 
     WatermarkBound {
         if (currentOffset == ABSENT && previousOffset == ABSENT) {
@@ -25,9 +32,16 @@ record WatermarkBound(long currentOffset, long previousOffset) {
         }
     }
 
+    /** A bound of the event-time watermark. */
+    WatermarkBound(long currentOffset, long previousOffset) {
+        this(currentOffset, previousOffset, false);
+    }
+
     /** This bound's value for a micro-batch; {@link Long#MIN_VALUE} while there is no watermark. */
     long at(BatchContext context) {
-        return at(context.watermarkMicros(), context.previousWatermarkMicros());
+        return processingTime
+                ? at(context.processingWatermarkMicros(), context.previousProcessingWatermarkMicros())
+                : at(context.watermarkMicros(), context.previousWatermarkMicros());
     }
 
     long at(long watermark, long previousWatermark) {
@@ -55,7 +69,7 @@ record WatermarkBound(long currentOffset, long previousOffset) {
 
     /** This bound moved by {@code micros}: the bound of {@code column + micros}. */
     WatermarkBound plus(long micros) {
-        return new WatermarkBound(shift(currentOffset, micros), shift(previousOffset, micros));
+        return new WatermarkBound(shift(currentOffset, micros), shift(previousOffset, micros), processingTime);
     }
 
     private static long shift(long offset, long micros) {
@@ -64,8 +78,14 @@ record WatermarkBound(long currentOffset, long previousOffset) {
 
     /** The smaller of two bounds, term by term (exact, as both grow with the same two watermarks). */
     WatermarkBound min(WatermarkBound other) {
+        if (processingTime != other.processingTime) {
+            throw new IllegalArgumentException(
+                    "an event-time bound and a processing-time bound do not compare: " + this + ", " + other);
+        }
         return new WatermarkBound(
-                Math.min(currentOffset, other.currentOffset), Math.min(previousOffset, other.previousOffset));
+                Math.min(currentOffset, other.currentOffset),
+                Math.min(previousOffset, other.previousOffset),
+                processingTime);
     }
 
     /**
@@ -76,6 +96,6 @@ record WatermarkBound(long currentOffset, long previousOffset) {
         if (previousOffset != ABSENT) {
             throw new IllegalStateException("no earlier form of " + this);
         }
-        return new WatermarkBound(ABSENT, currentOffset);
+        return new WatermarkBound(ABSENT, currentOffset, processingTime);
     }
 }

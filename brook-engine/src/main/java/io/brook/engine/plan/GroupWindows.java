@@ -23,8 +23,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * {@code TUMBLE_END(ts, size)} (and {@code HOP}, {@code SESSION}, {@code *_ROWTIME}), rewritten into the window table
  * functions Brook plans: {@code FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size)) AS t GROUP BY k, t.window_start,
  * t.window_end}, the auxiliary functions becoming {@code window_start} and {@code window_end}. Calcite would plan
- * {@code SESSION_END} as the session's start plus the gap, which is not its end. The FROM clause must be one table or
- * view (with an alias or not), which is how these queries are written.
+ * {@code SESSION_END} as the session's start plus the gap, which is not its end. The FROM clause must be one table,
+ * view or subquery (with an alias or not), which is how these queries are written.
  */
 final class GroupWindows {
     private GroupWindows() {}
@@ -82,22 +82,26 @@ final class GroupWindows {
         }
         SqlParserPos pos = window.getParserPosition();
         SqlNode from = select.getFrom();
-        SqlIdentifier table;
+        SqlNode table;
         String alias;
         if (from instanceof SqlIdentifier identifier) {
-            table = identifier;
+            table = SqlStdOperatorTable.EXPLICIT_TABLE.createCall(pos, identifier);
             alias = identifier.names.get(identifier.names.size() - 1);
         } else if (from != null
                 && from.getKind() == SqlKind.AS
                 && from instanceof SqlCall as
-                && as.operand(0) instanceof SqlIdentifier identifier) {
-            table = identifier;
+                && as.operandCount() == 2
+                && (as.operand(0) instanceof SqlIdentifier || as.operand(0).isA(SqlKind.QUERY))) {
+            // A table or view, or a subquery such as Nexmark q12's (SELECT *, PROCTIME() AS p_time FROM bid) B.
+            table = as.operand(0) instanceof SqlIdentifier identifier
+                    ? SqlStdOperatorTable.EXPLICIT_TABLE.createCall(pos, identifier)
+                    : as.operand(0);
             alias = ((SqlIdentifier) as.operand(1)).getSimple();
         } else {
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
-                    "a group window (" + base(window) + "(...) in GROUP BY) needs one table or view in FROM; over"
-                            + " joins and subqueries, use the window table functions: FROM TABLE(" + base(window)
+                    "a group window (" + base(window) + "(...) in GROUP BY) needs one table, view or subquery in"
+                            + " FROM; over joins, use the window table functions: FROM TABLE(" + base(window)
                             + "(TABLE ..., DESCRIPTOR(time), ...))");
         }
         if (!(window.operand(0) instanceof SqlIdentifier time)) {
@@ -106,7 +110,7 @@ final class GroupWindows {
         }
         String kind = base(window);
         List<SqlNode> operands = new ArrayList<>();
-        operands.add(SqlStdOperatorTable.EXPLICIT_TABLE.createCall(pos, table));
+        operands.add(table);
         operands.add(SqlStdOperatorTable.DESCRIPTOR.createCall(pos, simple(time)));
         if (kind.equals("SESSION")) {
             List<SqlNode> partition = new ArrayList<>();

@@ -86,6 +86,8 @@ public final class StreamExecution {
     static final long END_OF_TIME = Long.MAX_VALUE / 4;
     /** The watermark the last batch ran with, to know when a batch without data has windows to close. */
     private long lastBatchWatermark = Long.MIN_VALUE;
+    /** The processing-time watermark the last batch ran with (see BatchContext), to know when windows end. */
+    private long lastBatchProcessingWatermark = Long.MIN_VALUE;
     /** Each watermark operator's largest event time minus its delay, across batches. */
     private final Map<Integer, Long> operatorWatermarks = new java.util.HashMap<>();
 
@@ -233,8 +235,12 @@ public final class StreamExecution {
                 String commitMetadata = commitLog.read(lastCommit).orElseThrow().get(0);
                 watermarkMicros = metadataLong(commitMetadata, "nextBatchWatermarkMicros");
                 readOperatorWatermarks(commitMetadata);
-                lastBatchWatermark =
-                        metadataLong(offsetLog.read(lastCommit).orElseThrow().get(0), "batchWatermarkMicros");
+                String lastBatch = offsetLog.read(lastCommit).orElseThrow().get(0);
+                lastBatchWatermark = metadataLong(lastBatch, "batchWatermarkMicros");
+                long lastTimestamp = metadataLong(lastBatch, "batchTimestampMs");
+                if (lastTimestamp != Long.MIN_VALUE) {
+                    lastBatchProcessingWatermark = processingWatermark(lastBatchWatermark, lastTimestamp);
+                }
             }
             if (lastCommit < lastOffsets) {
                 List<Offset> start = lastOffsets == 0 ? committed : readOffsets(lastOffsets - 1);
@@ -269,14 +275,19 @@ public final class StreamExecution {
             if (!hasData
                     && pipeline.statefulOperators() > 0
                     && outputMode != OutputMode.COMPLETE
-                    && watermarkMicros > lastBatchWatermark) {
+                    && (watermarkMicros > lastBatchWatermark
+                            // Once every source has ended, the final watermark closes them all (below).
+                            || (processingTimeWindowsEnded(triggerStart) && !allEnded(committed)))) {
                 // As Spark does: a batch without data, so that windows the new watermark closes are emitted now.
                 offsetLog.write(nextBatch, offsetLines(committed, triggerStart));
                 runBatch(nextBatch, committed, committed, triggerStart);
                 nextBatch++;
                 continue;
             }
-            if (!hasData && watermarkMicros < END_OF_TIME && !operatorWatermarks.isEmpty() && allEnded(committed)) {
+            if (!hasData
+                    && watermarkMicros < END_OF_TIME
+                    && (!operatorWatermarks.isEmpty() || pipeline.readsProcessingTime())
+                    && allEnded(committed)) {
                 // Every source has ended: the final watermark closes every window and session still open.
                 watermarkMicros = END_OF_TIME;
                 continue;
@@ -302,6 +313,23 @@ public final class StreamExecution {
                 waitFor(Math.max(0, trigger.intervalMillis() - elapsed));
             }
         }
+    }
+
+    /** Whether processing-time windows have ended since the last batch (their ends are multiples of the step). */
+    private boolean processingTimeWindowsEnded(long timestampMillis) {
+        long step = pipeline.processingTimeStepMicros();
+        return step > 0
+                && lastBatchProcessingWatermark != Long.MIN_VALUE
+                && Math.floorDiv(processingWatermark(watermarkMicros, timestampMillis), step)
+                        > Math.floorDiv(lastBatchProcessingWatermark, step);
+    }
+
+    /**
+     * The processing-time watermark of a batch with this event-time watermark, triggered at this time: just below the
+     * time, or the end of time once every source has ended (so the last processing-time windows close too).
+     */
+    private static long processingWatermark(long watermarkMicros, long timestampMillis) {
+        return watermarkMicros >= END_OF_TIME ? END_OF_TIME : BatchContext.processingWatermark(timestampMillis);
     }
 
     private boolean allEnded(List<Offset> offsets) {
@@ -368,11 +396,14 @@ public final class StreamExecution {
         status = "Processing new data";
         long started = clockMillis.getAsLong();
         BatchObservations observed = new BatchObservations();
+        long processingWatermark = processingWatermark(watermarkMicros, triggerStart);
         BatchContext context = new BatchContext(
                 batchId,
                 outputMode,
                 watermarkMicros,
                 lastBatchWatermark,
+                processingWatermark,
+                lastBatchProcessingWatermark,
                 triggerStart,
                 (operator, partition) -> state.open(operator, partition, batchId, triggerStart),
                 observed);
@@ -423,6 +454,7 @@ public final class StreamExecution {
                 List.of("{\"nextBatchWatermarkMs\":" + millis(watermarkMicros) + ",\"nextBatchWatermarkMicros\":"
                         + watermarkMicros + operatorWatermarksJson() + "}"));
         lastBatchWatermark = batchWatermark;
+        lastBatchProcessingWatermark = processingWatermark;
         for (int i = 0; i < sources.size(); i++) {
             sources.get(i).source().commit(ends.get(i));
         }

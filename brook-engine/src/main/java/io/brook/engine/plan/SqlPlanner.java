@@ -48,6 +48,7 @@ public final class SqlPlanner {
     private static final Pattern COLUMN_NOT_FOUND_IN = Pattern.compile("Column '([^']+)' not found in table '([^']+)'");
     private static final Pattern TABLE_NOT_FOUND = Pattern.compile("Object '([^']+)' not found");
     private static final Pattern NO_FUNCTION = Pattern.compile("No match found for function signature ([^(]+)\\(");
+    private static final Pattern NOT_TEMPORAL = Pattern.compile("Table '([^']+)' is not a temporal table");
 
     private final PlanContext context;
 
@@ -82,7 +83,11 @@ public final class SqlPlanner {
     /** Plans a parsed query; {@code text} is what it was parsed from, for error positions. */
     public RelNode plan(SqlNode query, String text, Map<String, RelNode> relations) {
         CalciteSchema schema = CalciteSchema.createRootSchema(false, false);
-        relations.forEach((name, plan) -> schema.add(name, new RelationTable(plan)));
+        relations.forEach((name, plan) -> schema.add(
+                name,
+                io.brook.engine.exec.BoundedRunner.streaming(plan)
+                        ? new RelationTable(plan)
+                        : new BoundedRelationTable(plan)));
         ExpressionParser.addTypeAliases(schema);
         CalciteCatalogReader reader = reader(context, schema);
         SqlOperatorTable operators = ExpressionParser.operatorTable();
@@ -94,7 +99,8 @@ public final class SqlPlanner {
             throw validationError(text, e, relations, operators);
         }
         RelNode converted = convert(context, validator, reader, validated, false);
-        RelNode rewritten = WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(converted)));
+        RelNode rewritten =
+                WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(TemporalJoins.rewrite(converted))));
         RelNode planned = trimUnused(rewritten);
         // Calcite's rules drop projections that only rename; the query's own column names are kept.
         List<String> names = converted.getRowType().getFieldNames();
@@ -212,7 +218,11 @@ public final class SqlPlanner {
         Matcher columnIn = COLUMN_NOT_FOUND_IN.matcher(message);
         Matcher table = TABLE_NOT_FOUND.matcher(message);
         Matcher function = NO_FUNCTION.matcher(message);
-        if (column.find()) {
+        Matcher notTemporal = NOT_TEMPORAL.matcher(message);
+        if (notTemporal.find()) {
+            message = "'" + notTemporal.group(1) + "' is a stream: " + TemporalJoins.overStreamMessage();
+            code = ErrorCode.UNSUPPORTED_OPERATION;
+        } else if (column.find()) {
             message = "column '" + column.group(1) + "' not found"
                     + Names.didYouMean(column.group(1), allColumns(relations));
             code = ErrorCode.UNRESOLVED_COLUMN;
@@ -255,8 +265,29 @@ public final class SqlPlanner {
         return names;
     }
 
+    /**
+     * A bounded relation (a file or JDBC table): a temporal table to Calcite, as its rows do not change while a query
+     * runs, so {@code FOR SYSTEM_TIME AS OF} any time is the table itself (see TemporalJoins).
+     */
+    private static final class BoundedRelationTable extends RelationTable
+            implements org.apache.calcite.schema.TemporalTable {
+        BoundedRelationTable(RelNode plan) {
+            super(plan);
+        }
+
+        @Override
+        public String getSysStartFieldName() {
+            return "$brook_valid_from";
+        }
+
+        @Override
+        public String getSysEndFieldName() {
+            return "$brook_valid_to";
+        }
+    }
+
     /** A named relation: its plan, which a query over it embeds as is. */
-    private static final class RelationTable extends AbstractTable implements TranslatableTable {
+    private static class RelationTable extends AbstractTable implements TranslatableTable {
         private final RelNode plan;
 
         RelationTable(RelNode plan) {

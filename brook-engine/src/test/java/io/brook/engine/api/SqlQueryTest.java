@@ -231,6 +231,43 @@ class SqlQueryTest {
     }
 
     @Test
+    void joinsAStreamWithATableAsOfItsProcessingTime() throws Exception {
+        // Flink's temporal join: a bounded table's version as of any time is the table itself (Nexmark q13).
+        String temporal = "SELECT c.`user`, c.page, p.section FROM (SELECT *, PROCTIME() AS p_time FROM %s) AS c"
+                + " JOIN pages FOR SYSTEM_TIME AS OF c.p_time AS p ON c.page = p.page";
+        assertThat(rows(String.format(temporal, "clicks")))
+                .containsExactlyInAnyOrder(
+                        "[ann,home,front]",
+                        "[bob,home,front]",
+                        "[ann,cart,shop]",
+                        "[cid,home,front]",
+                        "[ann,home,front]");
+        MemoryStream stream = MemoryStream.of(brook, CLICKS);
+        stream.toDF().createOrReplaceTempView("live");
+        Dataset<Row> enriched = brook.sql(String.format(temporal, "live"));
+        assertThat(enriched.isStreaming()).isTrue();
+        StreamingQuery query =
+                enriched.writeStream().format("memory").queryName("enriched").start();
+        stream.addData(click("ann", "cart", 1, 1), click("bob", "nowhere", 2, 1));
+        query.processAllAvailable();
+        assertThat(brook.table("enriched").collectAsList()).hasToString("[[ann,cart,shop]]");
+        query.stop();
+        // As of a column of the stream's own (event time) too: the table has one version.
+        assertThat(rows("SELECT c.`user`, p.section FROM clicks AS c JOIN pages FOR SYSTEM_TIME AS OF c.ts AS p"
+                        + " ON c.page = p.page WHERE c.latency > 25"))
+                .containsExactlyInAnyOrder("[ann,shop]", "[ann,front]");
+        // A stream is no temporal table here; the period must name a column.
+        assertThatThrownBy(() -> brook.sql(
+                        "SELECT *\nFROM clicks AS c JOIN live FOR SYSTEM_TIME AS OF c.ts AS l" + " ON c.page = l.page"))
+                .hasMessageStartingWith("line 2:")
+                .hasMessageContaining("'live' is a stream: FOR SYSTEM_TIME AS OF takes a bounded TABLE");
+        assertThatThrownBy(() -> brook.sql("SELECT *\nFROM clicks AS c JOIN pages FOR SYSTEM_TIME AS OF c.tss AS p"
+                        + " ON c.page = p.page"))
+                .hasMessageStartingWith("line 2:")
+                .hasMessageContaining("'tss' not found");
+    }
+
+    @Test
     void joinsTwoStreamsWithinATimeRangeAndUnionsStreams() throws Exception {
         MemoryStream views = MemoryStream.of(brook, CLICKS);
         MemoryStream buys = MemoryStream.of(brook, CLICKS);

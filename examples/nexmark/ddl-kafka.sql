@@ -1,5 +1,5 @@
 -- Nexmark events read from a Kafka topic of JSON records, as the Flink Nexmark suite's ddl_kafka.sql declares
--- them: the same `nexmark` table (columns, computed `dateTime`, 4-second watermark) and views as ddl.sql, over
+-- them: the same `nexmark` table (columns, computed dateTime, 4-second watermark) and views as ddl.sql, over
 -- the kafka connector. bench/run.sh nexmark fills such a topic with Brook's generator (brook-bench's NexmarkTopic,
 -- which also fills one for other engines) and runs the queries over it with this file.
 --
@@ -16,7 +16,7 @@ CREATE TABLE nexmark (
         creditCard VARCHAR,
         city VARCHAR,
         state VARCHAR,
-        `dateTime` TIMESTAMP(3),
+        dateTime TIMESTAMP(3),
         extra VARCHAR>,
     auction ROW<
         id BIGINT,
@@ -24,7 +24,7 @@ CREATE TABLE nexmark (
         description VARCHAR,
         initialBid BIGINT,
         reserve BIGINT,
-        `dateTime` TIMESTAMP(3),
+        dateTime TIMESTAMP(3),
         expires TIMESTAMP(3),
         seller BIGINT,
         category BIGINT,
@@ -35,15 +35,15 @@ CREATE TABLE nexmark (
         price BIGINT,
         channel VARCHAR,
         url VARCHAR,
-        `dateTime` TIMESTAMP(3),
+        dateTime TIMESTAMP(3),
         extra VARCHAR>,
-    `dateTime` AS
+    dateTime AS
         CASE
-            WHEN event_type = 0 THEN person.`dateTime`
-            WHEN event_type = 1 THEN auction.`dateTime`
-            ELSE bid.`dateTime`
+            WHEN event_type = 0 THEN person.dateTime
+            WHEN event_type = 1 THEN auction.dateTime
+            ELSE bid.dateTime
         END,
-    WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+    WATERMARK FOR dateTime AS dateTime - INTERVAL '4' SECOND
 ) WITH (
     'connector' = 'kafka',
     'topic' = '${NEXMARK_TOPIC:-nexmark}',
@@ -61,7 +61,7 @@ SELECT
     person.creditCard,
     person.city,
     person.state,
-    `dateTime`,
+    dateTime,
     person.extra
 FROM nexmark WHERE event_type = 0;
 
@@ -72,7 +72,7 @@ SELECT
     auction.description,
     auction.initialBid,
     auction.reserve,
-    `dateTime`,
+    dateTime,
     auction.expires,
     auction.seller,
     auction.category,
@@ -86,6 +86,6 @@ SELECT
     bid.price,
     bid.channel,
     bid.url,
-    `dateTime`,
+    dateTime,
     bid.extra
 FROM nexmark WHERE event_type = 2;

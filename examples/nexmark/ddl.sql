@@ -14,7 +14,7 @@ CREATE TABLE nexmark (
         creditCard VARCHAR,
         city VARCHAR,
         state VARCHAR,
-        `dateTime` TIMESTAMP(3),
+        dateTime TIMESTAMP(3),
         extra VARCHAR>,
     auction ROW<
         id BIGINT,
@@ -22,7 +22,7 @@ CREATE TABLE nexmark (
         description VARCHAR,
         initialBid BIGINT,
         reserve BIGINT,
-        `dateTime` TIMESTAMP(3),
+        dateTime TIMESTAMP(3),
         expires TIMESTAMP(3),
         seller BIGINT,
         category BIGINT,
@@ -33,15 +33,15 @@ CREATE TABLE nexmark (
         price BIGINT,
         channel VARCHAR,
         url VARCHAR,
-        `dateTime` TIMESTAMP(3),
+        dateTime TIMESTAMP(3),
         extra VARCHAR>,
-    `dateTime` AS
+    dateTime AS
         CASE
-            WHEN event_type = 0 THEN person.`dateTime`
-            WHEN event_type = 1 THEN auction.`dateTime`
-            ELSE bid.`dateTime`
+            WHEN event_type = 0 THEN person.dateTime
+            WHEN event_type = 1 THEN auction.dateTime
+            ELSE bid.dateTime
         END,
-    WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+    WATERMARK FOR dateTime AS dateTime - INTERVAL '4' SECOND
 ) WITH (
     'connector' = 'nexmark',
     'first-event.rate' = '10000',
@@ -56,7 +56,7 @@ SELECT
     person.creditCard,
     person.city,
     person.state,
-    `dateTime`,
+    dateTime,
     person.extra
 FROM nexmark WHERE event_type = 0;
 
@@ -67,7 +67,7 @@ SELECT
     auction.description,
     auction.initialBid,
     auction.reserve,
-    `dateTime`,
+    dateTime,
     auction.expires,
     auction.seller,
     auction.category,
@@ -81,6 +81,6 @@ SELECT
     bid.price,
     bid.channel,
     bid.url,
-    `dateTime`,
+    dateTime,
     bid.extra
 FROM nexmark WHERE event_type = 2;

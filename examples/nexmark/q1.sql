@@ -4,7 +4,7 @@ CREATE TABLE nexmark_q1 (
     auction BIGINT,
     bidder BIGINT,
     price DECIMAL(23, 3),
-    `dateTime` TIMESTAMP(3),
+    dateTime TIMESTAMP(3),
     extra VARCHAR
 ) WITH (
     'connector' = 'blackhole'
@@ -15,6 +15,6 @@ SELECT
     auction,
     bidder,
     0.908 * price AS price, -- dollars to euros
-    `dateTime`,
+    dateTime,
     extra
 FROM bid;

@@ -21,7 +21,7 @@ CREATE TABLE nexmark_q15 (
 
 INSERT INTO nexmark_q15
 SELECT
-     DATE_FORMAT(`dateTime`, 'yyyy-MM-dd') AS `day`,
+     DATE_FORMAT(dateTime, 'yyyy-MM-dd') AS `day`,
      count(*) AS total_bids,
      count(*) FILTER (WHERE price < 10000) AS rank1_bids,
      count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
@@ -35,4 +35,4 @@ SELECT
      count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions,
      count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions
 FROM bid
-GROUP BY DATE_FORMAT(`dateTime`, 'yyyy-MM-dd');
+GROUP BY DATE_FORMAT(dateTime, 'yyyy-MM-dd');

@@ -24,8 +24,8 @@ CREATE TABLE nexmark_q16 (
 INSERT INTO nexmark_q16
 SELECT
     channel,
-    DATE_FORMAT(`dateTime`, 'yyyy-MM-dd') AS `day`,
-    max(DATE_FORMAT(`dateTime`, 'HH:mm')) AS `minute`,
+    DATE_FORMAT(dateTime, 'yyyy-MM-dd') AS `day`,
+    max(DATE_FORMAT(dateTime, 'HH:mm')) AS `minute`,
     count(*) AS total_bids,
     count(*) FILTER (WHERE price < 10000) AS rank1_bids,
     count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
@@ -39,4 +39,4 @@ SELECT
     count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions,
     count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions
 FROM bid
-GROUP BY channel, DATE_FORMAT(`dateTime`, 'yyyy-MM-dd');
+GROUP BY channel, DATE_FORMAT(dateTime, 'yyyy-MM-dd');

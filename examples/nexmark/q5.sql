@@ -16,7 +16,7 @@ FROM (
         window_start AS starttime,
         window_end AS endtime
     FROM TABLE(
-        HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+        HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
     GROUP BY auction, window_start, window_end
 ) AS AuctionBids
 JOIN (
@@ -30,7 +30,7 @@ JOIN (
             window_start AS starttime,
             window_end AS endtime
         FROM TABLE(
-            HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+            HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
         GROUP BY auction, window_start, window_end
     ) AS CountBids
     GROUP BY CountBids.starttime, CountBids.endtime

@@ -16,7 +16,7 @@ FROM (
         window_start AS starttime,
         window_end AS endtime
     FROM TABLE(
-        TUMBLE(TABLE person, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
+        TUMBLE(TABLE person, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
     GROUP BY id, name, window_start, window_end
 ) P
 JOIN (
@@ -24,7 +24,7 @@ JOIN (
         window_start AS starttime,
         window_end AS endtime
     FROM TABLE(
-        TUMBLE(TABLE auction, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
+        TUMBLE(TABLE auction, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
     GROUP BY seller, window_start, window_end
 ) A
 ON P.id = A.seller AND P.starttime = A.starttime AND P.endtime = A.endtime;

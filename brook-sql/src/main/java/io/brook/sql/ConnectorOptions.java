@@ -26,6 +26,7 @@ final class ConnectorOptions {
         this.connector = connector;
         this.options = new LinkedHashMap<>(options);
         used.add("connector");
+        used.add("connector.type");
     }
 
     String connector() {

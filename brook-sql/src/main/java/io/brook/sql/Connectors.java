@@ -33,7 +33,10 @@ final class Connectors {
     private Connectors() {}
 
     static String connector(Command.CreateRelation definition) {
-        String connector = definition.options().get("connector");
+        // Flink's legacy option names ('connector.type', 'connector.path', 'format.type') are read as well.
+        String connector = definition
+                .options()
+                .getOrDefault("connector", definition.options().get("connector.type"));
         if (connector == null) {
             throw new BrookException(
                     ErrorCode.INVALID_OPTION,
@@ -236,8 +239,9 @@ final class Connectors {
 
     private static Dataset<Row> files(
             Brook brook, Command.CreateRelation definition, ConnectorOptions options, boolean streaming) {
-        String path = options.require("a file, directory or glob", "path");
-        String format = options.require("json, csv, parquet or text", "format").toLowerCase(Locale.ROOT);
+        String path = options.require("a file, directory or glob", "path", "connector.path");
+        String format = options.require("json, csv, parquet or text", "format", "format.type")
+                .toLowerCase(Locale.ROOT);
         Map<String, String> engine = new LinkedHashMap<>(options.withPrefix(format + "."));
         engine.putAll(options.passThrough(List.of(
                 "header",

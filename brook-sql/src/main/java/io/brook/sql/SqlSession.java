@@ -41,7 +41,6 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserUtil;
 
 /**
@@ -317,7 +316,7 @@ public final class SqlSession implements AutoCloseable {
                 watermark.expression().start(), watermark.expression().end());
         SqlNode expression;
         try {
-            expression = SqlParser.create(text, SqlPlanner.parserConfig()).parseExpression();
+            expression = SqlPlanner.parseExpression(text);
         } catch (SqlParseException e) {
             throw new SqlScriptException(
                     e.getPos().getLineNum(), e.getPos().getColumnNum(), io.brook.engine.plan.SqlErrors.parseMessage(e));

@@ -125,6 +125,19 @@ public final class ExpressionParser {
             }
         }
         if (query == null) {
+            // A column named like a word Calcite reserves and Flink does not (dateTime): as Flink reads it.
+            FlinkNonReservedWords.Masked masked = FlinkNonReservedWords.mask(PREFIX + text + "\nFROM " + INPUT);
+            if (masked.changed()) {
+                try {
+                    query = masked.restore(
+                            SqlParser.create(masked.text(), parserConfig()).parseQuery());
+                } catch (SqlParseException e) {
+                    // Same positions; about the real mistake, if there is one.
+                    original = e;
+                }
+            }
+        }
+        if (query == null) {
             SqlParseException e = requireOriginal(original, text);
             throw error(
                     ErrorCode.INVALID_EXPRESSION,

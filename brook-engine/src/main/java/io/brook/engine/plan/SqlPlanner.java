@@ -63,16 +63,46 @@ public final class SqlPlanner {
 
     /** Parses one query; a syntax error names the line and column of {@code text}. */
     public static SqlNode parseQuery(String text) {
+        SqlParseException error;
         try {
             return SqlParser.create(text, parserConfig()).parseQuery();
         } catch (SqlParseException e) {
-            throw SqlErrors.at(
-                    ErrorCode.INVALID_EXPRESSION,
-                    text,
-                    e.getPos().getLineNum(),
-                    e.getPos().getColumnNum(),
-                    SqlErrors.parseMessage(e));
+            error = e;
         }
+        // B.dateTime, as Flink reads it (see FlinkNonReservedWords); the masked text's error has the same positions
+        // and is about the text's real mistake, if there is one.
+        FlinkNonReservedWords.Masked masked = FlinkNonReservedWords.mask(text);
+        if (masked.changed()) {
+            try {
+                return masked.restore(
+                        SqlParser.create(masked.text(), parserConfig()).parseQuery());
+            } catch (SqlParseException e) {
+                error = e;
+            }
+        }
+        throw SqlErrors.at(
+                ErrorCode.INVALID_EXPRESSION,
+                text,
+                error.getPos().getLineNum(),
+                error.getPos().getColumnNum(),
+                SqlErrors.parseMessage(error));
+    }
+
+    /**
+     * Parses one expression as Flink would ({@code dateTime - INTERVAL '4' SECOND}, see FlinkNonReservedWords);
+     * throws the error of the text as written.
+     */
+    public static SqlNode parseExpression(String text) throws SqlParseException {
+        try {
+            return SqlParser.create(text, parserConfig()).parseExpression();
+        } catch (SqlParseException e) {
+            FlinkNonReservedWords.Masked masked = FlinkNonReservedWords.mask(text);
+            if (!masked.changed()) {
+                throw e;
+            }
+        }
+        FlinkNonReservedWords.Masked masked = FlinkNonReservedWords.mask(text);
+        return masked.restore(SqlParser.create(masked.text(), parserConfig()).parseExpression());
     }
 
     /** Plans a query over these relations (name to plan, all built in this planner's context). */

@@ -231,6 +231,24 @@ class SqlQueryTest {
     }
 
     @Test
+    void readsDateTimeUnquotedAsFlinkDoes() {
+        // Calcite reserves DATETIME; Flink (and the Nexmark suite, B.dateTime) lets it name a column.
+        brook.sql("SELECT `user`, ts AS `dateTime` FROM clicks").createOrReplaceTempView("timed");
+        assertThat(rows("SELECT t.dateTime, 'dateTime' AS word, `user` FROM timed t -- dateTime\n"
+                        + "WHERE dateTime > TIMESTAMP '1970-01-01 00:00:30'"))
+                .containsExactly("[1970-01-01T00:00:31Z,dateTime,ann]");
+        assertThat(brook.sql("SELECT * FROM timed")
+                        .selectExpr("dateTime + INTERVAL '1' SECOND AS later")
+                        .collectAsList())
+                .hasSize(5);
+        // An error after the word still points where it is in the text as written.
+        assertThatThrownBy(() -> brook.sql("SELECT t.dateTime, usr FROM timed t"))
+                .hasMessageStartingWith("line 1:20: column 'usr' not found");
+        assertThatThrownBy(() -> brook.sql("SELECT t.dateTime FROM timed t WHERE"))
+                .hasMessageStartingWith("line 1:36: unexpected \"<end of statement>\"");
+    }
+
+    @Test
     void joinsAStreamWithATableAsOfItsProcessingTime() throws Exception {
         // Flink's temporal join: a bounded table's version as of any time is the table itself (Nexmark q13).
         String temporal = "SELECT c.`user`, c.page, p.section FROM (SELECT *, PROCTIME() AS p_time FROM %s) AS c"

@@ -86,6 +86,8 @@ public final class StreamExecution {
     static final long END_OF_TIME = Long.MAX_VALUE / 4;
     /** The watermark the last batch ran with, to know when a batch without data has windows to close. */
     private long lastBatchWatermark = Long.MIN_VALUE;
+    /** Whether the sink was told that every source has ended. */
+    private boolean inputEnded;
     /** Each watermark operator's largest event time minus its delay, across batches. */
     private final Map<Integer, Long> operatorWatermarks = new java.util.HashMap<>();
 
@@ -283,6 +285,10 @@ public final class StreamExecution {
             }
             if (!hasData) {
                 lastIdlePoll = poll;
+                if (!inputEnded && allEnded(committed)) {
+                    inputEnded = true;
+                    sink.inputEnded();
+                }
                 if (trigger.kind() == Trigger.Kind.ONCE || trigger.kind() == Trigger.Kind.AVAILABLE_NOW) {
                     return;
                 }
@@ -423,6 +429,7 @@ public final class StreamExecution {
                 List.of("{\"nextBatchWatermarkMs\":" + millis(watermarkMicros) + ",\"nextBatchWatermarkMicros\":"
                         + watermarkMicros + operatorWatermarksJson() + "}"));
         lastBatchWatermark = batchWatermark;
+        sink.watermarkAdvanced(watermarkMicros);
         for (int i = 0; i < sources.size(); i++) {
             sources.get(i).source().commit(ends.get(i));
         }

@@ -85,6 +85,11 @@ public final class DataStreamWriter {
         return this;
     }
 
+    public DataStreamWriter options(Map<String, String> more) {
+        more.forEach(this::option);
+        return this;
+    }
+
     public DataStreamWriter queryName(String name) {
         this.queryName = name;
         return this;

@@ -234,7 +234,7 @@ public final class FileSink implements Sink {
     public static void throwIfUnsupported(FileOptions options, Schema schema, List<String> partitionColumns) {
         Set<String> seen = new HashSet<>();
         for (String column : partitionColumns) {
-            int index = schema.indexOf(column);
+            int index = schema.names().indexOf(column);
             if (index < 0) {
                 throw new BrookException(
                         ErrorCode.UNRESOLVED_COLUMN,

@@ -73,11 +73,6 @@ public final class FileSink implements Sink {
         this.clockMillis = requireNonNull(clockMillis, "clockMillis is null");
     }
 
-    /** A sink writing rows of a schema under the {@code path} option, which must be set. */
-    public static FileSink create(FileOptions options, Schema schema) {
-        return create(options, schema, List.of(), PartitionCommit.NONE, System::currentTimeMillis);
-    }
-
     /**
      * A sink writing rows of a schema under the {@code path} option, partitioned by these columns (none: all rows in
      * the output directory), committing partitions by a policy; the clock times the process-time trigger.

@@ -135,6 +135,23 @@ class FileSinkPartitionTest {
                         "[4,a/b=c?,x]",
                         "[5,null,null]",
                         "[6,2026-12-01,14:06]");
+        StreamingQuery copy = brook.readStream()
+                .format("json")
+                .schema(VISITS)
+                .load(output.toString())
+                .writeStream()
+                .format("memory")
+                .queryName("copy")
+                .start();
+        copy.processAllAvailable();
+        assertThat(sortedRows(brook.table("copy").collectAsList()))
+                .containsExactly(
+                        "[1,2026-12-01,14:05]",
+                        "[2,2026-12-01,14:05]",
+                        "[3,2026-12-01,14:06]",
+                        "[4,a/b=c?,x]",
+                        "[5,null,null]",
+                        "[6,2026-12-01,14:06]");
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Reads one statement's tokens into a {@link Command}. Brook's DDL ({@code CREATE SOURCE|SINK|TABLE|VIEW}, with
  * {@code WITH (key = 'value', ...)}) and Flink's ({@code CREATE TABLE t (...) WITH ('connector' = '...')}, {@code ROW<...>}
- * types, computed columns, {@code WATERMARK FOR}, {@code METADATA}, {@code PRIMARY KEY ... NOT ENFORCED}) are read here;
+ * types, computed columns, {@code WATERMARK FOR}, {@code METADATA}, {@code PRIMARY KEY ... NOT ENFORCED},
+ * {@code PARTITIONED BY (...)}) are read here;
  * the queries inside statements are left as spans for Calcite, and expressions (computed columns, watermarks) for the
  * engine's expression parser.
  */

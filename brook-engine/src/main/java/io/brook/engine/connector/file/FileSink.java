@@ -125,9 +125,13 @@ public final class FileSink implements Sink {
     @Override
     public void watermarkAdvanced(long watermarkMicros) {
         this.watermarkMicros = watermarkMicros;
-        if (pending != null) {
-            commitReady(false);
+        if (!commit.enabled()) {
+            return;
         }
+        if (pending == null) {
+            pending = uncommittedPartitions(new SinkManifest(directory));
+        }
+        commitReady(false);
     }
 
     @Override

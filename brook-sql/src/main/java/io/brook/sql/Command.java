@@ -26,6 +26,7 @@ sealed interface Command {
     /** {@code WATERMARK FOR column AS expression}. */
     record Watermark(String column, Span expression, SqlLexer.Token at) {}
 
+    /** {@code partitionKeys}: Flink's {@code PARTITIONED BY (...)}, the columns a file sink's directories are named by. */
     record CreateRelation(
             Role role,
             String name,
@@ -34,6 +35,7 @@ sealed interface Command {
             List<ColumnDefinition> columns,
             Watermark watermark,
             List<String> primaryKey,
+            List<String> partitionKeys,
             Map<String, String> options,
             boolean flinkForm,
             SqlLexer.Token at)

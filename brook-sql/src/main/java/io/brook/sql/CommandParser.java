@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Reads one statement's tokens into a {@link Command}. Brook's DDL ({@code CREATE SOURCE|SINK|TABLE|VIEW}, with
  * {@code WITH (key = 'value', ...)}) and Flink's ({@code CREATE TABLE t (...) WITH ('connector' = '...')}, {@code ROW<...>}
- * types, computed columns, {@code WATERMARK FOR}, {@code METADATA}, {@code PRIMARY KEY ... NOT ENFORCED}) are read here;
+ * types, computed columns, {@code WATERMARK FOR}, {@code METADATA}, {@code PRIMARY KEY ... NOT ENFORCED},
+ * {@code PARTITIONED BY (...)}) are read here;
  * the queries inside statements are left as spans for Calcite, and expressions (computed columns, watermarks) for the
  * engine's expression parser.
  */
@@ -174,6 +175,7 @@ final class CommandParser {
             advance();
             expect(SqlLexer.Kind.STRING, "a comment string");
         }
+        List<String> partitionKeys = partitionedBy(name, columns);
         Map<String, String> options = new LinkedHashMap<>();
         boolean flinkForm = false;
         if (peek().isWord("WITH")) {
@@ -198,7 +200,56 @@ final class CommandParser {
         }
         expectEnd();
         return new Command.CreateRelation(
-                role, name.value(), orReplace, ifNotExists, columns, watermark, primaryKey, options, flinkForm, at);
+                role,
+                name.value(),
+                orReplace,
+                ifNotExists,
+                columns,
+                watermark,
+                primaryKey,
+                partitionKeys,
+                options,
+                flinkForm,
+                at);
+    }
+
+    /**
+     * Flink's {@code PARTITIONED BY (column, ...)}, if there; each a declared plain column when columns are declared
+     * (a sink without columns takes its query's).
+     */
+    private List<String> partitionedBy(SqlLexer.Token relation, List<Command.ColumnDefinition> columns) {
+        List<String> keys = new ArrayList<>();
+        if (!peek().isWord("PARTITIONED")) {
+            return keys;
+        }
+        advance();
+        expectKeyword("BY");
+        expectSymbol("(");
+        List<String> physical = columns.stream()
+                .filter(Command.ColumnDefinition::physical)
+                .map(Command.ColumnDefinition::name)
+                .toList();
+        do {
+            SqlLexer.Token key = expectName("a partition column");
+            if (!columns.isEmpty() && !physical.contains(key.value())) {
+                boolean declared = columns.stream().anyMatch(c -> c.name().equals(key.value()));
+                throw error(
+                        key,
+                        declared
+                                ? "partition column '" + key.value() + "' of " + relation.value()
+                                        + " is a computed or metadata column; partition by a plain column"
+                                : "partition column '" + key.value() + "' is not a column of " + relation.value()
+                                        + io.brook.engine.plan.Names.didYouMean(key.value(), physical)
+                                        + " (its columns: "
+                                        + String.join(", ", physical) + ")");
+            }
+            if (keys.contains(key.value())) {
+                throw error(key, "partition column '" + key.value() + "' is given twice");
+            }
+            keys.add(key.value());
+        } while (acceptSymbol(","));
+        expectSymbol(")");
+        return keys;
     }
 
     /** An option key: a string ('connector'), or a dotted name (bootstrap.servers). */

@@ -12,6 +12,9 @@ import io.brook.engine.api.Row;
 import io.brook.engine.api.functions;
 import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
+import io.brook.engine.connector.file.PartitionCommit;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,7 +242,7 @@ final class Connectors {
 
     private static Dataset<Row> files(
             Brook brook, Command.CreateRelation definition, ConnectorOptions options, boolean streaming) {
-        String path = options.require("a file, directory or glob", "path", "connector.path");
+        String path = filesPath(options, "a file, directory or glob");
         String format = options.require("json, csv, parquet or text", "format", "format.type")
                 .toLowerCase(Locale.ROOT);
         Map<String, String> engine = new LinkedHashMap<>(options.withPrefix(format + "."));
@@ -260,6 +263,9 @@ final class Connectors {
                 "wholetext",
                 "lineSep")));
         options.get("source.monitor-interval"); // Flink's; Brook lists the directory at every micro-batch
+        if (definition.role() == Command.Role.TABLE) {
+            fileWriteOptions(options); // a Flink table is also a sink: its sink options are read when it is written
+        }
         options.checkAllUsed();
         List<Field> fields = new ArrayList<>();
         for (Command.ColumnDefinition column : definition.columns()) {
@@ -278,6 +284,13 @@ final class Connectors {
                 reader = reader.schema(new Schema(fields));
             }
             return reader.load(path);
+        }
+        if (!fields.isEmpty()
+                && definition.role() == Command.Role.TABLE
+                && !path.contains("*")
+                && !Files.exists(Path.of(path))) {
+            // A Flink table that nothing has written yet: no rows, as Flink reads a missing directory.
+            return brook.createDataFrame(List.of(), new Schema(fields));
         }
         var reader = brook.read().format(format).options(engine);
         if (!fields.isEmpty()) {
@@ -367,9 +380,9 @@ final class Connectors {
             case "files", "filesystem" -> {
                 writer.format(options.require("json, csv, parquet or text", "format")
                                 .toLowerCase(Locale.ROOT))
-                        .option("path", options.require("the output directory", "path"));
-                options.passThrough(List.of("compression", "header", "sep", "lineSep"))
-                        .forEach(writer::option);
+                        .option("path", filesPath(options, "the output directory"))
+                        .partitionBy(sink.partitionKeys().toArray(new String[0]));
+                fileWriteOptions(options).forEach(writer::option);
             }
             case "jdbc" -> {
                 writer.format("jdbc").option("url", options.require("the database's JDBC URL", "url"));
@@ -389,6 +402,33 @@ final class Connectors {
                                 + String.join(", ", WRITABLE));
         }
         return writer;
+    }
+
+    /** The path of the files connector; Flink's {@code file://} URI is read as the local path it names. */
+    static String filesPath(ConnectorOptions options, String what) {
+        String path = options.require(what, "path", "connector.path");
+        return path.startsWith("file://") ? path.substring("file://".length()) : path;
+    }
+
+    /**
+     * The files connector's options for writing, as the engine's writer takes them: the format's, and Flink's
+     * partition-commit options ({@link PartitionCommit}). Flink's rolling-policy options are accepted and change
+     * nothing: Brook writes one file per partition per micro-batch.
+     */
+    static Map<String, String> fileWriteOptions(ConnectorOptions options) {
+        Map<String, String> engine =
+                new LinkedHashMap<>(options.passThrough(List.of("compression", "header", "sep", "lineSep")));
+        for (String key : PartitionCommit.KEYS) {
+            options.get(key).ifPresent(value -> engine.put(key, value));
+        }
+        for (String rolling : List.of(
+                "sink.rolling-policy.file-size",
+                "sink.rolling-policy.rollover-interval",
+                "sink.rolling-policy.check-interval",
+                "sink.rolling-policy.inactivity-interval")) {
+            options.get(rolling);
+        }
+        return engine;
     }
 
     /** A row of Kafka's value for a sink: the JSON object of all columns. */

@@ -212,6 +212,7 @@ public final class SqlSession implements AutoCloseable {
                 written.columns(),
                 written.watermark(),
                 written.primaryKey(),
+                written.partitionKeys(),
                 options,
                 written.flinkForm(),
                 written.at());
@@ -231,6 +232,11 @@ public final class SqlSession implements AutoCloseable {
             Connectors.WRITABLE.stream().filter(c -> !known.contains(c)).forEach(known::add);
             throw invalid(create.name() + ": unknown connector '" + connector + "'" + Names.didYouMean(connector, known)
                     + "; Brook knows " + String.join(", ", known));
+        }
+        if (!create.partitionKeys().isEmpty() && !connector.equals("files") && !connector.equals("filesystem")) {
+            throw invalid(create.name() + ": PARTITIONED BY (" + String.join(", ", create.partitionKeys())
+                    + ") names the directories of the files connector; the " + connector
+                    + " connector has no partitions");
         }
         boolean readable = Connectors.READABLE.contains(connector);
         boolean writable = Connectors.WRITABLE.contains(connector);
@@ -534,8 +540,15 @@ public final class SqlSession implements AutoCloseable {
         switch (options.connector()) {
             case "files", "filesystem" -> {
                 String format = options.require("json, csv, parquet or text", "format");
-                String path = options.require("the output directory", "path");
-                rows.write().format(format).mode("append").save(path);
+                String path = Connectors.filesPath(options, "the output directory");
+                Map<String, String> engine = Connectors.fileWriteOptions(options);
+                options.checkAllUsed();
+                rows.write()
+                        .format(format)
+                        .options(engine)
+                        .partitionBy(sink.definition().partitionKeys().toArray(new String[0]))
+                        .mode("append")
+                        .save(path);
             }
             case "console", "print", "memory" -> {
                 List<Row> all = rows.collectAsList();

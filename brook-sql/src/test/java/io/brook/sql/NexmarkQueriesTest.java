@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.brook.engine.api.Brook;
 import io.brook.engine.api.Row;
 import io.brook.engine.api.StreamingQuery;
+import io.brook.engine.batch.ColumnType;
+import io.brook.engine.batch.Field;
+import io.brook.engine.batch.Schema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +15,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Nexmark queries in {@code examples/nexmark}, as the Flink suite writes them (only the sink's connector changed, to
- * memory): each one's streaming result equals the same SQL run in batch mode over the same events, and equals an
- * answer computed here in plain Java over those events.
+ * memory; q10's files go to a temporary directory): each one's streaming result equals the same SQL run in batch mode
+ * over the same events, and equals an answer computed here in plain Java over those events.
  */
 class NexmarkQueriesTest {
     private static final int EVENTS = 20_000;
@@ -496,6 +501,161 @@ class NexmarkQueriesTest {
                     .toString());
         }
         check("q22.sql", "nexmark_q22", expected);
+    }
+
+    /** q10 with its files under a directory instead of the example's path. */
+    private static String filesQuery(String name, Path output) throws IOException {
+        String query = file(name);
+        String path = "'path' = 'file://${NEXMARK_OUTPUT:-/tmp/brook-nexmark}/q10/'";
+        assertThat(query).contains(path);
+        return query.replace(path, "'path' = 'file://" + output + "/'");
+    }
+
+    /**
+     * The rows of every part file under an output directory, by partition directory (relative, as written), read as
+     * the sink's columns without the partition columns, each row as text.
+     */
+    private static Map<String, List<String>> partitionedRows(Brook brook, Path output) throws IOException {
+        Map<String, List<String>> rows = new TreeMap<>();
+        List<Path> parts;
+        try (var walk = Files.walk(output)) {
+            parts = walk.filter(Files::isRegularFile)
+                    .filter(file -> file.getFileName().toString().startsWith("part-"))
+                    .toList();
+        }
+        for (Path part : parts) {
+            String partition = output.relativize(part.getParent()).toString();
+            List<String> partRows = rows.computeIfAbsent(partition, key -> new ArrayList<>());
+            for (Row row : brook.read()
+                    .format("csv")
+                    .schema(Schema.of(
+                            new Field("auction", ColumnType.BIGINT, true),
+                            new Field("bidder", ColumnType.BIGINT, true),
+                            new Field("price", ColumnType.BIGINT, true),
+                            new Field("dateTime", ColumnType.TIMESTAMP, true),
+                            new Field("extra", ColumnType.VARCHAR, true)))
+                    .load(part.toString())
+                    .collectAsList()) {
+                partRows.add(row.toString());
+            }
+        }
+        rows.values().forEach(list -> list.sort(null));
+        return rows;
+    }
+
+    @Test
+    void q10PartitionedFiles(@TempDir Path directory) throws Exception {
+        // Given: events at 50 a second, so that they span several minutes; each bid's row under the directory its
+        // time formats to (':' escaped as Hive and Spark do)
+        int rate = 50;
+        List<Row> slowBids = new ArrayList<>();
+        try (Brook brook = Brook.local()) {
+            for (Row event : brook.read()
+                    .format("nexmark")
+                    .option("events", EVENTS)
+                    .option("eventsPerSecond", rate)
+                    .load()
+                    .collectAsList()) {
+                if ((Integer) event.get(0) == 2) {
+                    slowBids.add((Row) event.get(3));
+                }
+            }
+        }
+        String ddl = ddl().replace("'first-event.rate' = '" + RATE + "'", "'first-event.rate' = '" + rate + "'");
+        Map<String, List<String>> expected = new TreeMap<>();
+        List<String> everyRow = new ArrayList<>();
+        java.time.format.DateTimeFormatter minute =
+                java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC);
+        for (Row bid : slowBids) {
+            String partition = "dt=" + day(bid.get(5)) + "/hm="
+                    + minute.format((java.time.Instant) bid.get(5)).replace(":", "%3A");
+            String row = Row.of(bid.get(0), bid.get(1), bid.get(2), bid.get(5), bid.get(6))
+                    .toString();
+            expected.computeIfAbsent(partition, key -> new ArrayList<>()).add(row);
+            everyRow.add(row + " " + partition);
+        }
+        expected.values().forEach(list -> list.sort(null));
+        assertThat(expected).hasSizeGreaterThan(4);
+
+        // When: q10 runs as a batch, and as a stream of several micro-batches
+        Path batchOutput = directory.resolve("batch");
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            session.execute("SET 'execution.runtime-mode' = 'batch';");
+            session.execute(ddl);
+            session.execute(filesQuery("q10.sql", batchOutput));
+        }
+        Path streamOutput = directory.resolve("stream");
+        AtomicLong ticks = new AtomicLong();
+        try (Brook brook = Brook.builder()
+                        .clock(() -> 1_700_000_000_000L + ticks.getAndIncrement() * 2_000L)
+                        .getOrCreate();
+                SqlSession session = new SqlSession(brook)) {
+            // After each micro-batch: how many partitions were committed by then
+            List<Long> committedAfterBatch = new java.util.concurrent.CopyOnWriteArrayList<>();
+            brook.addListener(new io.brook.engine.stream.StreamingQueryListener() {
+                @Override
+                public void onQueryProgress(io.brook.engine.stream.StreamingQueryProgress progress) {
+                    if (!Files.isDirectory(streamOutput)) {
+                        committedAfterBatch.add(0L);
+                        return;
+                    }
+                    try (var walk = Files.walk(streamOutput)) {
+                        committedAfterBatch.add(walk.filter(
+                                        file -> file.getFileName().toString().equals("_SUCCESS"))
+                                .count());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            session.execute("SET 'trigger' = 'available-now';");
+            session.execute("SET 'checkpoint.dir' = '" + directory.resolve("checkpoints") + "';");
+            session.execute(ddl);
+            List<SqlResult> results = session.execute(filesQuery("q10.sql", streamOutput));
+            StreamingQuery query = results.get(results.size() - 1).query();
+            assertThat(query.awaitTermination(60_000)).isTrue();
+            assertThat(query.exception()).isNull();
+            assertThat(query.recentProgress().stream().filter(progress -> progress.numInputRows() > 0))
+                    .hasSizeGreaterThan(2);
+            // partition-time: minutes commit as the watermark passes them, not all at the end
+            assertThat(committedAfterBatch)
+                    .anyMatch(count -> count > 0 && count < expected.size() - 1)
+                    .isSorted();
+        }
+
+        // Then: each directory holds exactly its bids, every bid once; each partition is committed (the input
+        // ended); and reading the table back fills dt and hm from the directories
+        try (Brook brook = Brook.local();
+                SqlSession session = new SqlSession(brook)) {
+            for (Path output : List.of(batchOutput, streamOutput)) {
+                Map<String, List<String>> written = partitionedRows(brook, output);
+                assertThat(written.keySet()).isEqualTo(expected.keySet());
+                for (String partition : expected.keySet()) {
+                    assertSameRows(output + "/" + partition, written.get(partition), expected.get(partition));
+                }
+                for (String partition : expected.keySet()) {
+                    assertThat(output.resolve(partition).resolve("_SUCCESS")).exists();
+                }
+                session.execute("SET 'execution.runtime-mode' = 'batch';");
+                String table = file("q10.sql")
+                        .substring(0, file("q10.sql").indexOf("INSERT"))
+                        .replace(
+                                "'path' = 'file://${NEXMARK_OUTPUT:-/tmp/brook-nexmark}/q10/'",
+                                "'path' = '" + output + "'")
+                        .replace("CREATE TABLE nexmark_q10", "CREATE OR REPLACE TABLE nexmark_q10");
+                session.execute(table);
+                List<String> read = new ArrayList<>();
+                for (Row row :
+                        session.execute("SELECT * FROM nexmark_q10").get(0).rows()) {
+                    read.add(Row.of(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)) + " dt=" + row.get(5)
+                            + "/hm=" + String.valueOf(row.get(6)).replace(":", "%3A"));
+                }
+                read.sort(null);
+                everyRow.sort(null);
+                assertSameRows("reading " + output, read, everyRow);
+            }
+        }
     }
 
     private static String day(Object instant) {

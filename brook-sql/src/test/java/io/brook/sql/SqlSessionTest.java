@@ -204,4 +204,80 @@ class SqlSessionTest {
         assertThatThrownBy(() -> session.execute("SELECT * FROM discard;"))
                 .hasMessageContaining("no source, table or view named 'discard'");
     }
+
+    @Test
+    void partitionedByWritesAFileSinksRowsIntoPartitionDirectories() throws Exception {
+        // Given: Brook's CREATE SINK and Flink's CREATE TABLE, both partitioned
+        session.execute("SET 'trigger' = 'available-now';");
+        session.execute(BIDS);
+        Path brookForm = directory.resolve("brook");
+        Path flinkForm = directory.resolve("flink");
+        session.execute("CREATE SINK by_parity PARTITIONED BY (parity) WITH (connector = 'files', format = 'json',"
+                + " path = '" + brookForm + "');");
+        session.execute("CREATE TABLE by_parity_flink (auction BIGINT, parity BIGINT) PARTITIONED BY (parity) WITH"
+                + " ('connector' = 'filesystem', 'format' = 'json', 'path' = 'file://" + flinkForm + "',"
+                + " 'sink.partition-commit.policy.kind' = 'success-file',"
+                + " 'sink.rolling-policy.file-size' = '128MB');");
+
+        // When
+        for (String sink : List.of("by_parity", "by_parity_flink")) {
+            StreamingQuery query = session.execute(
+                            "INSERT INTO " + sink + " SELECT auction, auction % 2 AS parity FROM bids;")
+                    .get(0)
+                    .query();
+            assertThat(query.awaitTermination(30_000)).isTrue();
+            assertThat(query.exception()).isNull();
+        }
+
+        // Then: a directory per parity, the files without it, each partition committed in the Flink table
+        for (Path output : List.of(brookForm, flinkForm)) {
+            try (var listing = Files.list(output)) {
+                assertThat(listing.map(path -> path.getFileName().toString()).sorted())
+                        .containsExactly("_brook_metadata", "parity=0", "parity=1");
+            }
+            try (var parts = Files.list(output.resolve("parity=1"))) {
+                Path part = parts.filter(path -> path.getFileName().toString().startsWith("part-"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(Files.readString(part)).startsWith("{\"auction\":").doesNotContain("parity");
+            }
+        }
+        assertThat(flinkForm.resolve("parity=0").resolve("_SUCCESS")).exists();
+        assertThat(flinkForm.resolve("parity=1").resolve("_SUCCESS")).exists();
+        assertThat(brookForm.resolve("parity=1").resolve("_SUCCESS")).doesNotExist();
+        session.execute("CREATE TABLE back (auction BIGINT, parity INT) WITH (connector = 'files', format = 'json',"
+                + " path = '" + brookForm + "');");
+        assertThat(rows(session.execute("SELECT count(DISTINCT parity), count(*) > 0 FROM back")
+                        .get(0)))
+                .containsExactly("[2,true]");
+        assertThat(rows(session.execute("SELECT count(*) FROM back WHERE auction % 2 <> parity")
+                        .get(0)))
+                .containsExactly("[0]");
+    }
+
+    @Test
+    void partitionedByMistakesNameTheLineAndColumn() {
+        String unknown = "CREATE TABLE t (a BIGINT, dt STRING) PARTITIONED BY (dx) WITH ('connector' = 'filesystem',"
+                + " 'format' = 'json', 'path' = '/tmp/t');";
+        assertThatThrownBy(() -> session.execute(unknown))
+                .isInstanceOf(BrookException.class)
+                .hasMessageStartingWith("line 1:" + (unknown.indexOf("dx") + 1)
+                        + ": partition column 'dx' is not a column of t; did you mean 'dt'? (its columns: a, dt)");
+        String twice = "CREATE TABLE t (a BIGINT, dt STRING)\nPARTITIONED BY (dt, dt) WITH ('connector' = 'filesystem',"
+                + " 'format' = 'json', 'path' = '/tmp/t');";
+        assertThatThrownBy(() -> session.execute(twice))
+                .hasMessageStartingWith("line 2:21: partition column 'dt' is given twice");
+        assertThatThrownBy(() -> session.execute(
+                        "CREATE TABLE t (a BIGINT, dt STRING) PARTITIONED (dt) WITH" + " ('connector' = 'blackhole');"))
+                .hasMessageStartingWith("line 1:50: expected BY");
+        assertThatThrownBy(() -> session.execute(
+                        "CREATE TABLE t (a BIGINT, dt STRING) PARTITIONED BY (dt) WITH ('connector' = 'blackhole');"))
+                .hasMessage("line 1: t: PARTITIONED BY (dt) names the directories of the files connector; the blackhole"
+                        + " connector has no partitions");
+        assertThatThrownBy(() -> session.execute("CREATE TABLE t (auction BIGINT, dt STRING) PARTITIONED BY (dt) WITH"
+                        + " ('connector' = 'filesystem', 'format' = 'json', 'path' = '" + directory.resolve("t") + "',"
+                        + " 'sink.partition-commit.triger' = 'partition-time');"))
+                .hasMessageContaining("unknown option 'sink.partition-commit.triger' for the filesystem connector; did"
+                        + " you mean 'sink.partition-commit.trigger'?");
+    }
 }

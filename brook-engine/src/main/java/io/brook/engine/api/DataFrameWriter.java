@@ -5,13 +5,14 @@ import io.brook.engine.ErrorCode;
 import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
 import io.brook.engine.connector.file.FileSink;
+import io.brook.engine.connector.file.PartitionCommit;
 import io.brook.engine.connector.file.SaveMode;
 import io.brook.engine.connector.jdbc.JdbcSink;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a bounded Dataset to files, as Spark's {@code df.write().format("json").mode("append").save(path)}: the rows
@@ -26,6 +27,7 @@ public final class DataFrameWriter {
     private final Map<String, String> options = new LinkedHashMap<>();
     private String format;
     private SaveMode mode = SaveMode.ERROR_IF_EXISTS;
+    private List<String> partitionColumns = List.of();
 
     DataFrameWriter(Dataset<?> dataset) {
         this.dataset = dataset;
@@ -37,6 +39,16 @@ public final class DataFrameWriter {
 
     public DataFrameWriter format(String format) {
         this.format = format;
+        return this;
+    }
+
+    /**
+     * Partitions the files by these columns, as Spark's {@code partitionBy}: rows go to {@code name=value/}
+     * directories (Hive's layout) and the files leave those columns out. With the option {@code
+     * sink.partition-commit.policy.kind} = {@code success-file}, each partition written gets a {@code _SUCCESS} file.
+     */
+    public DataFrameWriter partitionBy(String... columns) {
+        this.partitionColumns = List.of(columns);
         return this;
     }
 
@@ -95,15 +107,18 @@ public final class DataFrameWriter {
         }
         Map<String, String> withPath = new LinkedHashMap<>(options);
         withPath.put("path", path);
-        FileOptions fileOptions = FileOptions.forWrite(FileFormat.of(format), withPath, Set.of());
+        FileOptions fileOptions = FileOptions.forWrite(FileFormat.of(format), withPath, PartitionCommit.KEYS);
+        PartitionCommit commit = PartitionCommit.parse(options);
         // Before the Dataset runs: a format that cannot hold a column should not cost a whole query first.
-        FileSink.throwIfUnsupported(fileOptions, dataset.schema());
+        FileSink.throwIfUnsupported(fileOptions, dataset.schema(), partitionColumns);
         FileSink.save(
                 fileOptions,
                 Path.of(path),
                 mode,
                 dataset.schema(),
-                dataset.session().runBounded(dataset.logicalPlan(), "write()"));
+                dataset.session().runBounded(dataset.logicalPlan(), "write()"),
+                partitionColumns,
+                commit);
     }
 
     /**
@@ -111,6 +126,12 @@ public final class DataFrameWriter {
      * transaction (see {@link JdbcSink#save}).
      */
     public void save() {
+        if (isJdbc() && !partitionColumns.isEmpty()) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "partitionBy(" + String.join(", ", partitionColumns) + ") partitions files; the jdbc format writes"
+                            + " to a table");
+        }
         if (isJdbc()) {
             JdbcSink.save(
                     options,

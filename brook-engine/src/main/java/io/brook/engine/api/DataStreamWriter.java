@@ -12,6 +12,7 @@ import io.brook.engine.connector.StaticSource;
 import io.brook.engine.connector.file.FileFormat;
 import io.brook.engine.connector.file.FileOptions;
 import io.brook.engine.connector.file.FileSink;
+import io.brook.engine.connector.file.PartitionCommit;
 import io.brook.engine.connector.jdbc.JdbcSink;
 import io.brook.engine.exec.OutputMode;
 import io.brook.engine.exec.PhysicalPlanner;
@@ -42,6 +43,7 @@ public final class DataStreamWriter {
     private Trigger trigger = Trigger.defaultTrigger();
     private String queryName;
     private ForeachBatchFunction foreachBatch;
+    private List<String> partitionColumns = List.of();
 
     DataStreamWriter(Dataset<?> dataset) {
         this.dataset = dataset;
@@ -72,6 +74,22 @@ public final class DataStreamWriter {
         return this;
     }
 
+    /**
+     * Partitions a file sink's output by these columns, as Spark's {@code partitionBy}: each batch's rows go to
+     * {@code name=value/} directories (Hive's layout) and the files leave those columns out. With the options {@code
+     * sink.partition-commit.policy.kind} = {@code success-file} and {@code sink.partition-commit.trigger} (Flink's),
+     * a {@code _SUCCESS} file marks each partition complete; see {@link PartitionCommit}.
+     */
+    public DataStreamWriter partitionBy(String... columns) {
+        this.partitionColumns = List.of(columns);
+        return this;
+    }
+
+    public DataStreamWriter options(Map<String, String> more) {
+        more.forEach(this::option);
+        return this;
+    }
+
     public DataStreamWriter queryName(String name) {
         this.queryName = name;
         return this;
@@ -95,6 +113,7 @@ public final class DataStreamWriter {
         PhysicalPlanner.checkStreaming(dataset.logicalPlan(), outputMode);
         Optional<Duration> stateTtl = session.stateTtl();
         Schema schema = dataset.schema();
+        throwIfPartitionedNonFileSink();
         Sink sink = sink(session, schema);
         Path checkpoint = checkpoint();
         int partitions = StreamExecution.checkpointPartitions(checkpoint).orElse(session.shufflePartitions());
@@ -192,7 +211,7 @@ public final class DataStreamWriter {
             case "foreachbatch" -> new ForeachBatchSink(session, foreachBatch);
             case "kafka" -> KafkaSink.create(options, schema);
             case "jdbc" -> JdbcSink.create(options, schema, outputMode == OutputMode.COMPLETE);
-            case "json", "csv", "parquet", "text" -> fileSink(schema);
+            case "json", "csv", "parquet", "text" -> fileSink(session, schema);
             default ->
                 throw new BrookException(
                         ErrorCode.INVALID_OPTION,
@@ -201,7 +220,16 @@ public final class DataStreamWriter {
         };
     }
 
-    private FileSink fileSink(Schema schema) {
+    private void throwIfPartitionedNonFileSink() {
+        if (!partitionColumns.isEmpty() && !FileFormat.isFileFormat(format)) {
+            throw new BrookException(
+                    ErrorCode.INVALID_OPTION,
+                    "partitionBy(" + String.join(", ", partitionColumns) + ") partitions the files of a json, csv,"
+                            + " parquet or text sink; the " + format + " sink has no partitions");
+        }
+    }
+
+    private FileSink fileSink(Brook session, Schema schema) {
         if (outputMode != OutputMode.APPEND) {
             throw new BrookException(
                     ErrorCode.UNSUPPORTED_OPERATION,
@@ -209,10 +237,15 @@ public final class DataStreamWriter {
                             + outputMode.name().toLowerCase(Locale.ROOT)
                             + ": files already written are never changed, so rows cannot be updated or replaced");
         }
+        java.util.Set<String> alsoAllowed = new java.util.HashSet<>(PartitionCommit.KEYS);
+        alsoAllowed.add("maxFilesPerTrigger");
+        alsoAllowed.add("maxOffsetsPerTrigger");
         return FileSink.create(
-                FileOptions.forWrite(
-                        FileFormat.of(format), options, java.util.Set.of("maxFilesPerTrigger", "maxOffsetsPerTrigger")),
-                schema);
+                FileOptions.forWrite(FileFormat.of(format), options, alsoAllowed),
+                schema,
+                partitionColumns,
+                PartitionCommit.parse(options),
+                session.clock());
     }
 
     private int intOption(String key, int defaultValue) {

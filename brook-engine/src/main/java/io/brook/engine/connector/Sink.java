@@ -20,6 +20,19 @@ public interface Sink extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The query's event-time watermark after a batch committed: what the next batch runs with, in microseconds since
+     * the epoch ({@link Long#MIN_VALUE} while there is none). For a sink that acts on event time, such as a file sink
+     * committing partitions; may repeat a value, and after a restart starts again from the checkpoint's.
+     */
+    default void watermarkAdvanced(long watermarkMicros) {}
+
+    /**
+     * Every source of the query has ended (a bounded stream) and its last batch has committed; a restarted query may
+     * call it again.
+     */
+    default void inputEnded() {}
+
     /** A one-line description for progress reports, e.g. {@code MemorySink[clicks]}. */
     String description();
 

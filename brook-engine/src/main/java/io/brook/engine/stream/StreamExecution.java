@@ -88,6 +88,8 @@ public final class StreamExecution {
     private long lastBatchWatermark = Long.MIN_VALUE;
     /** The processing-time watermark the last batch ran with (see BatchContext), to know when windows end. */
     private long lastBatchProcessingWatermark = Long.MIN_VALUE;
+    /** Whether the sink was told that every source has ended. */
+    private boolean inputEnded;
     /** Each watermark operator's largest event time minus its delay, across batches. */
     private final Map<Integer, Long> operatorWatermarks = new java.util.HashMap<>();
 
@@ -294,6 +296,10 @@ public final class StreamExecution {
             }
             if (!hasData) {
                 lastIdlePoll = poll;
+                if (!inputEnded && allEnded(committed)) {
+                    inputEnded = true;
+                    sink.inputEnded();
+                }
                 if (trigger.kind() == Trigger.Kind.ONCE || trigger.kind() == Trigger.Kind.AVAILABLE_NOW) {
                     return;
                 }
@@ -455,6 +461,7 @@ public final class StreamExecution {
                         + watermarkMicros + operatorWatermarksJson() + "}"));
         lastBatchWatermark = batchWatermark;
         lastBatchProcessingWatermark = processingWatermark;
+        sink.watermarkAdvanced(watermarkMicros);
         for (int i = 0; i < sources.size(); i++) {
             sources.get(i).source().commit(ends.get(i));
         }

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brook.engine.BrookException;
 import io.brook.engine.ErrorCode;
 import io.brook.engine.batch.Batch;
+import io.brook.engine.batch.Column;
+import io.brook.engine.batch.ColumnBuilder;
+import io.brook.engine.batch.ColumnType;
 import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.connector.Offset;
@@ -22,7 +25,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -39,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * read and the change is not seen. A path that does not exist yet lists no files, so a stream can start before its
  * producer made the directory.
  *
+ * <p>Partition discovery, as Spark's: a file under directories named {@code name=value} (Hive's layout, as a
+ * partitioned file sink writes it) has those partition values; a column of the schema named like one is filled from
+ * the path (unescaped, {@code __HIVE_DEFAULT_PARTITION__} as NULL, cast to the column's type, NULL when it does not
+ * convert) instead of from the file. A bounded read that infers its schema adds the partition columns after the
+ * files' columns, typed INT, BIGINT, DOUBLE, DATE or else STRING by their values.
+ *
  * <p>Bounded, it lists the path once when made and reads those files. Called from one query thread; holds no open
  * files between calls, so {@link #close} has nothing to release.
  */
@@ -51,16 +62,47 @@ public final class FileSource implements Source {
     private final Schema schema;
     private final String path;
     private final boolean streaming;
+    private final Path root;
     private final TreeMap<Long, List<FileEntry>> log = new TreeMap<>();
     private final Set<Path> seen = new HashSet<>();
     private Path logDirectory;
 
     private FileSource(FileOptions options, Schema schema, String path, boolean streaming) {
+        this(options, schema, path, streaming, Set.of());
+    }
+
+    private FileSource(
+            FileOptions options, Schema schema, String path, boolean streaming, Set<String> partitionColumns) {
         this.options = requireNonNull(options, "options is null");
         this.schema = nullable(requireNonNull(schema, "schema is null"));
-        options.format().codec().throwIfUnsupported(schema);
+        options.format().codec().throwIfUnsupported(without(schema, partitionColumns));
         this.path = requireNonNull(path, "path is null");
         this.streaming = streaming;
+        this.root = root(path);
+    }
+
+    /** The directory partition directories are found under: the path, or the directory a glob starts from. */
+    private static Path root(String path) {
+        Path absolute = Path.of(path).toAbsolutePath().normalize();
+        if (!FileListing.isGlob(path)) {
+            return absolute;
+        }
+        int first = 0;
+        while (first < absolute.getNameCount()
+                && !FileListing.isGlob(absolute.getName(first).toString())) {
+            first++;
+        }
+        return first == 0 ? absolute.getRoot() : absolute.getRoot().resolve(absolute.subpath(0, first));
+    }
+
+    private static Schema without(Schema schema, Set<String> columns) {
+        List<Field> fields = new ArrayList<>();
+        for (Field field : schema.fields()) {
+            if (!columns.contains(field.name())) {
+                fields.add(field);
+            }
+        }
+        return new Schema(fields);
     }
 
     /** A stream of the files that appear under a path; the schema is the user's (a stream's is never inferred). */
@@ -81,11 +123,29 @@ public final class FileSource implements Source {
         if (files.isEmpty() && FileListing.isGlob(path)) {
             throw new BrookException(ErrorCode.SOURCE_FAILED, "no file matches the glob " + path);
         }
+        Path root = root(path);
+        Map<String, List<String>> partitions = new LinkedHashMap<>();
+        for (FileEntry file : files) {
+            PartitionPaths.values(root, file.path())
+                    .forEach((name, value) -> partitions
+                            .computeIfAbsent(name, key -> new ArrayList<>())
+                            .add(value));
+        }
         Schema resolved = schema;
         if (resolved == null) {
             resolved = options.format()
                     .codec()
                     .inferSchema(files.stream().map(FileEntry::path).toList(), options);
+            if (!partitions.isEmpty()) {
+                List<Field> fields = new ArrayList<>();
+                for (Field field : resolved.fields()) {
+                    if (!partitions.containsKey(field.name())) {
+                        fields.add(field);
+                    }
+                }
+                partitions.forEach((name, values) -> fields.add(new Field(name, inferPartitionType(values), true)));
+                resolved = new Schema(fields);
+            }
             if (resolved.size() == 0) {
                 throw new BrookException(
                         ErrorCode.SOURCE_FAILED,
@@ -94,11 +154,30 @@ public final class FileSource implements Source {
                                 + "; pass .schema(...)");
             }
         }
-        FileSource source = new FileSource(options, resolved, path, false);
+        FileSource source = new FileSource(options, resolved, path, false, partitions.keySet());
         if (!files.isEmpty()) {
             source.log.put(0L, List.copyOf(files));
         }
         return source;
+    }
+
+    /** Spark's partition type inference, short of timestamps: INT, BIGINT, DOUBLE, DATE, else STRING. */
+    private static ColumnType inferPartitionType(List<String> values) {
+        for (ColumnType type : List.of(ColumnType.INT, ColumnType.BIGINT, ColumnType.DOUBLE, ColumnType.DATE)) {
+            boolean fits = true;
+            for (String value : values) {
+                if (value != null
+                        && (Values.fromText(type, value) == Values.INVALID
+                                || (type == ColumnType.DOUBLE && !value.matches("[-+]?[0-9.eE+-]+")))) {
+                    fits = false;
+                    break;
+                }
+            }
+            if (fits) {
+                return type;
+            }
+        }
+        return ColumnType.VARCHAR;
     }
 
     /** A stream's copy starts with no files seen (its checkpoint directory tells it which); a bounded one is itself. */
@@ -217,13 +296,49 @@ public final class FileSource implements Source {
                                 + " to " + end);
             }
             for (FileEntry file : files) {
-                Batch batch = options.format().codec().readFile(file.path(), schema, options);
+                Batch batch = readFile(file.path());
                 if (batch.rowCount() > 0) {
                     batches.add(batch);
                 }
             }
         }
         return batches;
+    }
+
+    /** A file's rows: the schema's columns from the file, except those its partition directories give. */
+    private Batch readFile(Path file) {
+        Map<String, String> partitionValues = PartitionPaths.values(root, file);
+        Set<String> fromPath = new HashSet<>();
+        for (Field field : schema.fields()) {
+            if (partitionValues.containsKey(field.name())
+                    && field.type().isScalar()
+                    && field.type() != ColumnType.VARBINARY) {
+                fromPath.add(field.name());
+            }
+        }
+        if (fromPath.isEmpty()) {
+            return options.format().codec().readFile(file, schema, options);
+        }
+        Schema dataSchema = without(schema, fromPath);
+        Batch data =
+                options.format().codec().readFile(file, dataSchema, options).compact();
+        int rows = data.rowCount();
+        Column[] columns = new Column[schema.size()];
+        for (int i = 0; i < schema.size(); i++) {
+            Field field = schema.field(i);
+            if (fromPath.contains(field.name())) {
+                String text = partitionValues.get(field.name());
+                Object value = text == null ? null : Values.fromText(field.type(), text);
+                ColumnBuilder builder = new ColumnBuilder(field.type(), rows);
+                for (int row = 0; row < rows; row++) {
+                    builder.appendObject(value == Values.INVALID ? null : value);
+                }
+                columns[i] = builder.build();
+            } else {
+                columns[i] = data.column(dataSchema.indexOf(field.name()));
+            }
+        }
+        return Batch.of(schema, columns);
     }
 
     @Override

@@ -131,7 +131,7 @@ public final class SqlPlanner {
         RelNode converted = convert(context, validator, reader, validated, false);
         RelNode rewritten =
                 WindowTableFunctions.rewrite(optimise(AggregateFilters.rewrite(TemporalJoins.rewrite(converted))));
-        RelNode planned = trimUnused(rewritten);
+        RelNode planned = trimUnused(ValuesAsScans.rewrite(context, rewritten));
         // Calcite's rules drop projections that only rename; the query's own column names are kept.
         List<String> names = converted.getRowType().getFieldNames();
         if (!planned.getRowType().getFieldNames().equals(names)) {

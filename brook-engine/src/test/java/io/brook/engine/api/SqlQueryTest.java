@@ -231,6 +231,17 @@ class SqlQueryTest {
     }
 
     @Test
+    void selectsLiteralRowsWithoutATable() {
+        assertThat(rows("SELECT 1 + 1 AS two, upper('a') AS a")).containsExactly("[2,A]");
+        assertThat(rows("VALUES (1, 'a'), (2, 'bb')")).containsExactly("[1,a]", "[2,bb]");
+        assertThat(rows("SELECT x * 10 FROM (VALUES (1), (2), (3)) AS t(x) WHERE x > 1"))
+                .containsExactly("[20]", "[30]");
+        assertThat(rows("SELECT c.page, v.label FROM clicks c JOIN (VALUES ('cart', 'shop')) AS v(page, label)"
+                        + " ON c.page = v.page"))
+                .containsExactly("[cart,shop]");
+    }
+
+    @Test
     void readsDateTimeUnquotedAsFlinkDoes() {
         // Calcite reserves DATETIME; Flink (and the Nexmark suite, B.dateTime) lets it name a column.
         brook.sql("SELECT `user`, ts AS `dateTime` FROM clicks").createOrReplaceTempView("timed");

@@ -261,6 +261,9 @@ public final class ExpressionCompiler {
     private Evaluator call(RexCall call) {
         SqlOperator operator = call.getOperator();
         ColumnType result = columnType(call);
+        if (operator instanceof UserFunction function) {
+            return UserFunctionCall.compile(function, call, operands(call));
+        }
         if (BrookOperators.ALL.contains(operator) || operator == BrookOperators.JSON_STRUCT) {
             return brookCall(call);
         }

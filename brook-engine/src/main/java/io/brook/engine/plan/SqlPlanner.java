@@ -85,7 +85,7 @@ public final class SqlPlanner {
         relations.forEach((name, plan) -> schema.add(name, new RelationTable(plan)));
         ExpressionParser.addTypeAliases(schema);
         CalciteCatalogReader reader = reader(context, schema);
-        SqlOperatorTable operators = ExpressionParser.operatorTable();
+        SqlOperatorTable operators = ExpressionParser.operatorTable(context);
         SqlValidator validator = validator(context, reader, operators);
         SqlNode validated;
         try {

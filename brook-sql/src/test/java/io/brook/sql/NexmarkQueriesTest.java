@@ -167,6 +167,31 @@ class NexmarkQueriesTest {
     }
 
     @Test
+    void q14CalculationWithUdf() throws Exception {
+        // Flink's exact DECIMAL arithmetic (0.908 * price, DECIMAL(23, 3) in the sink), the hour of day in UTC, and
+        // the 'c's of extra as the suite's CountChar counts them.
+        java.math.BigDecimal rate = new java.math.BigDecimal("0.908");
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            java.math.BigDecimal euros = rate.multiply(java.math.BigDecimal.valueOf((Long) bid.get(2)));
+            if (euros.compareTo(java.math.BigDecimal.valueOf(1_000_000)) <= 0
+                    || euros.compareTo(java.math.BigDecimal.valueOf(50_000_000)) >= 0) {
+                continue;
+            }
+            int hour = ((java.time.Instant) bid.get(5))
+                    .atZone(java.time.ZoneOffset.UTC)
+                    .getHour();
+            String bidTimeType =
+                    hour >= 8 && hour <= 18 ? "dayTime" : hour <= 6 || hour >= 20 ? "nightTime" : "otherTime";
+            String extra = (String) bid.get(6);
+            long cCounts = extra.chars().filter(c -> c == 'c').count();
+            expected.add(Row.of(bid.get(0), bid.get(1), euros.doubleValue(), bidTimeType, bid.get(5), extra, cCounts)
+                    .toString());
+        }
+        check("q14.sql", "nexmark_q14", expected);
+    }
+
+    @Test
     void q2Selection() throws Exception {
         List<String> expected = new ArrayList<>();
         for (Row bid : bids) {

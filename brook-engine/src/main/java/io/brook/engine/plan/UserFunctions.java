@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlOperator;
@@ -83,6 +86,20 @@ public final class UserFunctions {
                         found,
                         SqlNameMatchers.withCaseSensitive(false));
         return !found.isEmpty();
+    }
+
+    /** The names of SQL's built-in functions (those called with parentheses), in lower case, sorted. */
+    public static SortedSet<String> builtInNames() {
+        SortedSet<String> names = new TreeSet<>();
+        for (SqlOperator operator : ExpressionParser.builtInOperatorTable().getOperatorList()) {
+            String name = operator.getName().toLowerCase(Locale.ROOT);
+            if (operator instanceof SqlFunction
+                    && operator.getSyntax() == SqlSyntax.FUNCTION
+                    && name.matches("[a-z_][a-z0-9_]*")) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** The functions as an operator table (a view: functions registered later are found too). */

@@ -118,12 +118,16 @@ final class CommandParser {
         if (peek().isWord("TEMPORARY") || peek().isWord("TEMP")) {
             advance();
         }
-        if (peek().isWord("SYSTEM")) {
+        boolean system = peek().isWord("SYSTEM");
+        if (system) {
             advance();
         }
         if (peek().isWord("FUNCTION")) {
             advance();
             return createFunction(orReplace);
+        }
+        if (system) {
+            throw error(peek(), "expected FUNCTION after CREATE TEMPORARY SYSTEM; got " + describe(peek()));
         }
         SqlLexer.Token what = expectWord("SOURCE, SINK, TABLE, VIEW or FUNCTION");
         boolean ifNotExists = ifExists("NOT");

@@ -199,6 +199,8 @@ class SqlSessionFunctionsTest {
         assertThatThrownBy(() -> session.execute("CREATE FUNCTION f AS com.example.F;"))
                 .hasMessageStartingWith("line 1:22: expected the function's class name as a string, such as"
                         + " 'com.example.MyFunction'; got 'com'");
+        assertThatThrownBy(() -> session.execute("CREATE TEMPORARY SYSTEM VIEW v AS SELECT 1;"))
+                .hasMessageStartingWith("line 1:25: expected FUNCTION after CREATE TEMPORARY SYSTEM; got 'VIEW'");
         assertThatThrownBy(() -> session.execute("DROP FUNCTION nothing;"))
                 .hasMessageStartingWith("line 1:15: no function named 'nothing'");
 

@@ -156,6 +156,23 @@ class UdfTest {
         }
     }
 
+    /** Fails when two threads call one instance: a function need not be thread-safe. */
+    public static class ThreadConfined {
+        static final java.util.Set<Thread> THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private Thread owner;
+
+        public long eval(long value) {
+            Thread current = Thread.currentThread();
+            if (owner == null) {
+                owner = current;
+                THREADS.add(current);
+            } else if (owner != current) {
+                throw new IllegalStateException("called on " + current + " and on " + owner);
+            }
+            return value + 1;
+        }
+    }
+
     public static class NoEval {
         public String apply(String value) {
             return value;
@@ -320,6 +337,40 @@ class UdfTest {
         assertThat(brook.table("counted").collectAsList())
                 .containsExactly(Row.of("banana", 3L), Row.of("papaya", 3L), Row.of(null, 0L));
         query.stop();
+    }
+
+    @Test
+    void eachThreadOfAQueryCallsItsOwnInstance() throws Exception {
+        // Given: one micro-batch of 40 input batches, enough to be pushed on several threads
+        Brook parallel =
+                Brook.builder().config("brook.sql.shuffle.partitions", "4").getOrCreate();
+        parallel.udf().register("plus_one", ThreadConfined.class);
+        ThreadConfined.THREADS.clear();
+        Schema ids = Schema.of(new Field("id", ColumnType.BIGINT, false));
+        MemoryStream input = MemoryStream.of(parallel, ids);
+        for (int batch = 0; batch < 40; batch++) {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 2048; i++) {
+                rows.add(Row.of((long) batch * 2048 + i));
+            }
+            input.addData(rows);
+        }
+        StreamingQuery query = input.toDF()
+                .selectExpr("plus_one(id) AS next")
+                .writeStream()
+                .format("memory")
+                .queryName("next")
+                .start();
+
+        // When
+        query.processAllAvailable();
+
+        // Then: every row, and more than one thread (each with its instance) did the work
+        List<Row> rows = parallel.table("next").collectAsList();
+        assertThat(rows).hasSize(40 * 2048);
+        assertThat(rows.get(40 * 2048 - 1)).isEqualTo(Row.of(40L * 2048));
+        assertThat(ThreadConfined.THREADS).hasSizeGreaterThan(1);
+        parallel.close();
     }
 
     @Test

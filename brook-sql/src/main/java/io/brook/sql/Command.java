@@ -44,6 +44,29 @@ sealed interface Command {
     record CreateView(String name, boolean orReplace, boolean ifNotExists, List<String> columnNames, Span query)
             implements Command {}
 
+    /**
+     * {@code CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA] [USING JAR 'path',
+     * ...]}: {@code at} is the name, {@code classAt} the class name's string, {@code jarsAt} each jar's.
+     */
+    record CreateFunction(
+            String name,
+            boolean orReplace,
+            boolean ifNotExists,
+            String className,
+            List<String> jars,
+            SqlLexer.Token at,
+            SqlLexer.Token classAt,
+            List<SqlLexer.Token> jarsAt)
+            implements Command {
+        public CreateFunction {
+            jars = List.copyOf(jars);
+            jarsAt = List.copyOf(jarsAt);
+        }
+    }
+
+    /** {@code DROP [TEMPORARY [SYSTEM]] FUNCTION [IF EXISTS] name}; {@code at} is the name. */
+    record DropFunction(String name, boolean ifExists, SqlLexer.Token at) implements Command {}
+
     record Drop(String what, String name, boolean ifExists, SqlLexer.Token at) implements Command {}
 
     record Insert(String target, List<String> columns, Span query, SqlLexer.Token at) implements Command {}

@@ -40,10 +40,16 @@ final class CommandParser {
         }
         if (first.isWord("SHOW")) {
             advance();
-            SqlLexer.Token what = expectWord("SOURCES, SINKS, TABLES, VIEWS or QUERIES");
+            SqlLexer.Token what = expectWord("SOURCES, SINKS, TABLES, VIEWS, QUERIES or FUNCTIONS");
             String upper = what.upper();
-            if (!List.of("SOURCES", "SINKS", "TABLES", "VIEWS", "QUERIES").contains(upper)) {
-                throw error(what, "SHOW lists SOURCES, SINKS, TABLES, VIEWS or QUERIES; got " + what.text());
+            if (upper.equals("USER")) {
+                expectKeyword("FUNCTIONS");
+                upper = "USER FUNCTIONS";
+            } else if (!List.of("SOURCES", "SINKS", "TABLES", "VIEWS", "QUERIES", "FUNCTIONS")
+                    .contains(upper)) {
+                throw error(
+                        what,
+                        "SHOW lists SOURCES, SINKS, TABLES, VIEWS, QUERIES or [USER] FUNCTIONS; got " + what.text());
             }
             expectEnd();
             return new Command.Show(upper);
@@ -97,7 +103,7 @@ final class CommandParser {
             throw error(
                     start,
                     "unknown statement '" + start.text() + "'; expected SELECT, INSERT INTO, CREATE SOURCE|SINK|TABLE"
-                            + "|VIEW, DROP, SHOW, DESCRIBE, EXPLAIN, STOP QUERY, SET or RESET");
+                            + "|VIEW|FUNCTION, DROP, SHOW, DESCRIBE, EXPLAIN, STOP QUERY, SET or RESET");
         }
         return new Command.Query(new Command.Span(start.start(), endOffset()));
     }
@@ -113,7 +119,18 @@ final class CommandParser {
         if (peek().isWord("TEMPORARY") || peek().isWord("TEMP")) {
             advance();
         }
-        SqlLexer.Token what = expectWord("SOURCE, SINK, TABLE or VIEW");
+        boolean system = peek().isWord("SYSTEM");
+        if (system) {
+            advance();
+        }
+        if (peek().isWord("FUNCTION")) {
+            advance();
+            return createFunction(orReplace);
+        }
+        if (system) {
+            throw error(peek(), "expected FUNCTION after CREATE TEMPORARY SYSTEM; got " + describe(peek()));
+        }
+        SqlLexer.Token what = expectWord("SOURCE, SINK, TABLE, VIEW or FUNCTION");
         boolean ifNotExists = ifExists("NOT");
         SqlLexer.Token name = expectName("a name");
         switch (what.upper()) {
@@ -133,8 +150,50 @@ final class CommandParser {
             case "SOURCE", "SINK", "TABLE" -> {
                 return relation(Command.Role.valueOf(what.upper()), name, orReplace, ifNotExists, create);
             }
-            default -> throw error(what, "CREATE makes a SOURCE, SINK, TABLE or VIEW; got " + what.text());
+            default -> throw error(what, "CREATE makes a SOURCE, SINK, TABLE, VIEW or FUNCTION; got " + what.text());
         }
+    }
+
+    private Command createFunction(boolean orReplace) {
+        boolean ifNotExists = ifExists("NOT");
+        SqlLexer.Token name = expectName("the function's name");
+        if (peek().isSymbol(".")) {
+            throw error(
+                    peek(),
+                    "a function's name has no catalog or database in Brook: CREATE FUNCTION " + name.text()
+                            + " AS '...'");
+        }
+        expectKeyword("AS");
+        SqlLexer.Token className = peek();
+        if (className.kind() != SqlLexer.Kind.STRING) {
+            throw error(
+                    className,
+                    "expected the function's class name as a string, such as 'com.example.MyFunction'; got "
+                            + describe(className));
+        }
+        advance();
+        if (peek().isWord("LANGUAGE")) {
+            advance();
+            SqlLexer.Token language = expectWord("JAVA");
+            if (!language.isWord("JAVA") && !language.isWord("SCALA")) {
+                throw error(
+                        language, "Brook runs functions written for the JVM (LANGUAGE JAVA); got " + language.text());
+            }
+        }
+        List<String> jars = new ArrayList<>();
+        List<SqlLexer.Token> jarsAt = new ArrayList<>();
+        if (peek().isWord("USING")) {
+            advance();
+            do {
+                expectKeyword("JAR");
+                SqlLexer.Token jar = expect(SqlLexer.Kind.STRING, "a jar's path, such as 'lib/functions.jar'");
+                jars.add(jar.value());
+                jarsAt.add(jar);
+            } while (acceptSymbol(","));
+        }
+        expectEnd();
+        return new Command.CreateFunction(
+                name.value(), orReplace, ifNotExists, className.value(), jars, name, className, jarsAt);
     }
 
     private Command relation(
@@ -435,9 +494,22 @@ final class CommandParser {
 
     private Command drop() {
         SqlLexer.Token at = advance();
-        SqlLexer.Token what = expectWord("SOURCE, SINK, TABLE or VIEW");
+        if (peek().isWord("TEMPORARY") || peek().isWord("TEMP")) {
+            advance();
+            if (peek().isWord("SYSTEM")) {
+                advance();
+            }
+        }
+        if (peek().isWord("FUNCTION")) {
+            advance();
+            boolean ifExists = ifExists(null);
+            SqlLexer.Token name = expectName("the function's name");
+            expectEnd();
+            return new Command.DropFunction(name.value(), ifExists, name);
+        }
+        SqlLexer.Token what = expectWord("SOURCE, SINK, TABLE, VIEW or FUNCTION");
         if (!List.of("SOURCE", "SINK", "TABLE", "VIEW").contains(what.upper())) {
-            throw error(what, "DROP removes a SOURCE, SINK, TABLE or VIEW; got " + what.text());
+            throw error(what, "DROP removes a SOURCE, SINK, TABLE, VIEW or FUNCTION; got " + what.text());
         }
         boolean ifExists = ifExists(null);
         SqlLexer.Token name = expectName("a name");

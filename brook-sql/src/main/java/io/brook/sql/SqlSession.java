@@ -15,11 +15,16 @@ import io.brook.engine.batch.Field;
 import io.brook.engine.batch.Schema;
 import io.brook.engine.exec.OutputMode;
 import io.brook.engine.exec.PhysicalPlanner;
+import io.brook.engine.exec.UserFunction;
 import io.brook.engine.plan.Names;
 import io.brook.engine.plan.SqlPlanner;
+import io.brook.engine.plan.UserFunctions;
 import io.brook.engine.stream.Trigger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +47,12 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs SQL scripts against an engine session: CREATE SOURCE, SINK, TABLE and VIEW fill a catalog; INSERT INTO starts a
+ * Runs SQL scripts against an engine session: CREATE SOURCE, SINK, TABLE and VIEW fill a catalog, CREATE FUNCTION
+ * registers a user-defined function (a class on the classpath or in a jar: USING JAR); INSERT INTO starts a
  * continuous query with its own checkpoint; SELECT returns rows (a table) or starts a live query (a stream); SHOW,
  * DESCRIBE, EXPLAIN, STOP QUERY, SET and RESET do what they say. Every error names the script's line and column.
  *
@@ -55,6 +63,7 @@ import org.apache.calcite.sql.parser.SqlParserUtil;
  * append when every row is final, else update).
  */
 public final class SqlSession implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SqlSession.class);
     public static final String RUNTIME_MODE = "execution.runtime-mode";
     public static final String CHECKPOINT_DIR = "checkpoint.dir";
     public static final String TRIGGER = "trigger";
@@ -69,6 +78,7 @@ public final class SqlSession implements AutoCloseable {
     private final Map<String, String> variables = new TreeMap<>();
     private final Map<String, RunningQuery> queries = new LinkedHashMap<>();
     private final Map<UUID, LiveResult> liveResults = new ConcurrentHashMap<>();
+    private final List<URLClassLoader> functionLoaders = new ArrayList<>();
     private Path temporaryCheckpoints;
     private int liveRows;
 
@@ -177,6 +187,10 @@ public final class SqlSession implements AutoCloseable {
             return createRelation(statement, create);
         } else if (command instanceof Command.CreateView view) {
             return createView(statement, view);
+        } else if (command instanceof Command.CreateFunction function) {
+            return createFunction(function);
+        } else if (command instanceof Command.DropFunction drop) {
+            return dropFunction(drop);
         } else if (command instanceof Command.Drop drop) {
             return drop(drop);
         } else if (command instanceof Command.Insert insert) {
@@ -279,6 +293,97 @@ public final class SqlSession implements AutoCloseable {
             brook.dropTempView(create.name());
         }
         return SqlResult.message("Created " + kind + " " + create.name());
+    }
+
+    // CREATE FUNCTION, DROP FUNCTION
+
+    private SqlResult createFunction(Command.CreateFunction create) {
+        UserFunction existing = brook.udf().get(create.name());
+        if (existing != null && !create.orReplace()) {
+            if (create.ifNotExists()) {
+                return SqlResult.message("Function " + existing.getName() + " exists; not created again");
+            }
+            throw new SqlScriptException(
+                    create.at().line(),
+                    create.at().column(),
+                    "function '" + existing.getName() + "' already exists (" + existing.origin() + "); DROP FUNCTION "
+                            + existing.getName() + " first, or use CREATE FUNCTION IF NOT EXISTS");
+        }
+        ClassLoader loader = functionClassLoader(create);
+        Class<?> type;
+        try {
+            type = Class.forName(create.className(), true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            String where = create.jars().isEmpty()
+                    ? "on Brook's classpath; put its jar there, or name it: USING JAR 'path/to/functions.jar'"
+                    : "on Brook's classpath or in " + String.join(", ", create.jars());
+            throw new SqlScriptException(
+                    create.classAt().line(),
+                    create.classAt().column(),
+                    (e instanceof ClassNotFoundException
+                                    ? "class '" + create.className() + "' not found "
+                                    : "class '" + create.className() + "' cannot be loaded (" + e + ") ")
+                            + where);
+        }
+        UserFunction function;
+        try {
+            function = UserFunction.ofClass(create.name(), type);
+        } catch (BrookException e) {
+            throw new SqlScriptException(
+                    create.classAt().line(), create.classAt().column(), e.getMessage());
+        }
+        try {
+            brook.udf().register(function, create.orReplace());
+        } catch (BrookException e) {
+            throw new SqlScriptException(create.at().line(), create.at().column(), e.getMessage());
+        }
+        return SqlResult.message("Created function " + create.name() + " (" + create.className() + ")");
+    }
+
+    /** Brook's class loader, or one that also reads the statement's jars (kept open while the session is). */
+    private ClassLoader functionClassLoader(Command.CreateFunction create) {
+        ClassLoader parent = SqlSession.class.getClassLoader();
+        if (create.jars().isEmpty()) {
+            return parent;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (int i = 0; i < create.jars().size(); i++) {
+            Path jar = Path.of(substitute(create.jars().get(i)));
+            if (!Files.isRegularFile(jar)) {
+                SqlLexer.Token at = create.jarsAt().get(i);
+                throw new SqlScriptException(
+                        at.line(),
+                        at.column(),
+                        "jar '" + jar + "' not found (" + jar.toAbsolutePath().normalize() + " is not a file)");
+            }
+            try {
+                urls.add(jar.toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException("a file path gave no URL: " + jar, e);
+            }
+        }
+        URLClassLoader loader =
+                new URLClassLoader("brook-functions-" + create.name(), urls.toArray(new URL[0]), parent);
+        functionLoaders.add(loader);
+        return loader;
+    }
+
+    private SqlResult dropFunction(Command.DropFunction drop) {
+        UserFunction existing = brook.udf().get(drop.name());
+        if (existing == null) {
+            if (drop.ifExists()) {
+                return SqlResult.message("No function " + drop.name());
+            }
+            List<String> names =
+                    brook.udf().list().stream().map(UserFunction::getName).toList();
+            throw new SqlScriptException(
+                    drop.at().line(),
+                    drop.at().column(),
+                    "no function named '" + drop.name() + "'" + Names.didYouMean(drop.name(), names)
+                            + (names.isEmpty() ? "" : "; SHOW USER FUNCTIONS lists them"));
+        }
+        brook.udf().drop(drop.name());
+        return SqlResult.message("Dropped function " + existing.getName());
     }
 
     private boolean batchMode() {
@@ -680,6 +785,9 @@ public final class SqlSession implements AutoCloseable {
     // SHOW, DESCRIBE, EXPLAIN, STOP, SET
 
     private SqlResult show(String what) {
+        if (what.endsWith("FUNCTIONS")) {
+            return showFunctions(what.startsWith("USER"));
+        }
         if (what.equals("QUERIES")) {
             List<Row> rows = new ArrayList<>();
             for (RunningQuery query : queries.values()) {
@@ -716,6 +824,21 @@ public final class SqlSession implements AutoCloseable {
             }
         }
         return SqlResult.rows(List.of("name", "connector", "columns"), rows);
+    }
+
+    /** The user's functions (name, class, forms); then, for SHOW FUNCTIONS, the built-in ones by name. */
+    private SqlResult showFunctions(boolean userOnly) {
+        List<Row> rows = new ArrayList<>();
+        for (UserFunction function : brook.udf().list()) {
+            rows.add(Row.of(
+                    function.getName(), "user", function.origin(), String.join(", ", function.describeSignatures())));
+        }
+        if (!userOnly) {
+            for (String name : UserFunctions.builtInNames()) {
+                rows.add(Row.of(name, "built-in", "", ""));
+            }
+        }
+        return SqlResult.rows(List.of("name", "kind", "class", "signatures"), rows);
     }
 
     private SqlResult describe(Command.Describe describe) {
@@ -875,7 +998,7 @@ public final class SqlSession implements AutoCloseable {
         return new BrookException(ErrorCode.INVALID_OPTION, message);
     }
 
-    /** Stops the queries this session started. */
+    /** Stops the queries this session started, then closes the class loaders of its functions' jars. */
     @Override
     public void close() {
         for (RunningQuery query : queries.values()) {
@@ -886,5 +1009,13 @@ public final class SqlSession implements AutoCloseable {
                 return;
             }
         }
+        for (URLClassLoader loader : functionLoaders) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                LOGGER.warn("cannot close the class loader of {}; its jars stay open", loader.getName(), e);
+            }
+        }
+        functionLoaders.clear();
     }
 }

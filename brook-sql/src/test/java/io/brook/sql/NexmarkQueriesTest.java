@@ -163,11 +163,39 @@ class NexmarkQueriesTest {
     void q1CurrencyConversion() throws Exception {
         List<String> expected = new ArrayList<>();
         for (Row bid : bids) {
-            double euros = 0.908 * (Long) bid.get(2);
+            // Flink's exact DECIMAL product, as the double nearest to it.
+            double euros = new java.math.BigDecimal("0.908")
+                    .multiply(java.math.BigDecimal.valueOf((Long) bid.get(2)))
+                    .doubleValue();
             expected.add(Row.of(bid.get(0), bid.get(1), euros, bid.get(5), bid.get(6))
                     .toString());
         }
         check("q1.sql", "nexmark_q1", expected);
+    }
+
+    @Test
+    void q14CalculationWithUdf() throws Exception {
+        // Flink's exact DECIMAL arithmetic (0.908 * price, DECIMAL(23, 3) in the sink), the hour of day in UTC, and
+        // the 'c's of extra as the suite's CountChar counts them.
+        java.math.BigDecimal rate = new java.math.BigDecimal("0.908");
+        List<String> expected = new ArrayList<>();
+        for (Row bid : bids) {
+            java.math.BigDecimal euros = rate.multiply(java.math.BigDecimal.valueOf((Long) bid.get(2)));
+            if (euros.compareTo(java.math.BigDecimal.valueOf(1_000_000)) <= 0
+                    || euros.compareTo(java.math.BigDecimal.valueOf(50_000_000)) >= 0) {
+                continue;
+            }
+            int hour = ((java.time.Instant) bid.get(5))
+                    .atZone(java.time.ZoneOffset.UTC)
+                    .getHour();
+            String bidTimeType =
+                    hour >= 8 && hour <= 18 ? "dayTime" : hour <= 6 || hour >= 20 ? "nightTime" : "otherTime";
+            String extra = (String) bid.get(6);
+            long cCounts = extra.chars().filter(c -> c == 'c').count();
+            expected.add(Row.of(bid.get(0), bid.get(1), euros.doubleValue(), bidTimeType, bid.get(5), extra, cCounts)
+                    .toString());
+        }
+        check("q14.sql", "nexmark_q14", expected);
     }
 
     @Test

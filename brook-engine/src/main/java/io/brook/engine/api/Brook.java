@@ -168,6 +168,11 @@ public final class Brook implements AutoCloseable {
         return context;
     }
 
+    /** Registers user-defined functions for SQL text and the Dataset API, as Spark's {@code spark.udf()}. */
+    public UdfRegistration udf() {
+        return new UdfRegistration(context.functions());
+    }
+
     public DataFrameReader read() {
         return new DataFrameReader(this);
     }

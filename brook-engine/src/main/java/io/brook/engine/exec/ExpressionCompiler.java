@@ -288,6 +288,9 @@ public final class ExpressionCompiler {
     private Evaluator call(RexCall call) {
         SqlOperator operator = call.getOperator();
         ColumnType result = columnType(call);
+        if (operator instanceof UserFunction function) {
+            return UserFunctionCall.compile(function, call, operands(call));
+        }
         if (BrookOperators.ALL.contains(operator) || operator == BrookOperators.JSON_STRUCT) {
             return brookCall(call);
         }
@@ -533,7 +536,27 @@ public final class ExpressionCompiler {
         if (!ColumnTypes.isNumeric(result) || call.getOperands().size() != 2) {
             throw unsupported(call);
         }
-        return Arithmetic.of(call.getKind(), result, operand(call, 0), operand(call, 1));
+        Evaluator evaluator = Arithmetic.of(call.getKind(), result, operand(call, 0), operand(call, 1));
+        return exactDecimal(call) ? Arithmetic.toScale(evaluator, call.getType().getScale()) : evaluator;
+    }
+
+    /**
+     * Whether a DECIMAL sum, difference or product of exact operands (DECIMAL or integers) has an exact value within
+     * its type's scale, as Flink computes it ({@code 0.908 * price} is DECIMAL(22, 3)): the DOUBLE that Brook computes
+     * is then rounded to that scale, to the double nearest the exact decimal.
+     */
+    private static boolean exactDecimal(RexCall call) {
+        SqlKind kind = call.getKind();
+        if (call.getType().getSqlTypeName() != SqlTypeName.DECIMAL
+                || (kind != SqlKind.PLUS && kind != SqlKind.MINUS && kind != SqlKind.TIMES)) {
+            return false;
+        }
+        for (RexNode operand : call.getOperands()) {
+            if (!SqlTypeName.EXACT_TYPES.contains(operand.getType().getSqlTypeName())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasIntervalOperand(RexCall call) {

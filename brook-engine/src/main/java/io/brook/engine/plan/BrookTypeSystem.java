@@ -7,7 +7,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Calcite's type rules where Spark users expect Spark's: SUM over integers is BIGINT (Calcite keeps the input type and
- * overflows), AVG is DOUBLE, and TIMESTAMP holds microseconds (precision 6, Calcite's default maximum is 3).
+ * overflows), AVG is DOUBLE, TIMESTAMP holds microseconds (precision 6, Calcite's default maximum is 3), and string
+ * literals of different lengths in one CASE or UNION are VARCHAR, not blank-padded CHAR (as in Flink and Spark).
  */
 public final class BrookTypeSystem extends RelDataTypeSystemImpl {
     public static final BrookTypeSystem INSTANCE = new BrookTypeSystem();
@@ -35,6 +36,12 @@ public final class BrookTypeSystem extends RelDataTypeSystemImpl {
                     typeFactory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
         }
         return super.deriveAvgAggType(typeFactory, argumentType);
+    }
+
+    /** {@code CASE ... THEN 'dayTime' ELSE 'otherTime' END} gives 'dayTime', not 'dayTime  ' (Nexmark q14). */
+    @Override
+    public boolean shouldConvertRaggedUnionTypesToVarying() {
+        return true;
     }
 
     @Override

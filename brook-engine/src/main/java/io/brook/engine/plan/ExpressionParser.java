@@ -87,11 +87,17 @@ public final class ExpressionParser {
         return SqlParser.config().withLex(Lex.JAVA).withConformance(SqlConformanceEnum.LENIENT);
     }
 
-    static SqlOperatorTable operatorTable() {
+    static SqlOperatorTable builtInOperatorTable() {
         // Brook's first: where Spark's library has a function of the same name, Brook's has Spark's semantics.
         return SqlOperatorTables.chain(
                 BrookFunctions.operatorTable(),
                 SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.SPARK));
+    }
+
+    /** The built-in functions, then the session's user-defined ones (which cannot take a built-in's name). */
+    static SqlOperatorTable operatorTable(PlanContext context) {
+        return SqlOperatorTables.chain(
+                builtInOperatorTable(), context.functions().operatorTable());
     }
 
     /**
@@ -156,7 +162,7 @@ public final class ExpressionParser {
         schema.add(INPUT, new FixedRowTypeTable(rowType));
         addTypeAliases(schema);
         CalciteCatalogReader reader = SqlPlanner.reader(context, schema);
-        SqlValidator validator = SqlPlanner.validator(context, reader, operatorTable());
+        SqlValidator validator = SqlPlanner.validator(context, reader, operatorTable(context));
         SqlNode validated;
         try {
             validated = validator.validate(query);

@@ -34,6 +34,7 @@ public final class PlanContext {
     private final RelOptCluster cluster;
     private final CalciteCatalogReader catalogReader;
     private final AtomicInteger nextTableId = new AtomicInteger();
+    private final UserFunctions functions = new UserFunctions();
 
     public PlanContext() {
         this.cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
@@ -48,6 +49,11 @@ public final class PlanContext {
         Properties properties = new Properties();
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
         return new CalciteConnectionConfigImpl(properties);
+    }
+
+    /** The session's user-defined functions. */
+    public UserFunctions functions() {
+        return functions;
     }
 
     public JavaTypeFactory typeFactory() {

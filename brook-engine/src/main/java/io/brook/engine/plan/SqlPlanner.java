@@ -120,7 +120,7 @@ public final class SqlPlanner {
                         : new BoundedRelationTable(plan)));
         ExpressionParser.addTypeAliases(schema);
         CalciteCatalogReader reader = reader(context, schema);
-        SqlOperatorTable operators = ExpressionParser.operatorTable();
+        SqlOperatorTable operators = ExpressionParser.operatorTable(context);
         SqlValidator validator = validator(context, reader, operators);
         SqlNode validated;
         try {

@@ -61,6 +61,20 @@ class SqlQueryTest {
     }
 
     @Test
+    void decimalArithmeticIsExactToItsScaleAndCaseStringsAreNotPadded() {
+        // Given
+        brook.createDataFrame(List.of(Row.of(13_865_077L)), Schema.of(new Field("price", ColumnType.BIGINT, false)))
+                .createOrReplaceTempView("prices");
+
+        // When: DOUBLE arithmetic would give 12589489.916000001 and 1386507.9000000001; Flink's DECIMAL does not
+        List<String> rows = rows("SELECT 0.908 * price AS euros, price * 0.1 + 0.2 AS plus,"
+                + " CASE WHEN price > 0 THEN 'day' ELSE 'night' END AS part FROM prices");
+
+        // Then
+        assertThat(rows).containsExactly("[1.2589489916E7,1386507.9,day]");
+    }
+
+    @Test
     void plansOnAThreadThatNeverPlannedBefore() throws Exception {
         // Given: a thread of its own, as an HTTP server's request threads are (Calcite keeps metadata per thread)
         java.util.concurrent.ExecutorService fresh = java.util.concurrent.Executors.newSingleThreadExecutor();

@@ -554,12 +554,7 @@ public final class SqlSession implements AutoCloseable {
         Path checkpoint = checkpoint(sink, options);
         Dataset<Row> written = options.connector().equals("kafka") ? Connectors.asKafkaValue(rows) : rows;
         DataStreamWriter writer = Connectors.writer(written, sink.definition(), options, name);
-        if (!options.connector().equals("memory")
-                && !options.connector().equals("console")
-                && !options.connector().equals("print")
-                && !options.connector().equals("blackhole")) {
-            options.checkAllUsed();
-        }
+        options.checkAllUsed();
         StreamingQuery query = writer.outputMode(mode)
                 .trigger(trigger())
                 .option("checkpointLocation", checkpoint.toString())

@@ -175,6 +175,13 @@ class SqlSessionTest {
                 .hasMessageStartingWith("line 2:22: unknown type 'BIGNT'");
         assertThatThrownBy(() -> session.execute("CREATE SOURCE s WITH (connector = 'nexmark', evnts = '5');"))
                 .hasMessageContaining("unknown option 'evnts' for the nexmark connector; did you mean 'events'?");
+        // Sinks that take (almost) no options refuse a misspelt one too, when a query starts writing to them.
+        session.execute("CREATE SINK shown WITH (connector = 'print', numRow = '5');");
+        assertThatThrownBy(() -> session.execute("INSERT INTO shown SELECT * FROM bids;"))
+                .hasMessageContaining("unknown option 'numRow' for the print connector; did you mean 'numRows'?");
+        session.execute("CREATE SINK kept WITH (connector = 'memory', path = '/tmp/x');");
+        assertThatThrownBy(() -> session.execute("INSERT INTO kept SELECT * FROM bids;"))
+                .hasMessageContaining("unknown option 'path' for the memory connector");
         assertThatThrownBy(() -> session.execute("CREATE SOURCE s WITH (connector = 'kafak');"))
                 .hasMessageContaining("unknown connector 'kafak'; did you mean 'kafka'?");
         assertThatThrownBy(() -> session.execute("SELECT 'unclosed FROM bids;"))

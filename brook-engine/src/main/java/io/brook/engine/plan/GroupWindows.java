@@ -146,8 +146,14 @@ final class GroupWindows {
         }
     }
 
+    /** A column's last name, as a column even if it was not quoted (see SqlRewrites.asColumn). */
     private static SqlIdentifier simple(SqlIdentifier column) {
-        return new SqlIdentifier(column.names.get(column.names.size() - 1), column.getParserPosition());
+        int last = column.names.size() - 1;
+        return SqlRewrites.asColumn(new SqlIdentifier(
+                List.of(column.names.get(last)),
+                null,
+                column.getParserPosition(),
+                List.of(column.getComponentParserPosition(last))));
     }
 
     /** {@code TUMBLE_START(...)} and the like as the window table function's columns. */

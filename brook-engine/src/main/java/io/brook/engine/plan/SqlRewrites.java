@@ -175,6 +175,18 @@ final class SqlRewrites {
         return new SqlIdentifier(names, null, identifier.getParserPosition(), positions);
     }
 
+    /**
+     * An identifier that names a column, whether or not it was quoted: Calcite's parser forgets the quotes of a
+     * {@code PARTITION BY} key, and an unquoted {@code user} would be SQL's USER function.
+     */
+    static SqlIdentifier asColumn(SqlIdentifier identifier) {
+        List<SqlParserPos> positions = new ArrayList<>();
+        for (int i = 0; i < identifier.names.size(); i++) {
+            positions.add(identifier.getComponentParserPosition(i).withQuoting(true));
+        }
+        return new SqlIdentifier(identifier.names, null, identifier.getParserPosition(), positions);
+    }
+
     /** Flink's {@code SESSION(TABLE t PARTITION BY k, ...)} as Calcite's {@code SESSION(TABLE t, ..., DESCRIPTOR(k), ...)}. */
     private static final class SessionPartitions extends SqlShuttle {
         @Override
@@ -188,8 +200,11 @@ final class SqlRewrites {
             }
             SqlCall partitioned = visited.operand(0);
             SqlNodeList keys = partitioned.operand(1);
-            SqlNode descriptor =
-                    new SqlBasicCall(SqlStdOperatorTable.DESCRIPTOR, keys.getList(), keys.getParserPosition());
+            List<SqlNode> columns = new ArrayList<>();
+            for (SqlNode key : keys) {
+                columns.add(key instanceof SqlIdentifier identifier ? asColumn(identifier) : key);
+            }
+            SqlNode descriptor = new SqlBasicCall(SqlStdOperatorTable.DESCRIPTOR, columns, keys.getParserPosition());
             return visited.getOperator()
                     .createCall(
                             visited.getParserPosition(),

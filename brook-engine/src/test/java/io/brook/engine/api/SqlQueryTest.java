@@ -245,6 +245,22 @@ class SqlQueryTest {
     }
 
     @Test
+    void partitionsSessionsByAColumnNamedLikeAFunction() {
+        // `user` is also SQL's USER function; quoted, it is the column, in PARTITION BY and DESCRIPTOR(...) too.
+        List<String> expected = List.of("[ann,2]", "[ann,1]", "[bob,1]", "[cid,1]");
+        assertThat(rows("SELECT `user`, count(*) FROM TABLE(SESSION(TABLE clicks PARTITION BY `user`, DESCRIPTOR(ts),"
+                        + " INTERVAL '10' SECOND)) GROUP BY `user`, window_start, window_end"))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(rows("SELECT `user`, count(*) FROM TABLE(SESSION(TABLE clicks, DESCRIPTOR(ts), DESCRIPTOR(`user`),"
+                        + " INTERVAL '10' SECOND)) GROUP BY `user`, window_start, window_end"))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(
+                        rows(
+                                "SELECT c.`user`, count(*) FROM clicks c GROUP BY c.`user`, SESSION(c.ts, INTERVAL '10' SECOND)"))
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
     void selectsLiteralRowsWithoutATable() {
         assertThat(rows("SELECT 1 + 1 AS two, upper('a') AS a")).containsExactly("[2,A]");
         assertThat(rows("VALUES (1, 'a'), (2, 'bb')")).containsExactly("[1,a]", "[2,bb]");

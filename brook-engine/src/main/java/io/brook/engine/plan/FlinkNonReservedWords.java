@@ -66,7 +66,7 @@ final class FlinkNonReservedWords {
         while (i < text.length()) {
             char c = text.charAt(i);
             if (c == '\'' || c == '`' || c == '"') {
-                i = closing(text, i, c);
+                i = KeywordColumns.closing(text, i, c);
             } else if (text.startsWith("--", i)) {
                 int end = text.indexOf('\n', i);
                 i = end < 0 ? text.length() : end;
@@ -94,21 +94,5 @@ final class FlinkNonReservedWords {
             }
         }
         return new Masked(out.toString(), originals);
-    }
-
-    /** The index after the quote that closes the one at {@code start} (a doubled quote is an escaped one). */
-    private static int closing(String text, int start, char quote) {
-        int i = start + 1;
-        while (i < text.length()) {
-            if (text.charAt(i) == quote) {
-                if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return text.length();
     }
 }

@@ -71,7 +71,7 @@ final class KeywordColumns {
     }
 
     /** The index after the quote that closes the one at {@code start} (a doubled quote is an escaped one). */
-    private static int closing(String text, int start, char quote) {
+    static int closing(String text, int start, char quote) {
         int i = start + 1;
         while (i < text.length()) {
             if (text.charAt(i) == quote) {

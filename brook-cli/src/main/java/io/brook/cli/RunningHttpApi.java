@@ -27,7 +27,7 @@ interface RunningHttpApi extends AutoCloseable {
         SqlService sql = SqlService.forBroker(bootstrap, dataDir.resolve("sql").resolve("checkpoints"));
         BrookHttpServer http;
         try {
-            http = BrookHttpServer.start(host, port, sql);
+            http = BrookHttpServer.start(host, port, sql, bootstrap);
         } catch (RuntimeException e) {
             try {
                 sql.close();

@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /sql/live/{name}} streams the live result of a SELECT over a stream that {@code POST /sql} started
  *       (kind {@code live}) as Server-Sent Events ({@code snapshot}, then {@code end}); when the client disconnects, the
  *       query is stopped. 404 when there is no such live query, or another client streams it already.
+ *   <li>{@code GET /topics/{topic}/events?from=earliest|latest|OFFSET} streams a topic's records live as Server-Sent
+ *       Events, resumable with {@code Last-Event-ID} ({@link TopicEvents}).
  * </ul>
  *
  * <p>Anything else is 404, a known path with another method 405, both with an {@code error} in the same JSON. Later
@@ -30,23 +34,40 @@ public final class BrookHttpServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(BrookHttpServer.class);
     private static final String JSON = "application/json";
 
+    /** How long {@link #close} waits for open event streams to end (they notice {@code stopping} within 200 ms). */
+    private static final long STREAMS_END_MILLIS = 2_000;
+
     private final Javalin javalin;
     private final AtomicBoolean stopping;
+    private final AtomicInteger openStreams;
 
-    private BrookHttpServer(Javalin javalin, AtomicBoolean stopping) {
+    private BrookHttpServer(Javalin javalin, AtomicBoolean stopping, AtomicInteger openStreams) {
         this.javalin = javalin;
         this.stopping = stopping;
+        this.openStreams = openStreams;
     }
 
-    /** Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}). */
+    /** Starts serving SQL only, with no broker behind the topic endpoints. */
     public static BrookHttpServer start(String host, int port, SqlService sql) {
+        return start(host, port, sql, () -> {
+            throw new IllegalStateException("this HTTP API has no broker; start it with brook server");
+        });
+    }
+
+    /**
+     * Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}); the topic endpoints reach
+     * the broker at {@code bootstrap} (read at each request, so the broker can start alongside).
+     */
+    public static BrookHttpServer start(String host, int port, SqlService sql, Supplier<String> bootstrap) {
         requireNonNull(host, "host is null");
+        requireNonNull(bootstrap, "bootstrap is null");
         requireNonNull(sql, "sql is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, was " + port);
         }
         // Live streams hold their request threads; they end when this is set, so that stopping does not wait on them.
         AtomicBoolean stopping = new AtomicBoolean();
+        AtomicInteger openStreams = new AtomicInteger();
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -55,10 +76,22 @@ public final class BrookHttpServer implements AutoCloseable {
             config.jetty.port = port;
             config.routes.post("/sql", ctx -> executeScript(ctx, sql));
             config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql, stopping));
+            config.routes.get(
+                    "/topics/{topic}/events", ctx -> TopicEvents.handle(ctx, bootstrap, stopping::get, openStreams));
+            config.routes.exception(
+                    TopicNotFoundException.class, (e, ctx) -> error(ctx, SqlError.notFound(e.getMessage())));
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOGGER.warn("HTTP {} {} failed", ctx.method(), ctx.path(), e);
+                String path;
+                try {
+                    path = ctx.path();
+                } catch (RuntimeException gone) {
+                    // An event stream whose client left: Jetty has recycled the request, there is no one to answer.
+                    LOGGER.debug("a request ended after its client left: {}", e.toString());
+                    return;
+                }
+                LOGGER.warn("HTTP {} {} failed", ctx.method(), path, e);
                 error(ctx, SqlError.of(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e)));
             });
             config.routes.error(404, ctx -> {
@@ -74,7 +107,7 @@ public final class BrookHttpServer implements AutoCloseable {
         });
         javalin.start();
         LOGGER.info("HTTP API on http://{}:{}", host, javalin.port());
-        return new BrookHttpServer(javalin, stopping);
+        return new BrookHttpServer(javalin, stopping, openStreams);
     }
 
     /** The port the server listens on. */
@@ -112,6 +145,16 @@ public final class BrookHttpServer implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true);
+        // Streams end on their own threads; stopping Jetty under them would recycle requests they still write to.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STREAMS_END_MILLIS);
+        while (openStreams.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         javalin.stop();
     }
 }

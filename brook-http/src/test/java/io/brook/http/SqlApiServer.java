@@ -51,7 +51,7 @@ final class SqlApiServer implements AutoCloseable {
         Broker broker = Broker.start(BrokerConfig.parse(properties));
         String bootstrap = "127.0.0.1:" + broker.kafkaPort();
         SqlService sql = SqlService.forBroker(() -> bootstrap, directory.resolve("checkpoints"));
-        BrookHttpServer http = BrookHttpServer.start("127.0.0.1", 0, sql);
+        BrookHttpServer http = BrookHttpServer.start("127.0.0.1", 0, sql, () -> bootstrap);
         return new SqlApiServer(broker, sql, http);
     }
 
@@ -64,11 +64,22 @@ final class SqlApiServer implements AutoCloseable {
     }
 
     void createTopic(String topic) throws Exception {
+        createTopic(topic, 1);
+    }
+
+    void createTopic(String topic, int partitions) throws Exception {
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         try (Admin admin = Admin.create(properties)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(TIMEOUT.toSeconds(), SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get(TIMEOUT.toSeconds(), SECONDS);
         }
+    }
+
+    /** Sends a keyed record to a partition and waits for its acknowledgement. */
+    void send(String topic, int partition, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, partition, key, value)).get(TIMEOUT.toSeconds(), SECONDS);
     }
 
     void send(String topic, String... values) throws Exception {

@@ -3,9 +3,8 @@ package io.brook.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseClient;
-import io.javalin.http.sse.SseHandler;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * end at its end); {@code Last-Event-ID} overrides it, and partitions it does not name start from {@code from}.
  *
  * <p>Keys and values are text when they are UTF-8, else base64 ({@code "keyEncoding"}/{@code "valueEncoding"} say
- * which); headers likewise. The stream runs on the request's thread with a consumer of its own (no group), a comment
- * every second tells a client that went away, and it ends when the client leaves or the server stops.
+ * which); headers likewise. The stream runs on the request's thread with a consumer of its own (no group); a comment
+ * every second without records finds out when the client went away; it ends then, or when the server stops.
  */
 final class TopicEvents {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -119,42 +118,57 @@ final class TopicEvents {
             consumer.close(Duration.ZERO);
             throw e;
         }
-        // The stream may run on another thread than this request's (Javalin's async pool): it counts itself.
+        // Written here rather than through Javalin's SseHandler, which streams only to clients that send
+        // "Accept: text/event-stream" (curl does not) and on a pool of its own.
         open.incrementAndGet();
-        new SseHandler(client -> {
-                    try {
-                        run(client, consumer, stopping);
-                    } finally {
-                        open.decrementAndGet();
-                    }
-                })
-                .handle(ctx);
+        try (consumer) {
+            ctx.status(200);
+            ctx.res().setContentType("text/event-stream;charset=utf-8");
+            ctx.res().setHeader("Cache-Control", "no-cache");
+            ctx.res().setHeader("X-Accel-Buffering", "no");
+            run(ctx.res().getOutputStream(), consumer, stopping);
+        } finally {
+            open.decrementAndGet();
+        }
     }
 
-    private static void run(SseClient client, KafkaConsumer<byte[], byte[]> consumer, BooleanSupplier stopping) {
-        try (consumer) {
-            Map<Integer, Long> positions = new TreeMap<>();
-            for (TopicPartition partition : consumer.assignment()) {
-                positions.put(partition.partition(), consumer.position(partition));
-            }
+    private static void run(OutputStream out, KafkaConsumer<byte[], byte[]> consumer, BooleanSupplier stopping) {
+        Map<Integer, Long> positions = new TreeMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            positions.put(partition.partition(), consumer.position(partition));
+        }
+        try {
             // The first comment tells the client the stream is open, before any record comes.
-            client.sendComment("streaming");
+            write(out, ": streaming\n\n");
             long heartbeatAt = System.nanoTime();
-            while (!client.terminated() && !stopping.getAsBoolean()) {
+            while (!stopping.getAsBoolean()) {
+                StringBuilder events = new StringBuilder();
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     positions.put(record.partition(), record.offset() + 1);
-                    client.sendEvent("record", json(record), eventId(positions));
-                    heartbeatAt = System.nanoTime();
+                    events.append("id: ")
+                            .append(eventId(positions))
+                            .append("\nevent: record\ndata: ")
+                            .append(json(record))
+                            .append("\n\n");
                 }
-                if (System.nanoTime() - heartbeatAt >= HEARTBEAT_NANOS) {
-                    client.sendComment("waiting");
+                if (events.length() > 0) {
+                    write(out, events);
+                    heartbeatAt = System.nanoTime();
+                } else if (System.nanoTime() - heartbeatAt >= HEARTBEAT_NANOS) {
+                    // Writing is how a client that went away is noticed.
+                    write(out, ": waiting\n\n");
                     heartbeatAt = System.nanoTime();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // The client went away mid-write, or the server is stopping under the stream: nothing to answer.
             LOGGER.debug("event stream ended: {}", e.toString());
         }
+    }
+
+    private static void write(OutputStream out, CharSequence text) throws IOException {
+        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {

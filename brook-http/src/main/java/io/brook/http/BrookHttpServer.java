@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *       query is stopped. 404 when there is no such live query, or another client streams it already.
  *   <li>{@code GET /topics/{topic}/events?from=earliest|latest|OFFSET} streams a topic's records live as Server-Sent
  *       Events, resumable with {@code Last-Event-ID} ({@link TopicEvents}).
+ *   <li>{@code GET /queries} and {@code GET /queries/{name}}: the session's continuous queries and their progress
+ *       ({@link QueriesApi}).
  * </ul>
  *
  * <p>Anything else is 404, a known path with another method 405, both with an {@code error} in the same JSON. Later
@@ -78,8 +80,9 @@ public final class BrookHttpServer implements AutoCloseable {
             config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql, stopping));
             config.routes.get(
                     "/topics/{topic}/events", ctx -> TopicEvents.handle(ctx, bootstrap, stopping::get, openStreams));
-            config.routes.exception(
-                    TopicNotFoundException.class, (e, ctx) -> error(ctx, SqlError.notFound(e.getMessage())));
+            config.routes.get("/queries", ctx -> QueriesApi.list(ctx, sql));
+            config.routes.get("/queries/{name}", ctx -> QueriesApi.get(ctx, sql));
+            config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, SqlError.notFound(e.getMessage())));
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -175,6 +175,13 @@ public final class SqlService implements AutoCloseable {
         }
     }
 
+    /** The continuous queries (INSERT INTO) of the shared session, running or ended; none before the first script. */
+    public List<SqlSession.RunningQuery> queries() {
+        synchronized (lock) {
+            return session == null ? List.of() : session.queries();
+        }
+    }
+
     /** Takes the live query of that name for one stream; empty when there is none or another stream has it. */
     Optional<LiveQuery> attach(String name) {
         LiveQuery live = liveQueries.get(name);

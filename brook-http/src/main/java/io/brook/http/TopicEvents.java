@@ -88,7 +88,7 @@ final class TopicEvents {
         try {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
-                throw new TopicNotFoundException(
+                throw new NotFoundException(
                         "no topic '" + topic + "'; list the topics with GET /topics or brook topic" + " list");
             }
             List<TopicPartition> assigned = new ArrayList<>();

@@ -64,6 +64,14 @@ class BrookHttpServerTest {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
+    private static HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.uri().resolve(path))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     private static HttpResponse<String> sql(String script) throws Exception {
         return post("/sql", MAPPER.writeValueAsString(Map.of("sql", script)));
     }
@@ -154,6 +162,55 @@ class BrookHttpServerTest {
         assertThat(rowsNamed(json(sql("SHOW QUERIES;")), "slow_pages"))
                 .extracting(row -> row.get(2).asText())
                 .containsExactly("STOPPED");
+    }
+
+    @Test
+    void queriesListsTheSessionsContinuousQueriesWithTheirProgress() throws Exception {
+        // Given
+        assertThat(sql(clicksSource("clicks_for_progress")
+                                + "\nCREATE OR REPLACE SINK progress_pages (page STRING) WITH (connector = 'memory');"
+                                + "\nINSERT INTO progress_pages SELECT page FROM clicks_for_progress;")
+                        .statusCode())
+                .isEqualTo(200);
+
+        // When: the query has run a micro-batch (bounded wait)
+        JsonNode query = null;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            query = queryNamed(json(get("/queries")), "progress_pages");
+            if (query != null && !query.path("lastProgress").isNull()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+
+        // Then
+        assertThat(query).isNotNull();
+        assertThat(query.path("active").asBoolean()).isTrue();
+        assertThat(query.path("sink").asText()).isEqualTo("progress_pages");
+        assertThat(query.path("sql").asText()).contains("INSERT INTO progress_pages");
+        assertThat(query.at("/lastProgress/batchId").isNumber()).isTrue();
+        assertThat(query.at("/lastProgress/durationMs").isObject()).isTrue();
+        JsonNode detail = json(get("/queries/progress_pages"));
+        assertThat(detail.path("recentProgress").isArray()).isTrue();
+        assertThat(detail.path("recentProgress").size()).isPositive();
+        HttpResponse<String> unknown = get("/queries/nope");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no query 'nope'");
+        assertThat(sql("STOP QUERY progress_pages;").statusCode()).isEqualTo(200);
+        assertThat(queryNamed(json(get("/queries")), "progress_pages")
+                        .path("active")
+                        .asBoolean())
+                .isFalse();
+    }
+
+    private static JsonNode queryNamed(JsonNode queries, String name) {
+        for (JsonNode query : queries) {
+            if (query.path("name").asText().equals(name)) {
+                return query;
+            }
+        }
+        return null;
     }
 
     private static List<JsonNode> rowsNamed(JsonNode response, String name) {

@@ -170,6 +170,11 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
+    /** Every continuous query this session started, running or not, in the order they started. */
+    public List<RunningQuery> queries() {
+        return List.copyOf(queries.values());
+    }
+
     /** The continuous queries this session started that are still running. */
     public List<RunningQuery> activeQueries() {
         return queries.values().stream().filter(q -> q.query().isActive()).toList();

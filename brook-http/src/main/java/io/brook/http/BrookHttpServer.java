@@ -2,6 +2,7 @@ package io.brook.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.brook.push.PushService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
@@ -40,6 +41,11 @@ public final class BrookHttpServer implements AutoCloseable {
 
     /** Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}). */
     public static BrookHttpServer start(String host, int port, SqlService sql) {
+        return start(host, port, sql, null);
+    }
+
+    /** As {@link #start(String, int, SqlService)}, with the {@link PushRoutes} over {@code push} when not null. */
+    public static BrookHttpServer start(String host, int port, SqlService sql, PushService push) {
         requireNonNull(host, "host is null");
         requireNonNull(sql, "sql is null");
         if (port < 0 || port > 65535) {
@@ -55,6 +61,9 @@ public final class BrookHttpServer implements AutoCloseable {
             config.jetty.port = port;
             config.routes.post("/sql", ctx -> executeScript(ctx, sql));
             config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql, stopping));
+            if (push != null) {
+                PushRoutes.register(config.routes, push);
+            }
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -280,7 +279,8 @@ public final class PushService implements PushMetrics, AutoCloseable {
             long lag;
             try {
                 lag = describe(entry.spec.name()).lag();
-            } catch (PushException e) {
+            } catch (RuntimeException e) {
+                // The broker is not reachable, the subscription was just deleted, or the service is closing.
                 lag = -1;
             }
             metrics.add(new PushMetrics.Subscription(
@@ -440,12 +440,6 @@ public final class PushService implements PushMetrics, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the push service is closed");
         }
-    }
-
-    /** The subscription names, for tests and logs. */
-    synchronized Optional<SubscriptionState> state(String name) {
-        Entry entry = subscriptions.get(name);
-        return entry == null ? Optional.empty() : Optional.of(entry.state);
     }
 
     /** Stops every runner, then the admin client and the HTTP client's threads. Idempotent. */

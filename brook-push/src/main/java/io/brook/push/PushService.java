@@ -65,7 +65,8 @@ public final class PushService implements PushMetrics, AutoCloseable {
     private static final class Entry {
         final SubscriptionSpec spec;
         final Counters counters = new Counters();
-        SubscriptionState state;
+        // Written under the service's lock; read without it by metrics.
+        volatile SubscriptionState state;
         SubscriptionRunner runner;
 
         Entry(SubscriptionSpec spec, SubscriptionState state) {

@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +56,8 @@ class PushCrashIT {
         // Given
         Path work = TestPaths.newDirectory("push-crash-");
         Path logs = Files.createDirectories(work.resolve("logs"));
-        HttpServer receiver = receiver();
+        ExecutorService receiverThreads = Executors.newFixedThreadPool(4);
+        HttpServer receiver = receiver(receiverThreads);
         Server server = Server.launch(work.resolve("data"), logs, 0, 0, 1);
         try {
             try (Admin admin = KafkaClients.admin(server.bootstrap())) {
@@ -69,12 +73,15 @@ class PushCrashIT {
                             + "\", \"batchMaxRecords\": 20, \"batchMaxWaitMs\": 10}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             try (KafkaProducer<String, String> producer = KafkaClients.producer(server.bootstrap(), Map.of())) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
                 for (int i = 0; i < RECORDS_PER_PARTITION; i++) {
                     for (int partition = 0; partition < PARTITIONS; partition++) {
-                        producer.send(new ProducerRecord<>("events", partition, "k", "event " + i));
+                        sent.add(producer.send(new ProducerRecord<>("events", partition, "k", "event " + i)));
                     }
                 }
-                producer.flush();
+                for (Future<RecordMetadata> future : sent) {
+                    future.get(30, SECONDS);
+                }
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> batches.get() >= 5);
 
@@ -85,7 +92,7 @@ class PushCrashIT {
             server = Server.launch(work.resolve("data"), logs, server.kafkaPort(), server.httpPort(), 2);
 
             // Then
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
                 for (int partition = 0; partition < PARTITIONS; partition++) {
                     assertThat(acknowledged.getOrDefault(partition, Set.of())).hasSize(RECORDS_PER_PARTITION);
                 }
@@ -101,13 +108,14 @@ class PushCrashIT {
         } finally {
             server.kill();
             receiver.stop(0);
+            receiverThreads.shutdownNow();
             TestPaths.deleteRecursively(work);
         }
     }
 
-    private HttpServer receiver() throws IOException {
+    private HttpServer receiver(ExecutorService threads) throws IOException {
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        receiver.setExecutor(Executors.newFixedThreadPool(4));
+        receiver.setExecutor(threads);
         Pattern offset = Pattern.compile("\"offset\":(\\d+)");
         Pattern partitionField = Pattern.compile("\"partition\":(\\d+)");
         receiver.createContext("/hook", exchange -> {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             ServerCommand.class,
             TopicCommand.class,
             GroupCommand.class,
+            PushCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             DemoCommand.class,

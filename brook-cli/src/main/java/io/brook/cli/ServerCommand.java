@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code brook server}: runs the broker and, beside it, the HTTP API with the server's shared SQL session ({@code
- * brook sql --server}) in the foreground until SIGINT or SIGTERM, then closes the API (stopping its queries) and the
- * broker (flushing the logs and writing the clean-shutdown marker) and exits 0.
+ * brook sql --server}) and the push subscriptions' delivery in the foreground until SIGINT or SIGTERM, then closes the
+ * API (stopping its queries and deliveries) and the broker (flushing the logs and writing the clean-shutdown marker)
+ * and exits 0.
  * Settings come from a properties file, then {@code --set}, then the dedicated flags; later sources win.
  */
 @Command(

@@ -2,6 +2,7 @@ package io.brook.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.brook.push.PushService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
@@ -49,18 +50,28 @@ public final class BrookHttpServer implements AutoCloseable {
         this.openStreams = openStreams;
     }
 
-    /** Starts serving SQL only, with no broker behind the topic endpoints. */
+    /** What the topic endpoints reach when the server has no broker (tests of SQL alone). */
+    private static final Supplier<String> NO_BROKER = () -> {
+        throw new IllegalStateException("this HTTP API has no broker; start it with brook server");
+    };
+
+    /** Starts serving SQL only, with no broker behind the topic endpoints and no push subscriptions. */
     public static BrookHttpServer start(String host, int port, SqlService sql) {
-        return start(host, port, sql, () -> {
-            throw new IllegalStateException("this HTTP API has no broker; start it with brook server");
-        });
+        return start(host, port, sql, NO_BROKER, null);
+    }
+
+    /** Starts serving SQL and the topic endpoints over the broker at {@code bootstrap}, without push subscriptions. */
+    public static BrookHttpServer start(String host, int port, SqlService sql, Supplier<String> bootstrap) {
+        return start(host, port, sql, bootstrap, null);
     }
 
     /**
      * Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}); the topic endpoints reach
-     * the broker at {@code bootstrap} (read at each request, so the broker can start alongside).
+     * the broker at {@code bootstrap} (read at each request, so the broker can start alongside), and the push
+     * subscription endpoints ({@link PushRoutes}) are served over {@code push} when it is not null.
      */
-    public static BrookHttpServer start(String host, int port, SqlService sql, Supplier<String> bootstrap) {
+    public static BrookHttpServer start(
+            String host, int port, SqlService sql, Supplier<String> bootstrap, PushService push) {
         requireNonNull(host, "host is null");
         requireNonNull(bootstrap, "bootstrap is null");
         requireNonNull(sql, "sql is null");
@@ -83,6 +94,9 @@ public final class BrookHttpServer implements AutoCloseable {
             config.routes.get("/queries", ctx -> QueriesApi.list(ctx, sql));
             config.routes.get("/queries/{name}", ctx -> QueriesApi.get(ctx, sql));
             config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, SqlError.notFound(e.getMessage())));
+            if (push != null) {
+                PushRoutes.register(config.routes, push);
+            }
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {

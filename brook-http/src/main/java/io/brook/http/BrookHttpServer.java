@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *       query is stopped. 404 when there is no such live query, or another client streams it already.
  * </ul>
  *
- * <p>Anything else is 404, a known path with another method 405, both with an {@code error} in the same JSON. Later
- * issues add push delivery and the dashboard here. Starts at {@link #start}, serves on Jetty's threads until {@link
+ * <p>Route modules ({@link HttpRoutes}) add more: {@link ClientApi}'s topics, produce, consumers, groups and {@code
+ * /metrics}. Anything else is 404, a known path with another method 405, both with an {@code error} in the same JSON. Starts at {@link #start}, serves on Jetty's threads until {@link
  * #close()}, which is idempotent and leaves the {@link SqlService} to its owner.
  */
 public final class BrookHttpServer implements AutoCloseable {
@@ -38,10 +39,22 @@ public final class BrookHttpServer implements AutoCloseable {
         this.stopping = stopping;
     }
 
-    /** Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}). */
+    /** Starts serving SQL only on {@code host}:{@code port} (0 picks a free port, see {@link #port()}). */
     public static BrookHttpServer start(String host, int port, SqlService sql) {
+        return start(host, port, sql, List.of());
+    }
+
+    /**
+     * Starts serving SQL and the routes of {@code modules} (e.g. {@link ClientApi#routes()}) on {@code host}:{@code
+     * port}; the modules stay their caller's to close.
+     */
+    public static BrookHttpServer start(String host, int port, SqlService sql, List<HttpRoutes> modules) {
         requireNonNull(host, "host is null");
         requireNonNull(sql, "sql is null");
+        List<HttpRoutes> routeModules = List.copyOf(modules);
+        String hint = routeModules.isEmpty()
+                ? "POST /sql"
+                : "POST /sql, GET /topics, GET /groups or GET /metrics (README's \"HTTP API\" lists the endpoints)";
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, was " + port);
         }
@@ -55,6 +68,8 @@ public final class BrookHttpServer implements AutoCloseable {
             config.jetty.port = port;
             config.routes.post("/sql", ctx -> executeScript(ctx, sql));
             config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql, stopping));
+            routeModules.forEach(module -> module.addTo(config.routes));
+            config.routes.exception(ApiException.class, (e, ctx) -> ApiJson.error(ctx, e));
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -65,7 +80,7 @@ public final class BrookHttpServer implements AutoCloseable {
                 // Javalin's own 404 is plain text; a handler's (an unknown live query) is JSON already.
                 String result = ctx.result();
                 if (result == null || !result.startsWith("{")) {
-                    error(ctx, SqlError.notFound("no endpoint " + ctx.path() + "; try POST /sql"));
+                    error(ctx, SqlError.notFound("no endpoint " + ctx.path() + "; try " + hint));
                 }
             });
             config.routes.error(

@@ -85,6 +85,11 @@ public final class ClientApi implements AutoCloseable {
         return metrics;
     }
 
+    /** The live HTTP consumer instances: group → instance ids, sorted (for the dashboard and tests). */
+    public java.util.Map<String, List<String>> consumerInstances() {
+        return consumers.instanceIds();
+    }
+
     /** Closes the consumer instances (each leaves its group), the metrics binders, the producers and the Admin. */
     @Override
     public synchronized void close() {

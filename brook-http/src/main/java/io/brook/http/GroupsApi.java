@@ -170,7 +170,10 @@ final class GroupsApi implements HttpRoutes {
 
     private void delete(Context ctx) {
         String group = ctx.pathParam("group");
-        clients.await(clients.admin().deleteConsumerGroups(List.of(group)).all());
+        groupCall(
+                group,
+                () -> clients.await(
+                        clients.admin().deleteConsumerGroups(List.of(group)).all()));
         ctx.status(204);
     }
 
@@ -260,8 +263,10 @@ final class GroupsApi implements HttpRoutes {
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     private ConsumerGroupDescription describeGroup(String group) {
-        Map<String, ConsumerGroupDescription> descriptions = clients.await(
-                clients.admin().describeConsumerGroups(List.of(group)).all());
+        Map<String, ConsumerGroupDescription> descriptions = groupCall(
+                group,
+                () -> clients.await(
+                        clients.admin().describeConsumerGroups(List.of(group)).all()));
         ConsumerGroupDescription description = descriptions.get(group);
         if (description == null) {
             throw notFound(group);
@@ -279,6 +284,18 @@ final class GroupsApi implements HttpRoutes {
             }
         });
         return offsets;
+    }
+
+    /** Runs an admin call about {@code group}, answering "not found" in this API's words. */
+    private static <T> T groupCall(String group, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ApiException e) {
+            if (e.code().equals("GROUP_NOT_FOUND")) {
+                throw notFound(group);
+            }
+            throw e;
+        }
     }
 
     private static ApiException notFound(String group) {

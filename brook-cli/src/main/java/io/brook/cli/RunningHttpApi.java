@@ -1,7 +1,10 @@
 package io.brook.cli;
 
 import io.brook.http.BrookHttpServer;
+import io.brook.http.ClientApi;
 import io.brook.http.SqlService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -14,21 +17,38 @@ interface RunningHttpApi extends AutoCloseable {
     /** The port the HTTP API listens on. */
     int port();
 
-    /** Stops serving, then stops the SQL session's queries and its engine. Idempotent. */
+    /**
+     * Stops serving, then closes the client API's consumer instances and clients, then stops the SQL session's queries
+     * and its engine. Idempotent.
+     */
     @Override
     void close() throws Exception;
 
     /**
      * Starts the API on {@code host}:{@code port} over an engine (made at the first script) whose Kafka tables reach
-     * {@code bootstrap} as {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code <dataDir>/sql/checkpoints}.
-     * {@code bootstrap} is read then, so the broker can start alongside.
+     * {@code bootstrap} as {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code <dataDir>/sql/checkpoints};
+     * and the client API (topics, produce, consumers, groups) over the same broker, with {@code /metrics} serving a
+     * registry of its own. {@code bootstrap} is read then, so the broker can start alongside.
      */
     static RunningHttpApi start(String host, int port, Supplier<String> bootstrap, Path dataDir) throws IOException {
+        return start(host, port, bootstrap, dataDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** As {@link #start(String, int, Supplier, Path)}, with {@code /metrics} serving {@code metrics}. */
+    static RunningHttpApi start(
+            String host, int port, Supplier<String> bootstrap, Path dataDir, PrometheusMeterRegistry metrics)
+            throws IOException {
         SqlService sql = SqlService.forBroker(bootstrap, dataDir.resolve("sql").resolve("checkpoints"));
+        ClientApi clientApi = ClientApi.create(bootstrap, metrics, ClientApi.Settings.defaults());
         BrookHttpServer http;
         try {
-            http = BrookHttpServer.start(host, port, sql);
+            http = BrookHttpServer.start(host, port, sql, clientApi.routes());
         } catch (RuntimeException e) {
+            try {
+                clientApi.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             try {
                 sql.close();
             } catch (Exception closing) {
@@ -47,7 +67,11 @@ interface RunningHttpApi extends AutoCloseable {
                 try {
                     http.close();
                 } finally {
-                    sql.close();
+                    try {
+                        clientApi.close();
+                    } finally {
+                        sql.close();
+                    }
                 }
             }
         };

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class BrookHttpServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(BrookHttpServer.class);
     private static final String JSON = "application/json";
+    /** The largest request body: a produce batch of a few MB of JSON, well above Kafka's 1 MB per produce request. */
+    static final long MAX_REQUEST_BYTES = 16L << 20;
 
     private final Javalin javalin;
     private final AtomicBoolean stopping;
@@ -64,6 +66,7 @@ public final class BrookHttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jetty.host = host;
             config.jetty.port = port;
             config.routes.post("/sql", ctx -> executeScript(ctx, sql));
@@ -81,6 +84,18 @@ public final class BrookHttpServer implements AutoCloseable {
                 String result = ctx.result();
                 if (result == null || !result.startsWith("{")) {
                     error(ctx, SqlError.notFound("no endpoint " + ctx.path() + "; try " + hint));
+                }
+            });
+            config.routes.error(413, ctx -> {
+                // Jetty's answer to a body over the limit is plain text; a handler's (a record too large) is JSON.
+                String result = ctx.result();
+                if (result == null || !result.startsWith("{")) {
+                    ApiJson.error(
+                            ctx,
+                            new ApiException(
+                                    413,
+                                    "REQUEST_TOO_LARGE",
+                                    "the request body is over " + MAX_REQUEST_BYTES + " bytes; send smaller batches"));
                 }
             });
             config.routes.error(

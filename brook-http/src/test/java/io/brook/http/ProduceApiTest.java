@@ -206,6 +206,20 @@ class ProduceApiTest {
         assertThat(message(response)).isEqualTo("topic 'missing' does not exist; GET /topics lists the topics");
     }
 
+    @Test
+    void aBodyOverTheRequestLimitIs413AsJson() throws Exception {
+        // Given: a body of 20 MB
+        String body = "{\"valueFormat\": \"string\", \"records\": [{\"value\": \"" + "x".repeat(20 << 20) + "\"}]}";
+
+        // When
+        HttpResponse<String> response = server.post("/topics/strict/records", body);
+
+        // Then
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(code(response)).isEqualTo("REQUEST_TOO_LARGE");
+        assertThat(message(response)).isEqualTo("the request body is over 16777216 bytes; send smaller batches");
+    }
+
     private static void assertBadRequest(String body, String messageStart) throws Exception {
         HttpResponse<String> response = server.post("/topics/strict/records", body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);

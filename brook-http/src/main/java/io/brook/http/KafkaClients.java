@@ -201,8 +201,11 @@ final class KafkaClients implements AutoCloseable {
                 || error instanceof InvalidTopicException) {
             return new ApiException(400, codeOf(error), message, error);
         }
-        if (error instanceof TimeoutException || error instanceof RetriableException) {
-            return unavailable(error);
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            // The admin client wraps a timeout in a plain KafkaException ("Failed to find brokers to send ...").
+            if (cause instanceof TimeoutException || cause instanceof RetriableException) {
+                return unavailable(cause);
+            }
         }
         if (error instanceof org.apache.kafka.common.errors.ApiException) {
             return new ApiException(500, codeOf(error), message, error);

@@ -38,6 +38,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -289,6 +290,11 @@ final class ConsumersApi implements HttpRoutes, AutoCloseable {
     private void delete(Context ctx) {
         String group = ctx.pathParam("group");
         String id = ctx.pathParam("id");
+        Instance waiting = instances.get(key(group, id));
+        if (waiting != null) {
+            // A long poll in progress holds the instance: end it now rather than at its timeout.
+            waiting.consumer.wakeup();
+        }
         withInstance(ctx, instance -> {
             instances.remove(key(group, id), instance);
             instance.close();
@@ -305,9 +311,13 @@ final class ConsumersApi implements HttpRoutes, AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             while (instance.buffered.isEmpty()) {
                 long left = deadline - System.nanoTime();
-                for (ConsumerRecord<byte[], byte[]> record :
-                        instance.consumer.poll(Duration.ofNanos(Math.max(0, left)))) {
-                    instance.buffered.add(record);
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record :
+                            instance.consumer.poll(Duration.ofNanos(Math.max(0, left)))) {
+                        instance.buffered.add(record);
+                    }
+                } catch (WakeupException e) {
+                    break; // the instance is being deleted or the server stops: answer what there is
                 }
                 if (left <= 0) {
                     break;
@@ -581,6 +591,7 @@ final class ConsumersApi implements HttpRoutes, AutoCloseable {
     @Override
     public void close() {
         expiry.shutdownNow();
+        instances.values().forEach(instance -> instance.consumer.wakeup());
         for (Instance instance : instances.values()) {
             instance.lock.lock();
             try {

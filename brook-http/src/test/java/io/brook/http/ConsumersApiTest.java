@@ -166,6 +166,42 @@ class ConsumersApiTest {
     }
 
     @Test
+    void deletingAnInstanceEndsItsLongPollAtOnce() throws Exception {
+        // Given: an instance that has joined its group and waits 30 s for records that do not come
+        server.createTopic("quiet", 1);
+        String uri = instance("waiters", "{\"topics\": [\"quiet\"]}");
+        for (int i = 0;
+                i < 30
+                        && json(server.get(uri + "/assignments"))
+                                .path("partitions")
+                                .isEmpty();
+                i++) {
+            server.get(uri + "/records?timeoutMs=500");
+        }
+        assertThat(json(server.get(uri + "/assignments")).path("partitions")).hasSize(1);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return server.get(uri + "/records?timeoutMs=30000");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(500);
+
+        // When
+        long started = System.nanoTime();
+        HttpResponse<String> deleted = server.send("DELETE", uri, null);
+
+        // Then
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        HttpResponse<String> ended = waiting.get(15, SECONDS);
+        assertThat(ended.statusCode()).isEqualTo(200);
+        assertThat(ended.body()).isEqualTo("{\"records\":[]}");
+    }
+
+    @Test
     void seeksToATimestamp() throws Exception {
         // Given
         server.createTopic("timed", 1);

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -124,37 +124,44 @@ final class ProduceApi implements HttpRoutes {
         }
         int partitions = TopicsApi.describeTopic(clients, topic).partitions().size();
         KafkaProducer<byte[], byte[]> producer = clients.producer(acks);
-        List<Object> sent = new ArrayList<>();
+        List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> record : toSend) {
             Integer partition = record.partition();
             if (partition != null && partition >= partitions) {
-                sent.add(new ApiException(
+                sent.add(CompletableFuture.failedFuture(new ApiException(
                         404,
                         "PARTITION_NOT_FOUND",
-                        "topic '" + topic + "' has partitions 0-" + (partitions - 1) + "; got " + partition));
+                        "topic '" + topic + "' has partitions 0-" + (partitions - 1) + "; got " + partition)));
                 continue;
             }
+            CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
             try {
-                sent.add(producer.send(record));
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        result.complete(metadata);
+                    } else {
+                        result.completeExceptionally(error);
+                    }
+                });
             } catch (RuntimeException e) {
-                sent.add(KafkaClients.translate(e));
+                result.completeExceptionally(e);
             }
+            sent.add(result);
         }
         ArrayNode offsets = ApiJson.NODES.arrayNode();
         int failed = 0;
         ApiException firstError = null;
         for (int i = 0; i < sent.size(); i++) {
-            ApiException error = sent.get(i) instanceof ApiException e ? e : null;
-            RecordMetadata metadata = null;
-            if (error == null) {
-                try {
-                    metadata = awaitSend(sent.get(i));
-                } catch (ApiException e) {
-                    error = e;
-                }
-            }
             ObjectNode node = offsets.addObject();
-            if (error != null) {
+            try {
+                RecordMetadata metadata = awaitSend(sent.get(i));
+                node.put("partition", metadata.partition());
+                if (metadata.hasOffset()) {
+                    node.put("offset", metadata.offset());
+                } else {
+                    node.putNull("offset");
+                }
+            } catch (ApiException error) {
                 failed++;
                 firstError = firstError == null ? error : firstError;
                 Integer partition = toSend.get(i).partition();
@@ -162,13 +169,6 @@ final class ProduceApi implements HttpRoutes {
                     node.put("partition", partition);
                 }
                 node.set("error", ApiJson.errorNode(error.code(), error.getMessage()));
-            } else {
-                node.put("partition", metadata.partition());
-                if (metadata.hasOffset()) {
-                    node.put("offset", metadata.offset());
-                } else {
-                    node.putNull("offset");
-                }
             }
         }
         ObjectNode root = ApiJson.NODES.objectNode();
@@ -177,10 +177,11 @@ final class ProduceApi implements HttpRoutes {
         ApiJson.write(ctx, status, root);
     }
 
-    @SuppressWarnings("unchecked")
-    private RecordMetadata awaitSend(Object future) {
+    /** The record's partition and offset once the broker acknowledged it (at once under acks=0). */
+    private RecordMetadata awaitSend(CompletableFuture<RecordMetadata> future) {
         try {
-            return ((Future<RecordMetadata>) future).get(clients.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+            // The producer gives up after its delivery timeout; this bound only guards against a lost callback.
+            return future.get(clients.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw KafkaClients.unavailable(e);

@@ -13,6 +13,7 @@ import io.brook.broker.group.GroupCoordinator;
 import io.brook.broker.group.GroupHandler;
 import io.brook.broker.group.GroupLog;
 import io.brook.broker.network.KafkaServer;
+import io.brook.broker.network.RequestMetrics;
 import io.brook.broker.produce.ProduceHandler;
 import io.brook.broker.produce.ProducerIdManager;
 import io.brook.broker.topic.TopicConfigs;
@@ -21,6 +22,7 @@ import io.brook.log.FileSystemStorage;
 import io.brook.log.LogManager;
 import io.brook.log.Storage;
 import io.brook.log.Time;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -63,10 +65,24 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(BrokerConfig config) throws IOException {
-        return start(config, FileSystemStorage.INSTANCE, Time.SYSTEM);
+        return start(config, FileSystemStorage.INSTANCE, Time.SYSTEM, null);
+    }
+
+    /**
+     * Starts a broker that counts its requests (per API: requests, bytes in, bytes out; see {@link RequestMetrics}) in
+     * {@code metrics}, which its owner serves (the HTTP API's {@code /metrics}) and closes after the broker.
+     */
+    public static Broker start(BrokerConfig config, MeterRegistry metrics) throws IOException {
+        requireNonNull(metrics, "metrics is null");
+        return start(config, FileSystemStorage.INSTANCE, Time.SYSTEM, metrics);
     }
 
     static Broker start(BrokerConfig config, Storage storage, Time time) throws IOException {
+        return start(config, storage, time, null);
+    }
+
+    private static Broker start(BrokerConfig config, Storage storage, Time time, MeterRegistry metrics)
+            throws IOException {
         requireNonNull(config, "config is null");
         long started = System.nanoTime();
         // Resources in the order they open; closed in reverse.
@@ -118,7 +134,10 @@ public final class Broker implements AutoCloseable {
                     networkThreads,
                     handler,
                     apis,
-                    handlers);
+                    handlers,
+                    metrics == null
+                            ? RequestMetrics.NONE
+                            : RequestMetrics.register(metrics, apis.ranges().keySet()));
             resources.add(server);
             boundPort.set(server.port());
             logs.startBackgroundTasks(

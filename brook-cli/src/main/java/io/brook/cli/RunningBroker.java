@@ -2,6 +2,7 @@ package io.brook.cli;
 
 import io.brook.broker.Broker;
 import io.brook.broker.BrokerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 
 /**
@@ -18,7 +19,15 @@ interface RunningBroker extends AutoCloseable {
 
     /** Starts a real broker; returns once it accepts connections. */
     static RunningBroker start(BrokerConfig config) throws IOException {
-        Broker broker = Broker.start(config);
+        return started(Broker.start(config));
+    }
+
+    /** Starts a real broker that counts its requests in {@code metrics} (served by the HTTP API's /metrics). */
+    static RunningBroker start(BrokerConfig config, MeterRegistry metrics) throws IOException {
+        return started(Broker.start(config, metrics));
+    }
+
+    private static RunningBroker started(Broker broker) {
         AutoCloseable closeable = broker;
         return new RunningBroker() {
             @Override

@@ -1,10 +1,18 @@
 package io.brook.cli;
 
 import io.brook.http.BrookHttpServer;
+import io.brook.http.ClientApi;
+import io.brook.http.HttpRoutes;
+import io.brook.http.PushRoutes;
 import io.brook.http.SqlService;
+import io.brook.http.TopicEvents;
 import io.brook.push.PushService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -15,43 +23,49 @@ interface RunningHttpApi extends AutoCloseable {
     /** The port the HTTP API listens on. */
     int port();
 
-    /** Stops serving, then the push subscriptions' delivery, then the SQL session's queries and its engine. Idempotent. */
+    /**
+     * Ends the live topic streams, stops serving, then closes the client API's consumer instances and clients, then the
+     * push subscriptions' delivery, then stops the SQL session's queries and its engine. Idempotent.
+     */
     @Override
     void close() throws Exception;
 
     /**
      * Starts the API on {@code host}:{@code port} over an engine (made at the first script) whose Kafka tables reach
-     * {@code bootstrap} as {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code <dataDir>/sql/checkpoints}.
-     * {@code bootstrap} is read then, so the broker can start alongside. The push subscriptions kept under {@code
-     * <dataDir>/push} start delivering once {@code bootstrap} gives the broker's address.
+     * {@code bootstrap} as {@code ${BOOTSTRAP}}, with each INSERT's checkpoint under {@code <dataDir>/sql/checkpoints};
+     * the client API (topics, produce, consumers, groups, live topic streams) over the same broker, with {@code
+     * /metrics} serving a registry of its own; and the push subscriptions kept under {@code <dataDir>/push}, which start
+     * delivering once {@code bootstrap} gives the broker's address. {@code bootstrap} is read then, so the broker can
+     * start alongside.
      */
     static RunningHttpApi start(String host, int port, Supplier<String> bootstrap, Path dataDir) throws IOException {
+        return start(host, port, bootstrap, dataDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** As {@link #start(String, int, Supplier, Path)}, with {@code /metrics} serving {@code metrics}. */
+    static RunningHttpApi start(
+            String host, int port, Supplier<String> bootstrap, Path dataDir, PrometheusMeterRegistry metrics)
+            throws IOException {
         SqlService sql = SqlService.forBroker(bootstrap, dataDir.resolve("sql").resolve("checkpoints"));
         PushService push;
         try {
             push = PushService.start(bootstrap, dataDir);
         } catch (IOException | RuntimeException e) {
-            try {
-                sql.close();
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
+            closeQuietly(sql, e);
             throw e;
         }
+        ClientApi clientApi = ClientApi.create(bootstrap, metrics, ClientApi.Settings.defaults());
+        TopicEvents events = new TopicEvents(bootstrap);
+        List<HttpRoutes> routes = new ArrayList<>(clientApi.routes());
+        routes.add(events);
+        routes.add(new PushRoutes(push, clientApi.metrics()));
         BrookHttpServer http;
         try {
-            http = BrookHttpServer.start(host, port, sql, bootstrap, push);
+            http = BrookHttpServer.start(host, port, sql, routes);
         } catch (RuntimeException e) {
-            try {
-                push.close();
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
-            try {
-                sql.close();
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
+            closeQuietly(clientApi, e);
+            closeQuietly(push, e);
+            closeQuietly(sql, e);
             throw new IOException("cannot serve HTTP on " + host + ":" + port + ": " + QueryProgress.message(e), e);
         }
         return new RunningHttpApi() {
@@ -63,16 +77,30 @@ interface RunningHttpApi extends AutoCloseable {
             @Override
             public void close() throws Exception {
                 try {
+                    // Streams first: Jetty must not stop under requests they still write to.
+                    events.close();
                     http.close();
                 } finally {
                     try {
-                        push.close();
+                        clientApi.close();
                     } finally {
-                        sql.close();
+                        try {
+                            push.close();
+                        } finally {
+                            sql.close();
+                        }
                     }
                 }
             }
         };
+    }
+
+    private static void closeQuietly(AutoCloseable resource, Exception failure) {
+        try {
+            resource.close();
+        } catch (Exception closing) {
+            failure.addSuppressed(closing);
+        }
     }
 
     /** How {@code brook server} starts its HTTP API; {@link RunningHttpApi#start} outside tests. */

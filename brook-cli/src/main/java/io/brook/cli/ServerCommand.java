@@ -3,6 +3,8 @@ package io.brook.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.brook.broker.BrokerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -27,9 +29,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code brook server}: runs the broker and, beside it, the HTTP API with the server's shared SQL session ({@code
- * brook sql --server}) and the push subscriptions' delivery in the foreground until SIGINT or SIGTERM, then closes the
- * API (stopping its queries and deliveries) and the broker (flushing the logs and writing the clean-shutdown marker)
- * and exits 0.
+ * brook sql --server}), topics, produce, consumers, groups, live topic streams, push subscriptions and Prometheus
+ * metrics (README's "HTTP API") in the foreground until SIGINT or SIGTERM, then closes the API (stopping its queries
+ * and deliveries) and the broker (flushing the logs and writing the clean-shutdown marker) and exits 0.
  * Settings come from a properties file, then {@code --set}, then the dedicated flags; later sources win.
  */
 @Command(
@@ -85,7 +87,19 @@ final class ServerCommand implements Callable<Integer> {
     private final ShutdownSignal shutdownSignal;
 
     ServerCommand() {
-        this(RunningBroker::start, RunningHttpApi::start, new ProcessSignals());
+        this(new ProcessSignals());
+    }
+
+    /** The real broker and HTTP API; the broker counts its requests in the registry the API serves at /metrics. */
+    ServerCommand(ShutdownSignal shutdownSignal) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), shutdownSignal);
+    }
+
+    private ServerCommand(PrometheusMeterRegistry metrics, ShutdownSignal shutdownSignal) {
+        this(
+                config -> RunningBroker.start(config, metrics),
+                (host, port, bootstrap, dataDir) -> RunningHttpApi.start(host, port, bootstrap, dataDir, metrics),
+                shutdownSignal);
     }
 
     ServerCommand(

@@ -81,8 +81,7 @@ class SqlServerModeTest {
         StringWriter err = new StringWriter();
         serverThread = new Thread(
                 () -> {
-                    CommandLine commandLine = new CommandLine(
-                            new ServerCommand(RunningBroker::start, RunningHttpApi::start, new TestSignal()));
+                    CommandLine commandLine = new CommandLine(new ServerCommand(new TestSignal()));
                     commandLine.setOut(new PrintWriter(out, true));
                     commandLine.setErr(new PrintWriter(err, true));
                     commandLine.execute(
@@ -177,6 +176,34 @@ class SqlServerModeTest {
             }
         }
         return values;
+    }
+
+    @Test
+    void theServerAlsoServesTheClientApiAndMetricsWithTheBrokersRequestCounts() throws Exception {
+        // Given
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        // When
+        java.net.http.HttpResponse<String> topics = http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(url + "/topics/clicks"))
+                        .timeout(TIMEOUT)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> metrics = http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                        .timeout(TIMEOUT)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        // Then: the three records of the set-up were produced one request each
+        assertThat(topics.statusCode()).as(topics.body()).isEqualTo(200);
+        assertThat(topics.body()).contains("\"logEndOffset\":3");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        Matcher produced = Pattern.compile("(?m)^brook_broker_requests_total\\{api=\"Produce\"} (\\S+)$")
+                .matcher(metrics.body());
+        assertThat(produced.find()).as(metrics.body()).isTrue();
+        assertThat(Double.parseDouble(produced.group(1))).isGreaterThanOrEqualTo(3.0);
+        assertThat(metrics.body()).contains("brook_log_end_offset{partition=\"0\",topic=\"clicks\"} 3.0");
     }
 
     @Test

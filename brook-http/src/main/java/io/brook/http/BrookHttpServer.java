@@ -2,14 +2,12 @@ package io.brook.http;
 
 import static java.util.Objects.requireNonNull;
 
-import io.brook.push.PushService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,80 +21,63 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /sql/live/{name}} streams the live result of a SELECT over a stream that {@code POST /sql} started
  *       (kind {@code live}) as Server-Sent Events ({@code snapshot}, then {@code end}); when the client disconnects, the
  *       query is stopped. 404 when there is no such live query, or another client streams it already.
- *   <li>{@code GET /topics/{topic}/events?from=earliest|latest|OFFSET} streams a topic's records live as Server-Sent
- *       Events, resumable with {@code Last-Event-ID} ({@link TopicEvents}).
- *   <li>{@code GET /queries} and {@code GET /queries/{name}}: the session's continuous queries and their progress
- *       ({@link QueriesApi}).
  * </ul>
  *
- * <p>Anything else is 404, a known path with another method 405, both with an {@code error} in the same JSON. Later
- * issues add push delivery and the dashboard here. Starts at {@link #start}, serves on Jetty's threads until {@link
- * #close()}, which is idempotent and leaves the {@link SqlService} to its owner.
+ * <p>It also serves {@code GET /queries} and {@code GET /queries/{name}}, the session's continuous queries with their
+ * progress ({@link QueriesApi}). Route modules ({@link HttpRoutes}) add more: {@link ClientApi}'s topics, produce,
+ * consumers, groups and {@code /metrics}; {@link TopicEvents}' live topic streams; {@link PushRoutes}' push
+ * subscriptions. Anything else is 404, a known path with another method 405, both with an {@code error} in the same JSON. Starts at
+ * {@link #start}, serves on Jetty's threads until {@link #close()}, which is idempotent and leaves the {@link SqlService}
+ * to its owner.
  */
 public final class BrookHttpServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(BrookHttpServer.class);
     private static final String JSON = "application/json";
-
-    /** How long {@link #close} waits for open event streams to end (they notice {@code stopping} within 200 ms). */
-    private static final long STREAMS_END_MILLIS = 2_000;
+    /** The largest request body: a produce batch of a few MB of JSON, well above Kafka's 1 MB per produce request. */
+    static final long MAX_REQUEST_BYTES = 16L << 20;
 
     private final Javalin javalin;
     private final AtomicBoolean stopping;
-    private final AtomicInteger openStreams;
 
-    private BrookHttpServer(Javalin javalin, AtomicBoolean stopping, AtomicInteger openStreams) {
+    private BrookHttpServer(Javalin javalin, AtomicBoolean stopping) {
         this.javalin = javalin;
         this.stopping = stopping;
-        this.openStreams = openStreams;
     }
 
-    /** What the topic endpoints reach when the server has no broker (tests of SQL alone). */
-    private static final Supplier<String> NO_BROKER = () -> {
-        throw new IllegalStateException("this HTTP API has no broker; start it with brook server");
-    };
-
-    /** Starts serving SQL only, with no broker behind the topic endpoints and no push subscriptions. */
+    /** Starts serving SQL only on {@code host}:{@code port} (0 picks a free port, see {@link #port()}). */
     public static BrookHttpServer start(String host, int port, SqlService sql) {
-        return start(host, port, sql, NO_BROKER, null);
-    }
-
-    /** Starts serving SQL and the topic endpoints over the broker at {@code bootstrap}, without push subscriptions. */
-    public static BrookHttpServer start(String host, int port, SqlService sql, Supplier<String> bootstrap) {
-        return start(host, port, sql, bootstrap, null);
+        return start(host, port, sql, List.of());
     }
 
     /**
-     * Starts serving on {@code host}:{@code port} (0 picks a free port, see {@link #port()}); the topic endpoints reach
-     * the broker at {@code bootstrap} (read at each request, so the broker can start alongside), and the push
-     * subscription endpoints ({@link PushRoutes}) are served over {@code push} when it is not null.
+     * Starts serving SQL and the routes of {@code modules} (e.g. {@link ClientApi#routes()}) on {@code host}:{@code
+     * port}; the modules stay their caller's to close.
      */
-    public static BrookHttpServer start(
-            String host, int port, SqlService sql, Supplier<String> bootstrap, PushService push) {
+    public static BrookHttpServer start(String host, int port, SqlService sql, List<HttpRoutes> modules) {
         requireNonNull(host, "host is null");
-        requireNonNull(bootstrap, "bootstrap is null");
         requireNonNull(sql, "sql is null");
+        List<HttpRoutes> routeModules = List.copyOf(modules);
+        String hint = routeModules.isEmpty()
+                ? "POST /sql"
+                : "POST /sql, GET /topics, GET /groups or GET /metrics (README's \"HTTP API\" lists the endpoints)";
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, was " + port);
         }
         // Live streams hold their request threads; they end when this is set, so that stopping does not wait on them.
         AtomicBoolean stopping = new AtomicBoolean();
-        AtomicInteger openStreams = new AtomicInteger();
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jetty.host = host;
             config.jetty.port = port;
             config.routes.post("/sql", ctx -> executeScript(ctx, sql));
             config.routes.get("/sql/live/{name}", ctx -> streamLive(ctx, sql, stopping));
-            config.routes.get(
-                    "/topics/{topic}/events", ctx -> TopicEvents.handle(ctx, bootstrap, stopping::get, openStreams));
             config.routes.get("/queries", ctx -> QueriesApi.list(ctx, sql));
             config.routes.get("/queries/{name}", ctx -> QueriesApi.get(ctx, sql));
-            config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, SqlError.notFound(e.getMessage())));
-            if (push != null) {
-                PushRoutes.register(config.routes, push);
-            }
+            routeModules.forEach(module -> module.addTo(config.routes));
+            config.routes.exception(ApiException.class, (e, ctx) -> ApiJson.error(ctx, e));
             config.routes.exception(
                     BadRequestException.class, (e, ctx) -> error(ctx, SqlError.badRequest(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -104,7 +85,7 @@ public final class BrookHttpServer implements AutoCloseable {
                 try {
                     path = ctx.path();
                 } catch (RuntimeException gone) {
-                    // An event stream whose client left: Jetty has recycled the request, there is no one to answer.
+                    // A stream whose client left: Jetty has recycled the request, there is no one to answer.
                     LOGGER.debug("a request ended after its client left: {}", e.toString());
                     return;
                 }
@@ -115,7 +96,19 @@ public final class BrookHttpServer implements AutoCloseable {
                 // Javalin's own 404 is plain text; a handler's (an unknown live query) is JSON already.
                 String result = ctx.result();
                 if (result == null || !result.startsWith("{")) {
-                    error(ctx, SqlError.notFound("no endpoint " + ctx.path() + "; try POST /sql"));
+                    error(ctx, SqlError.notFound("no endpoint " + ctx.path() + "; try " + hint));
+                }
+            });
+            config.routes.error(413, ctx -> {
+                // Jetty's answer to a body over the limit is plain text; a handler's (a record too large) is JSON.
+                String result = ctx.result();
+                if (result == null || !result.startsWith("{")) {
+                    ApiJson.error(
+                            ctx,
+                            new ApiException(
+                                    413,
+                                    "REQUEST_TOO_LARGE",
+                                    "the request body is over " + MAX_REQUEST_BYTES + " bytes; send smaller batches"));
                 }
             });
             config.routes.error(
@@ -124,7 +117,7 @@ public final class BrookHttpServer implements AutoCloseable {
         });
         javalin.start();
         LOGGER.info("HTTP API on http://{}:{}", host, javalin.port());
-        return new BrookHttpServer(javalin, stopping, openStreams);
+        return new BrookHttpServer(javalin, stopping);
     }
 
     /** The port the server listens on. */
@@ -162,16 +155,6 @@ public final class BrookHttpServer implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true);
-        // Streams end on their own threads; stopping Jetty under them would recycle requests they still write to.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STREAMS_END_MILLIS);
-        while (openStreams.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
         javalin.stop();
     }
 }

@@ -11,8 +11,8 @@ import io.brook.push.PushException;
 import io.brook.push.PushService;
 import io.brook.push.SubscriptionSpec;
 import io.brook.push.SubscriptionStatus;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -34,17 +34,29 @@ import java.util.Set;
  * shown. Errors are {@code {"error": {"code", "message"}}} with 400 (bad input, unknown topic), 404 (no such
  * subscription), 409 (name taken) or 503 (broker not reachable).
  */
-public final class PushRoutes {
+public final class PushRoutes implements HttpRoutes {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JSON = "application/json";
     private static final String PATH = "/push/subscriptions";
     private static final Set<String> FIELDS = Set.of(
             "name", "topic", "url", "batchMaxRecords", "batchMaxWaitMs", "maxAttempts", "deadLetterTopic", "secret");
 
-    private PushRoutes() {}
+    private final PushService push;
+
+    /** The endpoints over {@code push}, which stays its caller's to close. */
+    public PushRoutes(PushService push) {
+        this.push = java.util.Objects.requireNonNull(push, "push is null");
+    }
+
+    /** The endpoints over {@code push}, with its figures in {@code metrics}' {@code /metrics}. */
+    public PushRoutes(PushService push, MetricsApi metrics) {
+        this(push);
+        PushMetricsExporter.register(push, metrics);
+    }
 
     /** Adds the endpoints and the mapping of {@link PushException} to its status and JSON error. */
-    public static void register(RoutesConfig routes, PushService push) {
+    @Override
+    public void addTo(JavalinDefaultRoutingApi routes) {
         routes.post(PATH, ctx -> respond(ctx, 201, status(push.create(readSpec(ctx.body())))));
         routes.get(PATH, ctx -> {
             ArrayNode array = MAPPER.createArrayNode();

@@ -36,8 +36,10 @@ final class QueriesApi {
                 return;
             }
         }
-        throw new NotFoundException("no query '" + name + "'; GET /queries lists the server's queries (SHOW QUERIES in"
-                + " brook sql --server)");
+        throw ApiException.notFound(
+                "QUERY_NOT_FOUND",
+                "no query '" + name + "'; GET /queries lists the server's queries (SHOW QUERIES in"
+                        + " brook sql --server)");
     }
 
     private static ObjectNode describe(SqlSession.RunningQuery running, boolean withRecent) {

@@ -3,6 +3,7 @@ package io.brook.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -45,13 +47,46 @@ import org.slf4j.LoggerFactory;
  * which); headers likewise. The stream runs on the request's thread with a consumer of its own (no group); a comment
  * every second without records finds out when the client went away; it ends then, or when the server stops.
  */
-final class TopicEvents {
+public final class TopicEvents implements HttpRoutes, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOGGER = LoggerFactory.getLogger(TopicEvents.class);
 
-    private TopicEvents() {}
+    /** How long {@link #close} waits for open streams to end (they notice {@code stopping} within a poll). */
+    private static final long STREAMS_END_MILLIS = 2_000;
+
+    private final Supplier<String> bootstrap;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicInteger open = new AtomicInteger();
+
+    /** The streams of topics on the broker at {@code bootstrap} (read at each request). */
+    public TopicEvents(Supplier<String> bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    @Override
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/topics/{topic}/events", this::handle);
+    }
+
+    /**
+     * Ends the open streams and waits for them (up to 2 s), so that the server can stop without writing into requests
+     * it has recycled. Call it before the server's {@code close()}.
+     */
+    @Override
+    public void close() {
+        stopping.set(true);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAMS_END_MILLIS);
+        while (open.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 
     /** Where a stream starts in partitions that {@code Last-Event-ID} does not name. */
     private record Start(boolean earliest, boolean latest, long offset) {
@@ -70,17 +105,13 @@ final class TopicEvents {
             } catch (NumberFormatException e) {
                 // the message below
             }
-            throw new BadRequestException(
+            throw ApiException.badRequest(
                     "from must be earliest, latest or an offset (a number >= 0); got '" + from + "'");
         }
     }
 
-    /**
-     * Streams a topic's records to the client of this request until it leaves or {@code stopping}; {@code open} counts
-     * the streams running, so that the server can let them end before it stops.
-     */
-    static void handle(Context ctx, Supplier<String> bootstrap, BooleanSupplier stopping, AtomicInteger open)
-            throws Exception {
+    /** Streams a topic's records to the client of this request until it leaves or this closes. */
+    private void handle(Context ctx) throws Exception {
         String topic = ctx.pathParam("topic");
         Start start = Start.parse(ctx.queryParam("from"));
         Map<Integer, Long> resume = parseEventId(ctx.header("Last-Event-ID"));
@@ -88,7 +119,8 @@ final class TopicEvents {
         try {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
-                throw new NotFoundException(
+                throw ApiException.notFound(
+                        "TOPIC_NOT_FOUND",
                         "no topic '" + topic + "'; list the topics with GET /topics or brook topic" + " list");
             }
             List<TopicPartition> assigned = new ArrayList<>();
@@ -97,7 +129,7 @@ final class TopicEvents {
             }
             for (Integer partition : resume.keySet()) {
                 if (partition >= assigned.size()) {
-                    throw new BadRequestException("Last-Event-ID names partition " + partition + " of '" + topic
+                    throw ApiException.badRequest("Last-Event-ID names partition " + partition + " of '" + topic
                             + "', which has " + assigned.size() + " partitions");
                 }
             }
@@ -126,7 +158,7 @@ final class TopicEvents {
             ctx.res().setContentType("text/event-stream;charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            run(ctx.res().getOutputStream(), consumer, stopping);
+            run(ctx.res().getOutputStream(), consumer, stopping::get);
         } finally {
             open.decrementAndGet();
         }
@@ -212,7 +244,7 @@ final class TopicEvents {
             } catch (NumberFormatException e) {
                 // the message below
             }
-            throw new BadRequestException("Last-Event-ID must be partition:offset pairs such as 0:15,1:22 (the id of"
+            throw ApiException.badRequest("Last-Event-ID must be partition:offset pairs such as 0:15,1:22 (the id of"
                     + " the last event received); got '" + id + "'");
         }
         return positions;

@@ -48,6 +48,7 @@ class PushRoutesTest {
     private BrookHttpServer http;
     private HttpServer receiver;
     private final AtomicInteger received = new AtomicInteger();
+    private ClientApi clientApi;
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -61,7 +62,14 @@ class PushRoutesTest {
         String bootstrap = "127.0.0.1:" + broker.kafkaPort();
         sql = SqlService.forBroker(() -> bootstrap, dir.resolve("checkpoints"));
         push = PushService.start(() -> bootstrap, dir.resolve("data"));
-        http = BrookHttpServer.start("127.0.0.1", 0, sql, () -> bootstrap, push);
+        clientApi = ClientApi.create(
+                () -> bootstrap,
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
+                ClientApi.Settings.defaults());
+        java.util.List<HttpRoutes> routes = new java.util.ArrayList<>(clientApi.routes());
+        routes.add(new PushRoutes(push, clientApi.metrics()));
+        http = BrookHttpServer.start("127.0.0.1", 0, sql, routes);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
         receiver.createContext("/hook", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
@@ -85,6 +93,7 @@ class PushRoutesTest {
     void stop() throws Exception {
         receiver.stop(0);
         http.close();
+        clientApi.close();
         push.close();
         sql.close();
         broker.close();
@@ -118,6 +127,17 @@ class PushRoutesTest {
             assertThat(described.path("partitions")).hasSize(2);
         });
         assertThat(received.get()).isEqualTo(5);
+        // /metrics has the subscription's figures, labelled by its name.
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains("brook_push_delivered_records{subscription=\"orders-hook\"} 5.0")
+                .contains("brook_push_lag_records{subscription=\"orders-hook\"} 0.0")
+                .contains("brook_push_dead_lettered_records{subscription=\"orders-hook\"} 0.0");
         assertThat(call("POST", "/push/subscriptions/orders-hook/pause", "")
                         .json()
                         .path("state")

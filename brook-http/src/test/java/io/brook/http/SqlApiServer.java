@@ -30,12 +30,14 @@ final class SqlApiServer implements AutoCloseable {
 
     private final Broker broker;
     private final SqlService sql;
+    private final TopicEvents events;
     private final BrookHttpServer http;
     private final KafkaProducer<String, String> producer;
 
-    private SqlApiServer(Broker broker, SqlService sql, BrookHttpServer http) {
+    private SqlApiServer(Broker broker, SqlService sql, TopicEvents events, BrookHttpServer http) {
         this.broker = broker;
         this.sql = sql;
+        this.events = events;
         this.http = http;
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
@@ -51,8 +53,9 @@ final class SqlApiServer implements AutoCloseable {
         Broker broker = Broker.start(BrokerConfig.parse(properties));
         String bootstrap = "127.0.0.1:" + broker.kafkaPort();
         SqlService sql = SqlService.forBroker(() -> bootstrap, directory.resolve("checkpoints"));
-        BrookHttpServer http = BrookHttpServer.start("127.0.0.1", 0, sql, () -> bootstrap);
-        return new SqlApiServer(broker, sql, http);
+        TopicEvents events = new TopicEvents(() -> bootstrap);
+        BrookHttpServer http = BrookHttpServer.start("127.0.0.1", 0, sql, List.of(events));
+        return new SqlApiServer(broker, sql, events, http);
     }
 
     String bootstrap() {
@@ -91,7 +94,7 @@ final class SqlApiServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         Exception first = null;
-        List<AutoCloseable> resources = new ArrayList<>(List.of(producer, http, sql, broker));
+        List<AutoCloseable> resources = new ArrayList<>(List.of(producer, events, http, sql, broker));
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -36,14 +36,16 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final RequestHandler handler;
     private final SupportedApis apis;
     private final SerialExecutor executor;
+    private final RequestMetrics metrics;
     private final String connectionId = "c" + NEXT_ID.incrementAndGet();
     private final ArrayDeque<PendingResponse> pending = new ArrayDeque<>();
     private ChannelHandlerContext context;
 
-    KafkaConnection(RequestHandler handler, SupportedApis apis, Executor handlerExecutor) {
+    KafkaConnection(RequestHandler handler, SupportedApis apis, Executor handlerExecutor, RequestMetrics metrics) {
         this.handler = handler;
         this.apis = apis;
         this.executor = new SerialExecutor(handlerExecutor);
+        this.metrics = metrics;
     }
 
     private static final class PendingResponse {
@@ -87,6 +89,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             throw new IllegalArgumentException("unknown API key " + apiKeyId);
         }
         ApiKeys apiKey = ApiKeys.forId(apiKeyId);
+        // The frame decoder strips the 4-byte size prefix; count it, as the client sent it.
+        metrics.received(apiKey, frame.length + 4);
         ApiVersionRange range = apis.ranges().get(apiKey);
         if (apiKey == ApiKeys.API_VERSIONS && (range == null || version > range.max())) {
             // KIP-511: answer a too-new ApiVersions with v0 and our ranges, so the client can pick a version.
@@ -247,6 +251,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             writer.abandon();
             throw e;
         }
+        metrics.sent(header.apiKey(), 4 + size);
         return writer.finish();
     }
 

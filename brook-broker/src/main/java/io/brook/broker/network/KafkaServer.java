@@ -50,9 +50,11 @@ public final class KafkaServer implements AutoCloseable {
             int networkThreads,
             RequestHandler handler,
             SupportedApis apis,
-            Executor handlerExecutor)
+            Executor handlerExecutor,
+            RequestMetrics metrics)
             throws InterruptedException {
         requireNonNull(handler, "handler is null");
+        requireNonNull(metrics, "metrics is null");
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory ioHandlerFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass =
@@ -74,7 +76,7 @@ public final class KafkaServer implements AutoCloseable {
                         protected void initChannel(SocketChannel channel) {
                             channel.pipeline()
                                     .addLast("frames", new KafkaFrameDecoder(maxFrameBytes))
-                                    .addLast("requests", new KafkaConnection(handler, apis, handlerExecutor));
+                                    .addLast("requests", new KafkaConnection(handler, apis, handlerExecutor, metrics));
                         }
                     });
             Channel channel = bootstrap.bind(host, port).sync().channel();

@@ -206,6 +206,12 @@ final class Arithmetic {
             return Math.copySign(magnitude - floor >= 0.5 ? floor + 1 : floor, value);
         }
         if (Math.abs(value) * factor < 1e15) {
+            // Most values have no more decimals than the scale already (a DECIMAL column cast to a wider one, q1's
+            // rounded product): the nearest double to their units over the factor is the value itself. Only the
+            // others take the slow path.
+            if (Math.rint(value * factor) / factor == value) {
+                return value;
+            }
             // Decimal text of the double, rounded as written (so 1.005 rounds to 1.01 as in Spark).
             return BigDecimal.valueOf(value)
                     .setScale(scale, RoundingMode.HALF_UP)

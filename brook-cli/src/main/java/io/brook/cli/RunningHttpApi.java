@@ -2,6 +2,7 @@ package io.brook.cli;
 
 import io.brook.http.BrookHttpServer;
 import io.brook.http.ClientApi;
+import io.brook.http.Dashboard;
 import io.brook.http.HttpRoutes;
 import io.brook.http.PushRoutes;
 import io.brook.http.SqlService;
@@ -59,6 +60,7 @@ interface RunningHttpApi extends AutoCloseable {
         List<HttpRoutes> routes = new ArrayList<>(clientApi.routes());
         routes.add(events);
         routes.add(new PushRoutes(push, clientApi.metrics()));
+        routes.add(new Dashboard());
         BrookHttpServer http;
         try {
             http = BrookHttpServer.start(host, port, sql, routes);

@@ -176,11 +176,8 @@ final class PushCommand implements Runnable {
         }
     }
 
-    @Command(
-            name = "describe",
-            mixinStandardHelpOptions = true,
-            description = "Show a subscription's settings, counts, last error and lag per partition.")
-    static final class Describe implements Callable<Integer> {
+    /** What every command on one subscription takes: the server and the subscription's name. */
+    abstract static class OnSubscription implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
@@ -189,7 +186,13 @@ final class PushCommand implements Runnable {
 
         @Parameters(paramLabel = "NAME", description = "Subscription name.")
         String name;
+    }
 
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
+            description = "Show a subscription's settings, counts, last error and lag per partition.")
+    static final class Describe extends OnSubscription {
         @Override
         public Integer call() {
             return PushCommand.call(spec, server, "GET", PATH + "/" + encode(name), null, PushCommand::describe);
@@ -200,16 +203,7 @@ final class PushCommand implements Runnable {
             name = "pause",
             mixinStandardHelpOptions = true,
             description = "Stop delivering; resume goes on from the committed offsets.")
-    static final class Pause implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ServerOption server;
-
-        @Parameters(paramLabel = "NAME", description = "Subscription name.")
-        String name;
-
+    static final class Pause extends OnSubscription {
         @Override
         public Integer call() {
             return PushCommand.call(
@@ -226,16 +220,7 @@ final class PushCommand implements Runnable {
             name = "resume",
             mixinStandardHelpOptions = true,
             description = "Deliver again from the committed offsets.")
-    static final class Resume implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ServerOption server;
-
-        @Parameters(paramLabel = "NAME", description = "Subscription name.")
-        String name;
-
+    static final class Resume extends OnSubscription {
         @Override
         public Integer call() {
             return PushCommand.call(
@@ -252,16 +237,7 @@ final class PushCommand implements Runnable {
             name = "delete",
             mixinStandardHelpOptions = true,
             description = "Stop delivering and delete the subscription and its group.")
-    static final class Delete implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ServerOption server;
-
-        @Parameters(paramLabel = "NAME", description = "Subscription name.")
-        String name;
-
+    static final class Delete extends OnSubscription {
         @Override
         public Integer call() {
             return PushCommand.call(

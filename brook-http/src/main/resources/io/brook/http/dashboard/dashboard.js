@@ -99,7 +99,12 @@ async function refreshGroups() {
 
 async function refreshPush() {
   const list = (await json("/push/subscriptions")).subscriptions;
-  const rows = list.map(s => el("tr", {"data-subscription": s.name},
+  // The list leaves out the lag (it asks the broker); each subscription's own status has it.
+  const described = [];
+  for (const subscription of list) {
+    described.push(await json("/push/subscriptions/" + encodeURIComponent(subscription.name)));
+  }
+  const rows = described.map(s => el("tr", {"data-subscription": s.name},
       el("td", {}, s.name),
       el("td", {}, s.topic + " → " + s.url),
       el("td", {}, s.state),
@@ -108,7 +113,7 @@ async function refreshPush() {
       el("td", {class: "num"}, s.retries),
       el("td", {class: "num"}, s.deadLettered),
       el("td", {class: s.lastError ? "error" : "muted"},
-          s.lastError ? (s.lastError.status ?? "") + " " + s.lastError.message : "none")));
+          s.lastError ? (s.lastError.status ? s.lastError.status + " " : "") + s.lastError.message : "none")));
   fillTable("push", rows, "no push subscriptions");
 }
 

@@ -186,6 +186,17 @@ final class PushCommand implements Runnable {
 
         @Parameters(paramLabel = "NAME", description = "Subscription name.")
         String name;
+
+        /** Calls {@code method} on the subscription's path plus {@code suffix}; prints "{done} push subscription NAME.". */
+        Integer act(String method, String suffix, String body, String done) {
+            return PushCommand.call(
+                    spec,
+                    server,
+                    method,
+                    PATH + "/" + encode(name) + suffix,
+                    body,
+                    (out, json) -> out.println(done + " push subscription " + name + "."));
+        }
     }
 
     @Command(
@@ -206,13 +217,7 @@ final class PushCommand implements Runnable {
     static final class Pause extends OnSubscription {
         @Override
         public Integer call() {
-            return PushCommand.call(
-                    spec,
-                    server,
-                    "POST",
-                    PATH + "/" + encode(name) + "/pause",
-                    "",
-                    (out, json) -> out.println("Paused push subscription " + name + "."));
+            return act("POST", "/pause", "", "Paused");
         }
     }
 
@@ -223,13 +228,7 @@ final class PushCommand implements Runnable {
     static final class Resume extends OnSubscription {
         @Override
         public Integer call() {
-            return PushCommand.call(
-                    spec,
-                    server,
-                    "POST",
-                    PATH + "/" + encode(name) + "/resume",
-                    "",
-                    (out, json) -> out.println("Resumed push subscription " + name + "."));
+            return act("POST", "/resume", "", "Resumed");
         }
     }
 
@@ -240,13 +239,7 @@ final class PushCommand implements Runnable {
     static final class Delete extends OnSubscription {
         @Override
         public Integer call() {
-            return PushCommand.call(
-                    spec,
-                    server,
-                    "DELETE",
-                    PATH + "/" + encode(name),
-                    null,
-                    (out, json) -> out.println("Deleted push subscription " + name + "."));
+            return act("DELETE", "", null, "Deleted");
         }
     }
 

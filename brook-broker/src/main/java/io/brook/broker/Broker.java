@@ -18,6 +18,7 @@ import io.brook.broker.produce.ProduceHandler;
 import io.brook.broker.produce.ProducerIdManager;
 import io.brook.broker.topic.TopicConfigs;
 import io.brook.broker.topic.TopicManager;
+import io.brook.broker.topic.TopicMetrics;
 import io.brook.log.FileSystemStorage;
 import io.brook.log.LogManager;
 import io.brook.log.Storage;
@@ -107,6 +108,7 @@ public final class Broker implements AutoCloseable {
             AtomicInteger boundPort = new AtomicInteger(config.kafkaPort());
             BrokerContext context = new BrokerContext(config, clusterId, boundPort::get, topics, logs, time);
             PartitionWatchers watchers = new PartitionWatchers();
+            TopicMetrics topicMetrics = TopicMetrics.of(metrics);
             BrokerApis apis = new BrokerApis();
             // Offsets and groups live in a private compacted log: the latest record per group and partition is kept.
             GroupLog groupLog = GroupLog.open(
@@ -122,8 +124,8 @@ public final class Broker implements AutoCloseable {
                     new TopicAdminHandler(context),
                     new ConfigsHandler(context),
                     new ClusterHandler(context),
-                    new ProduceHandler(context, watchers, producerIds),
-                    new FetchHandler(context, watchers, timer, handlers),
+                    new ProduceHandler(context, watchers, producerIds, topicMetrics),
+                    new FetchHandler(context, watchers, timer, handlers, topicMetrics),
                     new ListOffsetsHandler(context),
                     new GroupHandler(context, groups));
             int networkThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));

@@ -7,10 +7,18 @@ import io.brook.broker.BrokerConfig;
 import io.brook.engine.api.Brook;
 import io.brook.engine.api.Dataset;
 import io.brook.engine.api.Row;
+import io.brook.http.SqlService;
+import io.brook.push.PushException;
+import io.brook.push.PushService;
+import io.brook.push.SubscriptionSpec;
 import io.brook.sql.SqlSession;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +74,10 @@ import picocli.CommandLine.Spec;
  * this process, printing each statement's result and then one progress line per micro-batch ({@link QueryProgress}),
  * and feeds it clicks from a {@link ClickGenerator} at {@code --rate}. After {@code --events} clicks it sends one more,
  * two minutes of event time later, so that the watermark closes the last one-minute windows; it waits until the queries
- * have processed everything, prints a summary (window rows in Parquet and in the topic) and stops everything. With
+ * have processed everything, prints a summary (window rows in Parquet and in the topic) and stops everything. It serves
+ * the dashboard and the HTTP API over the same broker and SQL session (the example's queries show there, and {@code brook
+ * sql --server} can add more), and a push subscription delivers every {@value #PAGE_STATS} record to a webhook of the
+ * demo's own ({@link DemoWebhook}), so the dashboard has a topic, groups, a subscription and queries to show. With
  * {@code --events 0} it runs until Ctrl-C, which stops everything cleanly at any time. The data directory (a new
  * temporary one unless {@code --data-dir} is given) is kept, since its Parquet files are the demo's output.
  */
@@ -77,6 +88,8 @@ import picocli.CommandLine.Spec;
             "Brook's streaming ETL in one process: a broker, a click generator and example 1"
                     + " (examples/clickstream.sql: clicks cleaned, joined with a page table and counted per page and"
                     + " minute into the topic " + DemoCommand.PAGE_STATS + " and Parquet files).",
+            "Serves the dashboard (its address is printed) and the HTTP API; a push subscription POSTs the window"
+                    + " rows to a webhook of the demo's own.",
             "Prints one progress line per micro-batch; ends by itself after --events clicks (about a minute and a"
                     + " half by default), or at Ctrl-C."
         })
@@ -94,6 +107,12 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration PACE_SLEEP_MAX = Duration.ofMillis(100);
     private static final int SUMMARY_ROWS = 8;
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+    static final int DEFAULT_HTTP_PORT = 8080;
+    static final String SUBSCRIPTION = "page-stats-webhook";
+    /** How long the summary waits for the push subscription to deliver the last windows. */
+    private static final Duration PUSH_CATCH_UP = Duration.ofSeconds(20);
+    /** A live SELECT sent to the demo's HTTP API waits this long for its client to stream it. */
+    private static final Duration LIVE_ATTACH_TIMEOUT = Duration.ofSeconds(30);
 
     @Spec
     CommandSpec spec;
@@ -155,6 +174,13 @@ final class DemoCommand implements Callable<Integer> {
                     + " directory or in Brook's installation).")
     Path examples;
 
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description = "Port of the dashboard and the HTTP API (default: " + DEFAULT_HTTP_PORT + ", or any free"
+                    + " port when that one is taken; 0: any free port).")
+    Integer httpPort;
+
     @Option(names = "--verbose", description = "Show the broker's and the engine's INFO log lines (on stderr).")
     boolean verbose;
 
@@ -162,16 +188,37 @@ final class DemoCommand implements Callable<Integer> {
     private final Supplier<Brook> engine;
     private final ShutdownSignal shutdownSignal;
     private final Clock clock;
+    private final PrometheusMeterRegistry metrics;
 
     DemoCommand() {
-        this(RunningBroker::start, Brook::local, new ProcessSignals(), Clock.systemUTC());
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** The real broker, whose request counts the dashboard's {@code /metrics} serves. */
+    private DemoCommand(PrometheusMeterRegistry metrics) {
+        this(
+                config -> RunningBroker.start(config, metrics),
+                Brook::local,
+                new ProcessSignals(),
+                Clock.systemUTC(),
+                metrics);
     }
 
     DemoCommand(RunningBroker.Launcher launcher, Supplier<Brook> engine, ShutdownSignal shutdownSignal, Clock clock) {
+        this(launcher, engine, shutdownSignal, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    private DemoCommand(
+            RunningBroker.Launcher launcher,
+            Supplier<Brook> engine,
+            ShutdownSignal shutdownSignal,
+            Clock clock,
+            PrometheusMeterRegistry metrics) {
         this.launcher = requireNonNull(launcher, "launcher is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.shutdownSignal = requireNonNull(shutdownSignal, "shutdownSignal is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
     @Override
@@ -217,7 +264,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Brook ready on " + bootstrap + " after " + millisSince(startNanos) + " ms (flush policy "
                 + config.flushPolicy().configName() + ")");
         out.flush();
-        Demo demo = new Demo(out, err, bootstrap, directory, examplesDirectory.toAbsolutePath(), start);
+        Demo demo = new Demo(out, err, config.host(), bootstrap, directory, examplesDirectory.toAbsolutePath(), start);
         int exitCode = demo.runAndStop(broker);
         out.flush();
         err.flush();
@@ -231,6 +278,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (rate < 1) {
             throw new ParameterException(spec.commandLine(), "--rate must be at least 1; got " + rate);
+        }
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--http-port is 0-65535 (0 picks a free port); got " + httpPort);
         }
         if (startTime == null) {
             return null;
@@ -285,6 +336,19 @@ final class DemoCommand implements Callable<Integer> {
                 + ". Run the demo from Brook's repository (./brook demo) or name the directory with --examples DIR";
     }
 
+    /** The port to serve HTTP on: the one given, else the default one when it is free, else any free one (0). */
+    private int chosenHttpPort(String host) {
+        if (httpPort != null) {
+            return httpPort;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, DEFAULT_HTTP_PORT));
+            return DEFAULT_HTTP_PORT;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private static long millisSince(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
@@ -303,6 +367,7 @@ final class DemoCommand implements Callable<Integer> {
     private final class Demo {
         private final PrintWriter out;
         private final PrintWriter err;
+        private final String host;
         private final String bootstrap;
         private final Path directory;
         private final Path examplesDirectory;
@@ -314,12 +379,14 @@ final class DemoCommand implements Callable<Integer> {
         Demo(
                 PrintWriter out,
                 PrintWriter err,
+                String host,
                 String bootstrap,
                 Path directory,
                 Path examplesDirectory,
                 Instant start) {
             this.out = out;
             this.err = err;
+            this.host = host;
             this.bootstrap = bootstrap;
             this.directory = directory;
             this.examplesDirectory = examplesDirectory;
@@ -345,10 +412,23 @@ final class DemoCommand implements Callable<Integer> {
             int exitCode;
             try {
                 exitCode = run();
-            } catch (ExecutionException | KafkaException | TimeoutException e) {
+            } catch (ExecutionException | KafkaException | TimeoutException | PushException e) {
                 out.flush();
                 err.println("Error: " + CliErrors.message(e, bootstrap));
                 exitCode = BrookCommand.EXIT_FAILURE;
+            } catch (IOException e) {
+                out.flush();
+                err.println("Error: the dashboard and HTTP API could not start: " + e.getMessage());
+                exitCode = BrookCommand.EXIT_FAILURE;
+            } catch (RuntimeException | Error e) {
+                // A bug: the broker's threads must not keep the JVM alive after the demo's thread died of it.
+                waiter.interrupt();
+                try {
+                    broker.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
             } finally {
                 waiter.interrupt();
             }
@@ -369,11 +449,8 @@ final class DemoCommand implements Callable<Integer> {
             return exitCode;
         }
 
-        private int run() throws ExecutionException, InterruptedException, TimeoutException {
+        private int run() throws ExecutionException, InterruptedException, TimeoutException, IOException {
             createTopics();
-            printWhereToLook();
-            QueryProgress progress = new QueryProgress(out, err, () -> wakeUps.add(true));
-            SqlRunner runner = new SqlRunner(engine, shutdownSignal, out, err);
             SqlRunner.Script script;
             try {
                 Path file = examplesDirectory.resolve(SCRIPT);
@@ -384,44 +461,117 @@ final class DemoCommand implements Callable<Integer> {
             }
             List<String> pages = pages();
             try (Brook brook = engine.get()) {
+                QueryProgress progress = new QueryProgress(out, err, () -> wakeUps.add(true));
                 brook.addListener(progress);
-                ClickFeed feed;
-                try (SqlSession session = new SqlSession(brook)) {
-                    session.define("BOOTSTRAP", bootstrap);
-                    session.define("TOPIC", CLICKS);
-                    session.define("OUT", output.toString());
-                    session.define("PAGES", examplesDirectory.resolve(PAGES).toString());
-                    Map<String, String> settings = new LinkedHashMap<>();
-                    settings.put(SqlSession.TRIGGER, trigger);
-                    if (!runner.execute(session, settings, List.of(script))) {
-                        return BrookCommand.EXIT_FAILURE;
-                    }
-                    feed = new ClickFeed(new ClickGenerator(seed, pages), session);
-                    Thread thread = new Thread(feed, "brook-demo-clicks");
-                    thread.start();
-                    print("Producing " + (events == 0 ? "clicks" : String.format(Locale.ROOT, "%,d clicks", events))
-                            + " at " + rate + "/s to topic " + CLICKS + " (some with messy page names, a few"
-                            + " invalid); Ctrl-C stops the demo");
-                    while (!stopRequested.get() && !feed.ended() && !progress.failed()) {
-                        wakeUps.poll(100, TimeUnit.MILLISECONDS);
-                    }
-                    feed.stop();
-                    if (stopRequested.get()) {
-                        print("Stopping the queries and the click generator (Ctrl-C)");
-                    }
-                    session.close();
-                    thread.join(JOIN_TIMEOUT.toMillis());
+                SqlSession session = new SqlSession(brook);
+                session.define("BOOTSTRAP", bootstrap);
+                session.define("TOPIC", CLICKS);
+                session.define("OUT", output.toString());
+                session.define("PAGES", examplesDirectory.resolve(PAGES).toString());
+                // The HTTP API serves this session: the dashboard shows the example's queries, and brook sql --server
+                // can add more. It closes the session (stopping its queries) and the push subscriptions.
+                SqlService sql = new SqlService(() -> session, false, LIVE_ATTACH_TIMEOUT);
+                PushService push;
+                try {
+                    push = PushService.start(() -> bootstrap, directory);
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(sql);
+                    throw e;
                 }
-                if (progress.failed()) {
-                    return BrookCommand.EXIT_FAILURE;
+                DemoWebhook webhook = new DemoWebhook();
+                RunningHttpApi http = RunningHttpApi.start(
+                        host, chosenHttpPort(host), () -> bootstrap, metrics, sql, push, List.of(webhook));
+                try {
+                    return run(brook, progress, session, sql, push, webhook, http.port(), script, pages);
+                } finally {
+                    closeQuietly(http);
                 }
-                if (feed.failure() != null) {
-                    out.flush();
-                    err.println("Error: the click generator failed: " + CliErrors.message(feed.failure(), bootstrap));
-                    return BrookCommand.EXIT_FAILURE;
+            }
+        }
+
+        private int run(
+                Brook brook,
+                QueryProgress progress,
+                SqlSession session,
+                SqlService sql,
+                PushService push,
+                DemoWebhook webhook,
+                int httpPort,
+                SqlRunner.Script script,
+                List<String> pages)
+                throws ExecutionException, InterruptedException {
+            String address = "http://" + host + ":" + httpPort;
+            printWhereToLook(address);
+            SqlRunner runner = new SqlRunner(engine, shutdownSignal, out, err);
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put(SqlSession.TRIGGER, trigger);
+            if (!sql.withSession(served -> runner.execute(served, settings, List.of(script)))) {
+                return BrookCommand.EXIT_FAILURE;
+            }
+            subscribe(push, address + DemoWebhook.PATH);
+            ClickFeed feed = new ClickFeed(new ClickGenerator(seed, pages), session);
+            Thread thread = new Thread(feed, "brook-demo-clicks");
+            thread.start();
+            print("Producing " + (events == 0 ? "clicks" : String.format(Locale.ROOT, "%,d clicks", events)) + " at "
+                    + rate + "/s to topic " + CLICKS + " (some with messy page names, a few invalid); Ctrl-C stops the"
+                    + " demo");
+            while (!stopRequested.get() && !feed.ended() && !progress.failed()) {
+                wakeUps.poll(100, TimeUnit.MILLISECONDS);
+            }
+            feed.stop();
+            if (stopRequested.get()) {
+                print("Stopping the queries and the click generator (Ctrl-C)");
+            }
+            // Stops the queries (the feed may be waiting for them to catch up); the HTTP API stays up until the end.
+            closeQuietly(sql);
+            thread.join(JOIN_TIMEOUT.toMillis());
+            if (progress.failed()) {
+                return BrookCommand.EXIT_FAILURE;
+            }
+            if (feed.failure() != null) {
+                out.flush();
+                err.println("Error: the click generator failed: " + CliErrors.message(feed.failure(), bootstrap));
+                return BrookCommand.EXIT_FAILURE;
+            }
+            boolean delivered = feed.finished() && awaitDelivered(push);
+            printSummary(brook, feed, webhook, delivered, address + DemoWebhook.PATH);
+            return 0;
+        }
+
+        /**
+         * A push subscription from {@value #PAGE_STATS} to the demo's own webhook: a fresh one each run, since an
+         * earlier run's may point at another port.
+         */
+        private void subscribe(PushService push, String url) {
+            if (push.list().stream().anyMatch(status -> status.spec().name().equals(SUBSCRIPTION))) {
+                push.delete(SUBSCRIPTION);
+            }
+            push.create(SubscriptionSpec.of(SUBSCRIPTION, PAGE_STATS, url));
+            print("Created push subscription " + SUBSCRIPTION + ": each " + PAGE_STATS + " record is POSTed to " + url);
+        }
+
+        /** Waits until the push subscription has delivered everything in its topic; whether it did in time. */
+        private boolean awaitDelivered(PushService push) throws InterruptedException {
+            long deadline = System.nanoTime() + PUSH_CATCH_UP.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (push.describe(SUBSCRIPTION).lag() == 0) {
+                        return true;
+                    }
+                } catch (PushException e) {
+                    LOGGER.debug("Push subscription status not there yet", e);
                 }
-                printSummary(brook, feed);
-                return 0;
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            return false;
+        }
+
+        private void closeQuietly(AutoCloseable part) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                out.flush();
+                err.println("Error: " + QueryProgress.message(e));
             }
         }
 
@@ -459,8 +609,10 @@ final class DemoCommand implements Callable<Integer> {
             return properties;
         }
 
-        private void printWhereToLook() {
+        private void printWhereToLook(String address) {
             out.println();
+            out.println(
+                    "Dashboard:        " + address + "/  (topics, groups, push, the queries' progress, a live tail)");
             out.println("Running " + shown(examplesDirectory.resolve(SCRIPT)) + ": clicks are cleaned, joined with "
                     + shown(examplesDirectory.resolve(PAGES))
                     + " and counted per page and minute. Where to look while it runs:");
@@ -469,6 +621,7 @@ final class DemoCommand implements Callable<Integer> {
                     + bootstrap);
             out.println("  the clicks:     ./brook consume " + CLICKS + " --bootstrap-server " + bootstrap);
             out.println("  checkpoints:    " + output.resolve("checkpoints"));
+            out.println("  HTTP API:       curl " + address + "/topics, or ./brook sql --server " + address);
             out.println("A one-minute window is written once the watermark (latest click time - 5 s) passes its end.");
             out.println();
             out.flush();
@@ -499,7 +652,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        private void printSummary(Brook brook, ClickFeed feed) throws ExecutionException, InterruptedException {
+        private void printSummary(Brook brook, ClickFeed feed, DemoWebhook webhook, boolean delivered, String url)
+                throws ExecutionException, InterruptedException {
             Path parquet = output.resolve("page-stats");
             long parquetRows = parquetRows(brook, parquet);
             long topicRecords = topicRecords();
@@ -527,6 +681,14 @@ final class DemoCommand implements Callable<Integer> {
                     parquet,
                     topicRecords,
                     PAGE_STATS));
+            print(String.format(
+                    Locale.ROOT,
+                    "  push:       %,d records POSTed to %s in %,d batches by subscription %s%s",
+                    webhook.records(),
+                    url,
+                    webhook.batches(),
+                    SUBSCRIPTION,
+                    delivered ? "" : " (it had not caught up when the demo ended)"));
             if (parquetRows > 0) {
                 print(
                         parquetRows <= SUMMARY_ROWS

@@ -55,12 +55,36 @@ interface RunningHttpApi extends AutoCloseable {
             closeQuietly(sql, e);
             throw e;
         }
-        ClientApi clientApi = ClientApi.create(bootstrap, metrics, ClientApi.Settings.defaults());
+        return start(host, port, bootstrap, metrics, sql, push, List.of());
+    }
+
+    /**
+     * The API over a SQL service and push subscriptions made by the caller, which this API closes from now on (also when
+     * it fails to start), with {@code extraRoutes} served beside its own.
+     */
+    static RunningHttpApi start(
+            String host,
+            int port,
+            Supplier<String> bootstrap,
+            PrometheusMeterRegistry metrics,
+            SqlService sql,
+            PushService push,
+            List<HttpRoutes> extraRoutes)
+            throws IOException {
+        ClientApi clientApi;
+        try {
+            clientApi = ClientApi.create(bootstrap, metrics, ClientApi.Settings.defaults());
+        } catch (RuntimeException e) {
+            closeQuietly(push, e);
+            closeQuietly(sql, e);
+            throw e;
+        }
         TopicEvents events = new TopicEvents(bootstrap);
         List<HttpRoutes> routes = new ArrayList<>(clientApi.routes());
         routes.add(events);
         routes.add(new PushRoutes(push, clientApi.metrics()));
         routes.add(new Dashboard());
+        routes.addAll(extraRoutes);
         BrookHttpServer http;
         try {
             http = BrookHttpServer.start(host, port, sql, routes);

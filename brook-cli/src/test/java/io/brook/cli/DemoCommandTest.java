@@ -91,7 +91,9 @@ class DemoCommandTest {
                 "--start-time",
                 start.toString(),
                 "--trigger",
-                "100 milliseconds");
+                "100 milliseconds",
+                "--http-port",
+                "0");
 
         // Then: the run's lines
         assertThat(run.err).isEmpty();
@@ -107,13 +109,17 @@ class DemoCommandTest {
                         "  checkpoints:    " + output.resolve("checkpoints") + "\n",
                         "Created source clicks\n",
                         "Started query page_stats_files ",
+                        "Created push subscription page-stats-webhook: each page-stats record is POSTed to"
+                                + " http://127.0.0.1:",
                         "Producing 600 clicks at 300/s to topic clicks",
                         "Produced 600 clicks; sent one more at 2026-12-01T10:03:00.996Z",
                         "  page-stats: " + expected.size() + " window rows in the Parquet files ("
                                 + output.resolve("page-stats") + "), " + expected.size()
                                 + " records in topic page-stats\n",
                         "  the latest windows (8 of " + expected.size() + "):\n",
+                        "  push:       " + expected.size() + " records POSTed to http://127.0.0.1:",
                         "Stopping Brook... stopped cleanly.\n");
+        assertThat(run.out).containsPattern("(?m)^Dashboard: +http://127\\.0\\.0\\.1:\\d+/ ");
         assertThat(run.out)
                 .containsPattern("(?m)^\\[page_stats_files\\] batch \\d+: [0-9,]+ rows?, [0-9.,]+( [MG])? rows/s in,"
                         + " [0-9.,]+( [MG])? rows/s processed, \\d+ ms, watermark 2026-12-01T10:0\\d:\\d\\d");
@@ -143,7 +149,9 @@ class DemoCommandTest {
                 "--events",
                 "0",
                 "--trigger",
-                "100 milliseconds");
+                "100 milliseconds",
+                "--http-port",
+                "0");
 
         // Then
         assertThat(run.err).isEmpty();

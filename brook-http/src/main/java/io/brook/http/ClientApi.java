@@ -54,12 +54,13 @@ public final class ClientApi implements AutoCloseable {
     private final List<HttpRoutes> routes;
     private boolean closed;
 
-    private ClientApi(KafkaClients clients, ConsumersApi consumers, MetricsApi metrics) {
+    private ClientApi(
+            KafkaClients clients, ConsumersApi consumers, MetricsApi metrics, PrometheusMeterRegistry registry) {
         this.clients = clients;
         this.consumers = consumers;
         this.metrics = metrics;
-        this.routes =
-                List.of(new TopicsApi(clients), new ProduceApi(clients), consumers, new GroupsApi(clients), metrics);
+        this.routes = List.of(
+                new TopicsApi(clients, registry), new ProduceApi(clients), consumers, new GroupsApi(clients), metrics);
     }
 
     /**
@@ -72,7 +73,7 @@ public final class ClientApi implements AutoCloseable {
         requireNonNull(settings, "settings is null");
         KafkaClients clients = new KafkaClients(bootstrap, settings.requestTimeout());
         ConsumersApi consumers = new ConsumersApi(clients, settings.consumerIdleTimeout(), System::nanoTime);
-        return new ClientApi(clients, consumers, new MetricsApi(registry, clients));
+        return new ClientApi(clients, consumers, new MetricsApi(registry, clients), registry);
     }
 
     /** The route modules to hand to {@link BrookHttpServer#start(String, int, SqlService, List)}. */

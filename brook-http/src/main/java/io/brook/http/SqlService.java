@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,9 @@ public final class SqlService implements AutoCloseable {
     private final Supplier<SqlSession> sessions;
     private final boolean closeEngine;
     private final Object lock = new Object();
-    private SqlSession session;
+    /** Set once, under {@link #lock}; read without it by {@link #queries()}. */
+    private volatile SqlSession session;
+
     private final Duration attachTimeout;
     private final Map<String, LiveQuery> liveQueries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
@@ -175,10 +178,22 @@ public final class SqlService implements AutoCloseable {
         }
     }
 
-    /** The continuous queries (INSERT INTO) of the shared session, running or ended; none before the first script. */
+    /**
+     * The continuous queries (INSERT INTO) of the shared session, running or ended; none before the first script. It
+     * does not wait for a script that runs now (the dashboard asks every few seconds).
+     */
     public List<SqlSession.RunningQuery> queries() {
+        SqlSession current = session;
+        return current == null ? List.of() : current.queries();
+    }
+
+    /**
+     * Runs {@code work} on the shared session (opened now if need be), as a script would: no script runs alongside. For
+     * an embedding program (the demo) that runs its own statements on the session the HTTP API serves.
+     */
+    public <T> T withSession(Function<SqlSession, T> work) {
         synchronized (lock) {
-            return session == null ? List.of() : session.queries();
+            return work.apply(session());
         }
     }
 

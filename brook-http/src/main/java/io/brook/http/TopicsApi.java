@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,8 +37,9 @@ import org.apache.kafka.common.config.ConfigResource;
  *
  * <ul>
  *   <li>{@code GET /topics}: names and partition counts, internal topics left out.
- *   <li>{@code GET /topics/{topic}}: partitions (leader, log start and end offsets, size on disk) and every config
- *       with its value and whether it is the default.
+ *   <li>{@code GET /topics/{topic}}: partitions (leader, log start and end offsets, size on disk), every config
+ *       with its value and whether it is the default, and {@code traffic}: the bytes and records produced and the
+ *       bytes fetched since the broker started (counters; their rate over time is the topic's in and out rate).
  *   <li>{@code POST /topics} with {@code {"name": "clicks", "partitions": 3, "configs": {"retention.ms": "86400000"}}}:
  *       201; 409 when it exists.
  *   <li>{@code DELETE /topics/{topic}}: 204.
@@ -46,9 +49,12 @@ import org.apache.kafka.common.config.ConfigResource;
  */
 final class TopicsApi implements HttpRoutes {
     private final KafkaClients clients;
+    private final MeterRegistry registry;
 
-    TopicsApi(KafkaClients clients) {
+    /** Topics through {@code clients}; their traffic counters read from {@code registry}, where the broker keeps them. */
+    TopicsApi(KafkaClients clients, MeterRegistry registry) {
         this.clients = requireNonNull(clients, "clients is null");
+        this.registry = requireNonNull(registry, "registry is null");
     }
 
     @Override
@@ -116,6 +122,10 @@ final class TopicsApi implements HttpRoutes {
             node.put("sizeBytes", size);
         }
         root.put("sizeBytes", totalSize);
+        ObjectNode traffic = root.putObject("traffic");
+        traffic.put("bytesIn", count("brook.topic.bytes.in", topic));
+        traffic.put("recordsIn", count("brook.topic.records.in", topic));
+        traffic.put("bytesOut", count("brook.topic.bytes.out", topic));
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config =
                 clients.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
@@ -157,6 +167,12 @@ final class TopicsApi implements HttpRoutes {
         new TreeMap<>(configs).forEach(configNode::put);
         ctx.header("Location", "/topics/" + name);
         ApiJson.write(ctx, 201, root);
+    }
+
+    /** A broker counter of the topic's traffic ({@code TopicMetrics}); 0 before its first traffic. */
+    private long count(String name, String topic) {
+        Counter counter = registry.find(name).tag("topic", topic).counter();
+        return counter == null ? 0 : (long) counter.count();
     }
 
     private void delete(Context ctx) {

@@ -6,10 +6,15 @@ import io.brook.engine.api.Brook;
 import io.brook.sql.SqlSession;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** The shared session without HTTP: what happens to live queries nobody streams. */
+/** The shared session without HTTP: live queries nobody streams, the query list, embedding programs. */
 class SqlServiceTest {
     private static final String EVENTS =
             "CREATE TABLE events (event_type INT) WITH ('connector' = 'nexmark', 'tps' = '10');";
@@ -61,6 +66,46 @@ class SqlServiceTest {
                     .isEqualTo(
                             new SqlError("INTERNAL_ERROR", "INTERNAL", "IllegalStateException: no engine today", 0, 0));
             assertThat(response.error().httpStatus()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void theQueriesAreListedWhileAScriptRunsAndAnEmbeddingProgramRunsOnTheSameSession() throws Exception {
+        // Given: an INSERT started through the embedding program's access to the session
+        try (SqlService service = new SqlService(() -> new SqlSession(Brook.local()), true, Duration.ofSeconds(30))) {
+            assertThat(service.queries()).isEmpty();
+            String started = service.withSession(session -> {
+                session.execute(EVENTS
+                        + "\nCREATE TABLE quiet (event_type INT) WITH ('connector' = 'blackhole');"
+                        + "\nINSERT INTO quiet SELECT event_type FROM events;");
+                return session.queries().get(0).name();
+            });
+            CountDownLatch scriptRunning = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                // When: a script holds the session
+                Future<?> script = executor.submit(() -> service.withSession(session -> {
+                    scriptRunning.countDown();
+                    try {
+                        return release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }));
+                assertThat(scriptRunning.await(30, TimeUnit.SECONDS)).isTrue();
+
+                // Then: the list answers without waiting for it
+                assertThat(service.queries())
+                        .extracting(SqlSession.RunningQuery::name)
+                        .containsExactly(started);
+                release.countDown();
+                script.get(30, TimeUnit.SECONDS);
+            } finally {
+                release.countDown();
+                executor.shutdownNow();
+            }
         }
     }
 }

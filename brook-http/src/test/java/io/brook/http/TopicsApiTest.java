@@ -75,6 +75,10 @@ class TopicsApiTest {
                 .isZero();
         assertThat(topic.path("sizeBytes").asLong())
                 .isEqualTo(partition1.path("sizeBytes").asLong());
+        // and its traffic: two records in, none fetched yet
+        assertThat(topic.at("/traffic/recordsIn").asLong()).isEqualTo(2);
+        assertThat(topic.at("/traffic/bytesIn").asLong()).isPositive();
+        assertThat(topic.at("/traffic/bytesOut").asLong()).isZero();
         assertThat(topic.at("/configs/retention.ms/value").asText()).isEqualTo("86400000");
         assertThat(topic.at("/configs/retention.ms/default").asBoolean()).isFalse();
         assertThat(topic.at("/configs/cleanup.policy/value").asText()).isEqualTo("delete");

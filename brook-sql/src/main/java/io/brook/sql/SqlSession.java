@@ -28,6 +28,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +77,12 @@ public final class SqlSession implements AutoCloseable {
 
     private final Map<String, String> settings = new TreeMap<>();
     private final Map<String, String> variables = new TreeMap<>();
-    private final Map<String, RunningQuery> queries = new LinkedHashMap<>();
+    /**
+     * Written by the session's thread only; {@link #queries()} copies it on other threads (a server's dashboard), so
+     * the writes and those copies synchronize on it.
+     */
+    private final Map<String, RunningQuery> queries = Collections.synchronizedMap(new LinkedHashMap<>());
+
     private final Map<UUID, LiveResult> liveResults = new ConcurrentHashMap<>();
     private final List<URLClassLoader> functionLoaders = new ArrayList<>();
     private Path temporaryCheckpoints;
@@ -172,12 +178,14 @@ public final class SqlSession implements AutoCloseable {
 
     /** Every continuous query this session started, running or not, in the order they started. */
     public List<RunningQuery> queries() {
-        return List.copyOf(queries.values());
+        synchronized (queries) {
+            return List.copyOf(queries.values());
+        }
     }
 
     /** The continuous queries this session started that are still running. */
     public List<RunningQuery> activeQueries() {
-        return queries.values().stream().filter(q -> q.query().isActive()).toList();
+        return queries().stream().filter(q -> q.query().isActive()).toList();
     }
 
     /** Waits until every active query has processed all the data available now (tests and scripts with bounds). */

@@ -1,9 +1,12 @@
 package io.brook.broker.fetch;
 
+import static java.util.Objects.requireNonNull;
+
 import io.brook.broker.BrokerContext;
 import io.brook.broker.admin.ApiErrors;
 import io.brook.broker.network.FileSliceRecords;
 import io.brook.broker.topic.Topic;
+import io.brook.broker.topic.TopicMetrics;
 import io.brook.log.OffsetOutOfRangeException;
 import io.brook.log.PartitionLog;
 import io.brook.log.ReadResult;
@@ -41,9 +44,15 @@ public final class FetchHandler {
     private final ScheduledExecutorService timer;
     private final Executor executor;
     private final FetchSessionCache sessions = new FetchSessionCache(MAX_SESSIONS);
+    private final TopicMetrics metrics;
 
     public FetchHandler(
-            BrokerContext context, PartitionWatchers watchers, ScheduledExecutorService timer, Executor executor) {
+            BrokerContext context,
+            PartitionWatchers watchers,
+            ScheduledExecutorService timer,
+            Executor executor,
+            TopicMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.context = context;
         this.watchers = watchers;
         this.timer = timer;
@@ -51,7 +60,7 @@ public final class FetchHandler {
     }
 
     /** One partition to read in this fetch. */
-    private record Target(FetchSessionFacade.Entry entry, PartitionLog log, Errors lookupError) {}
+    private record Target(FetchSessionFacade.Entry entry, String topic, PartitionLog log, Errors lookupError) {}
 
     public CompletionStage<ApiMessage> fetch(FetchRequestData request, short version) {
         FetchSessionFacade facade;
@@ -80,11 +89,11 @@ public final class FetchHandler {
         if (version >= 13) {
             topicName = context.topics().topic(key.topicId()).map(Topic::name).orElse(null);
             if (topicName == null) {
-                return new Target(entry, null, Errors.UNKNOWN_TOPIC_ID);
+                return new Target(entry, null, null, Errors.UNKNOWN_TOPIC_ID);
             }
         }
         PartitionLog log = context.topics().log(topicName, key.partition());
-        return new Target(entry, log, log == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NONE);
+        return new Target(entry, topicName, log, log == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NONE);
     }
 
     /**
@@ -131,6 +140,7 @@ public final class FetchHandler {
                                         : MemoryRecords.readableRecords(read.records()));
                         totalBytes += read.sizeInBytes();
                         remaining -= read.sizeInBytes();
+                        metrics.fetched(target.topic(), read.sizeInBytes());
                     }
                 } catch (OffsetOutOfRangeException e) {
                     data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code())

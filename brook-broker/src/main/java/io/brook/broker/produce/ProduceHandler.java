@@ -1,9 +1,12 @@
 package io.brook.broker.produce;
 
+import static java.util.Objects.requireNonNull;
+
 import io.brook.broker.BrokerContext;
 import io.brook.broker.admin.ApiErrors;
 import io.brook.broker.fetch.PartitionWatchers;
 import io.brook.broker.topic.Topic;
+import io.brook.broker.topic.TopicMetrics;
 import io.brook.log.AppendResult;
 import io.brook.log.PartitionLog;
 import java.io.IOException;
@@ -31,8 +34,11 @@ public final class ProduceHandler {
     private final BrokerContext context;
     private final PartitionWatchers watchers;
     private final ProducerIdManager producerIds;
+    private final TopicMetrics metrics;
 
-    public ProduceHandler(BrokerContext context, PartitionWatchers watchers, ProducerIdManager producerIds) {
+    public ProduceHandler(
+            BrokerContext context, PartitionWatchers watchers, ProducerIdManager producerIds, TopicMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.context = context;
         this.watchers = watchers;
         this.producerIds = producerIds;
@@ -103,6 +109,8 @@ public final class ProduceHandler {
                             .setLogStartOffset(result.logStartOffset());
                     if (!result.duplicate()) {
                         watchers.notifyAppended(log);
+                        metrics.appended(
+                                topicName, result.lastOffset() - result.firstOffset() + 1, records.sizeInBytes());
                     }
                     if (acks == -1) {
                         durability.add(context.logs()

@@ -4,7 +4,7 @@
 
 const POLL_MS = 2000;
 const HISTORY = 120;
-const topicSamples = new Map(); // topic -> {time, records}
+const topicSamples = new Map(); // topic -> {time, end, bytesOut}
 const queryCharts = new Map(); // query name -> {rates, durations}
 let tailSource = null;
 
@@ -61,15 +61,19 @@ async function refreshTopics() {
     const detail = await json("/topics/" + encodeURIComponent(topic.name));
     const records = detail.partitions.reduce((sum, p) => sum + (p.logEndOffset - p.logStartOffset), 0);
     const end = detail.partitions.reduce((sum, p) => sum + p.logEndOffset, 0);
+    const bytesOut = detail.traffic ? detail.traffic.bytesOut : null;
     const previous = topicSamples.get(topic.name);
-    const rate = previous && now > previous.time ? ((end - previous.end) * 1000) / (now - previous.time) : null;
-    topicSamples.set(topic.name, {time: now, end: end});
+    const seconds = previous && now > previous.time ? (now - previous.time) / 1000 : null;
+    const rate = seconds ? (end - previous.end) / seconds : null;
+    const outRate = seconds && bytesOut != null ? (bytesOut - previous.bytesOut) / seconds : null;
+    topicSamples.set(topic.name, {time: now, end: end, bytesOut: bytesOut});
     rows.push(el("tr", {"data-topic": topic.name},
         el("td", {}, topic.name),
         el("td", {class: "num"}, detail.partitions.length),
         el("td", {class: "num"}, records),
         el("td", {class: "num"}, bytes(detail.sizeBytes)),
         el("td", {class: "num"}, rate == null ? "…" : rate.toFixed(1)),
+        el("td", {class: "num"}, outRate == null ? "…" : bytes(Math.round(outRate)) + "/s"),
         el("td", {}, el("button", {class: "link", onclick: () => tail(topic.name)}, "tail"))));
   }
   fillTable("topics", rows, "no topics yet");
@@ -117,13 +121,16 @@ async function refreshPush() {
   fillTable("push", rows, "no push subscriptions");
 }
 
-function chart(title, series, target) {
+// A chart of one or more series over time; timeValues: the series are times too (seconds since the epoch).
+function chart(title, series, target, timeValues) {
   const options = {
     title: title,
     width: 420,
     height: 180,
-    series: [{}, ...series.map((label, i) => ({label: label, stroke: ["#2563eb", "#16a34a", "#d97706"][i]}))],
-    axes: [{}, {size: 60}],
+    scales: {y: {time: !!timeValues}},
+    series: [{}, ...series.map((label, i) => ({label: label, scale: "y", stroke: ["#2563eb", "#16a34a", "#d97706"][i],
+      value: timeValues ? (u, v) => (v == null ? "--" : new Date(v * 1000).toISOString().substring(11, 19)) : undefined}))],
+    axes: [{}, {scale: "y", size: timeValues ? 90 : 60}],
   };
   const data = [[], ...series.map(() => [])];
   return {plot: new uPlot(options, data, target), data: data};
@@ -144,6 +151,7 @@ function drawQuery(container, query) {
       facts: facts,
       rates: chart("rows/s", ["input", "processed"], area),
       durations: chart("batch duration (ms)", ["batch"], area),
+      watermark: chart("watermark (UTC)", ["watermark"], area, true),
       state: chart("state rows", ["state"], area),
     };
     queryCharts.set(query.name, charts);
@@ -163,7 +171,18 @@ function drawQuery(container, query) {
   };
   set(charts.rates, [recent.map(p => p.inputRowsPerSecond), recent.map(p => p.processedRowsPerSecond)]);
   set(charts.durations, [recent.map(p => p.durationMs.triggerExecution ?? null)]);
+  set(charts.watermark, [recent.map(p => watermarkSeconds(p))]);
   set(charts.state, [recent.map(p => p.stateOperators.reduce((sum, s) => sum + s.numRowsTotal, 0))]);
+  // What the charts hold, for people and for the dashboard's browser test.
+  charts.box.setAttribute("data-points", String(times.length));
+  charts.box.setAttribute("data-last-batch", last ? String(last.batchId) : "-1");
+}
+
+// A progress report's watermark in seconds since the epoch; null before the first one (Spark reports the epoch then).
+function watermarkSeconds(progress) {
+  const watermark = progress.eventTime ? progress.eventTime.watermark : null;
+  const millis = watermark ? Date.parse(watermark) : NaN;
+  return Number.isNaN(millis) || millis <= 0 ? null : millis / 1000;
 }
 
 async function refreshQueries() {

@@ -190,12 +190,10 @@ class ConsumersApiTest {
         Thread.sleep(500);
 
         // When
-        long started = System.nanoTime();
         HttpResponse<String> deleted = server.send("DELETE", uri, null);
 
-        // Then
+        // Then: the poll ends with what it had (nothing), well before its own 30 s
         assertThat(deleted.statusCode()).isEqualTo(204);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         HttpResponse<String> ended = waiting.get(15, SECONDS);
         assertThat(ended.statusCode()).isEqualTo(200);
         assertThat(ended.body()).isEqualTo("{\"records\":[]}");

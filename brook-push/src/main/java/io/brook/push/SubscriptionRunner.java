@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives one active subscription on its own thread ({@code brook-push-NAME}): a {@link KafkaConsumer} assigned every
- * partition of the topic under the subscription's group id reads records into a buffer per partition; a partition with
+ * partition of the topic (partitions added later too, within {@link #PARTITION_CHECK}) under the subscription's group id
+ * reads records into a buffer per partition; a partition with
  * no batch in flight sends its next batch (up to batch-max-records, once the oldest buffered record waited
  * batch-max-wait) as one async POST; the answer comes back to this thread, which commits the partition's offset after a
  * 2xx, schedules a retry, or gives the batch up (to the dead-letter topic, or by pausing the subscription when there is
@@ -57,6 +59,12 @@ final class SubscriptionRunner implements AutoCloseable {
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration SESSION_RETRY = Duration.ofSeconds(1);
+    /**
+     * How often the topic's partitions are counted again, and how old the consumer's metadata may be: partitions added
+     * to the topic start delivering within about this long.
+     */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(5);
+
     private static final long KAFKA_TIMEOUT_MS = 30_000;
     private static final int MAX_ERROR_BODY = 200;
 
@@ -174,27 +182,14 @@ final class SubscriptionRunner implements AutoCloseable {
                 throw new IllegalStateException("topic '" + spec.topic() + "' has no partitions (deleted?)");
             }
             Map<TopicPartition, PartitionState> states = new LinkedHashMap<>();
-            infos.stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
-                    .forEach(partition -> states.put(partition, new PartitionState(partition)));
-            kafka.assign(states.keySet());
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    kafka.committed(states.keySet(), Duration.ofMillis(KAFKA_TIMEOUT_MS));
-            for (TopicPartition partition : states.keySet()) {
-                OffsetAndMetadata offset = committed.get(partition);
-                if (offset != null) {
-                    kafka.seek(partition, offset.offset());
-                } else {
-                    kafka.seekToBeginning(List.of(partition));
-                }
-            }
+            assignNew(kafka, states, infos);
             LOGGER.info(
                     "Push subscription {}: delivering {} partitions of {} to {}",
                     spec.name(),
                     states.size(),
                     spec.topic(),
                     spec.url());
+            long nextPartitionCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
             if (spec.deadLetterTopic().isPresent()) {
                 producer = new KafkaProducer<>(
                         producerProperties(servers), new ByteArraySerializer(), new ByteArraySerializer());
@@ -204,6 +199,18 @@ final class SubscriptionRunner implements AutoCloseable {
                         states.values().stream().anyMatch(state -> state.batch != null || !state.buffer.isEmpty());
                 ConsumerRecords<byte[], byte[]> records = kafka.poll(busy ? BUSY_POLL : IDLE_POLL);
                 long now = System.nanoTime();
+                if (now - nextPartitionCheck >= 0) {
+                    nextPartitionCheck = now + PARTITION_CHECK.toNanos();
+                    List<TopicPartition> added = assignNew(
+                            kafka, states, kafka.partitionsFor(spec.topic(), Duration.ofMillis(KAFKA_TIMEOUT_MS)));
+                    if (!added.isEmpty()) {
+                        LOGGER.info(
+                                "Push subscription {}: {} added to {}, delivering them too",
+                                spec.name(),
+                                added,
+                                spec.topic());
+                    }
+                }
                 for (TopicPartition partition : records.partitions()) {
                     PartitionState state = states.get(partition);
                     if (state.buffer.isEmpty()) {
@@ -228,6 +235,40 @@ final class SubscriptionRunner implements AutoCloseable {
                 producer.close(Duration.ofSeconds(5));
             }
         }
+    }
+
+    /**
+     * Adds the partitions of {@code infos} that {@code states} lacks, assigns the consumer all of them (the others keep
+     * their positions and pauses) and starts each new one at its committed offset, or at its beginning: a partition
+     * added after the subscription began holds only records from after that. Returns the new ones, by number.
+     */
+    private static List<TopicPartition> assignNew(
+            KafkaConsumer<byte[], byte[]> kafka,
+            Map<TopicPartition, PartitionState> states,
+            List<PartitionInfo> infos) {
+        List<TopicPartition> added = infos == null
+                ? List.of()
+                : infos.stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition()))
+                        .filter(partition -> !states.containsKey(partition))
+                        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+                        .toList();
+        if (added.isEmpty()) {
+            return added;
+        }
+        added.forEach(partition -> states.put(partition, new PartitionState(partition)));
+        kafka.assign(states.keySet());
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                kafka.committed(Set.copyOf(added), Duration.ofMillis(KAFKA_TIMEOUT_MS));
+        for (TopicPartition partition : added) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                kafka.seek(partition, offset.offset());
+            } else {
+                kafka.seekToBeginning(List.of(partition));
+            }
+        }
+        return added;
     }
 
     /** Moves one partition on; false when the subscription must stop (it paused itself). */
@@ -424,6 +465,7 @@ final class SubscriptionRunner implements AutoCloseable {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(PARTITION_CHECK.toMillis()));
         return properties;
     }
 

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -206,6 +208,44 @@ class PushServiceTest {
                     .isInstanceOf(PushException.class)
                     .hasMessage("no push subscription 'events-hook'; list them with brook push list"
                             + " (GET /push/subscriptions)");
+        }
+    }
+
+    @Test
+    void deliversThePartitionsAddedToTheTopicWhileItRuns() throws Exception {
+        // Given: a subscription delivering a one-partition topic
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
+                Receiver receiver = new Receiver(batch -> Receiver.ok(), null);
+                PushService push = PushService.start(broker::bootstrapServers, dir.resolve("broker"), FAST)) {
+            broker.createTopic("growing", 1);
+            push.create(SubscriptionSpec.of("growing-hook", "growing", receiver.url()));
+            broker.send("growing", 0, null, bytes("first"));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(receiver.acknowledged(0)).containsExactly(0L));
+
+            // When: the topic gets two more partitions, and records in them
+            broker.admin()
+                    .createPartitions(Map.of("growing", NewPartitions.increaseTo(3)))
+                    .all()
+                    .get(TestBroker.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            for (int partition = 1; partition < 3; partition++) {
+                broker.send("growing", partition, null, bytes("in the new partition " + partition));
+                broker.send("growing", partition, null, bytes("and another"));
+            }
+
+            // Then: they are delivered from their beginning, and the lag counts them
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(receiver.acknowledged(1)).containsExactlyInAnyOrder(0L, 1L);
+                assertThat(receiver.acknowledged(2)).containsExactlyInAnyOrder(0L, 1L);
+            });
+            await().atMost(WAIT).untilAsserted(() -> {
+                SubscriptionStatus status = push.describe("growing-hook");
+                assertThat(status.partitions())
+                        .extracting(PartitionLag::partition)
+                        .containsExactly(0, 1, 2);
+                assertThat(status.lag()).isZero();
+                assertThat(status.delivered()).isEqualTo(5);
+            });
         }
     }
 

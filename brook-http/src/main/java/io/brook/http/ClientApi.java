@@ -60,7 +60,12 @@ public final class ClientApi implements AutoCloseable {
         this.consumers = consumers;
         this.metrics = metrics;
         this.routes = List.of(
-                new TopicsApi(clients, registry), new ProduceApi(clients), consumers, new GroupsApi(clients), metrics);
+                new HttpRequestMetrics(registry),
+                new TopicsApi(clients, registry),
+                new ProduceApi(clients),
+                consumers,
+                new GroupsApi(clients),
+                metrics);
     }
 
     /**

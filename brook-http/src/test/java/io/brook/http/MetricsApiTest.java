@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsApiTest {
     /** A sample line of the Prometheus text format: name, optional labels, value. */
     private static final Pattern SAMPLE =
-            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)$");
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*\\})?"
+                    + " (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)$");
 
     @TempDir
     static Path directory;
@@ -103,6 +104,14 @@ class MetricsApiTest {
                 .isEqualTo(1.0);
         assertThat(after.get("brook_group_lag{group=\"watchers\",partition=\"1\",topic=\"metered\"}"))
                 .isEqualTo(2.0);
+        // Then: the HTTP requests, by route pattern and status
+        String produced = "brook_http_requests_seconds_count{method=\"POST\",route=\"/topics/{topic}/records\","
+                + "status=\"200\"}";
+        assertThat(after.get(produced) - before.getOrDefault(produced, 0.0)).isEqualTo(3.0);
+        assertThat(server.get("/no/such/thing").statusCode()).isEqualTo(404);
+        assertThat(scrape().get("brook_http_requests_seconds_count{method=\"GET\",route=\"unmatched\","
+                        + "status=\"404\"}"))
+                .isGreaterThanOrEqualTo(1.0);
         // Then: the JVM
         assertThat(after.keySet()).anyMatch(name -> name.startsWith("jvm_memory_used_bytes{"));
         assertThat(after.keySet()).anyMatch(name -> name.startsWith("jvm_threads_live_threads"));

@@ -4,6 +4,7 @@
 #   bench/run.sh broker    Brook vs Apache Kafka 4.3.1 (one KRaft node) with Kafka's own perf tools (~5 min)
 #   bench/run.sh engine    Brook's engine vs Apache Spark 4.2.0 Structured Streaming, local[2] (~12 min)
 #   bench/run.sh nexmark   the Nexmark queries (examples/nexmark) on Spark 4.2.0 and on Brook over one Kafka topic
+#   bench/run.sh push      Brook's push subscriptions (webhook) vs RabbitMQ (Debian's rabbitmq-server, PerfTest) (~3 min)
 #
 # Environment (broker): QUICK=1 runs 10x fewer records (a smoke run of ~1 min);
 #   BENCH_RECORDS_100B (2000000), BENCH_RECORDS_1KIB (600000), BENCH_RATE (50000), BENCH_RATE_RECORDS (1000000),
@@ -28,6 +29,15 @@
 #   BENCH_TIMEOUT_SECONDS (3600 for everything), BENCH_SYSTEMS (spark,brook), BENCH_ENGINE_HEAP (2g),
 #   BENCH_BROOK_JAVA_OPTS, BENCH_KEEP=1, BENCH_BUILD=0. It builds with `package` only (never `install`): Brook's
 #   modules come from this tree's target directories.
+# Environment (push): QUICK=1 runs 10x fewer records and a 10 s latency run (~1 min);
+#   BENCH_PUSH_RECORDS (200000, the throughput run), BENCH_PUSH_WARMUP_RECORDS (20000, before each run),
+#   BENCH_PUSH_RATE (1000 records/s) and BENCH_PUSH_LATENCY_SECONDS (20) for the latency run, BENCH_PUSH_RECORD_SIZE
+#   (100 bytes), BENCH_PUSH_BATCH_RECORDS (500) and BENCH_PUSH_BATCH_WAIT_MS (0) for Brook's subscription,
+#   BENCH_PUSH_PARTITIONS (1), BENCH_SYSTEMS (rabbitmq,brook), BENCH_RUN_TIMEOUT_SECONDS (300 per run),
+#   BENCH_START_TIMEOUT_SECONDS (120), BENCH_TIMEOUT_SECONDS (1800), BENCH_BROOK_JAVA_OPTS, BENCH_BROOK_ARGS,
+#   BENCH_BROOK_CDS=off, BENCH_KEEP=1, BENCH_BUILD=0. It installs rabbitmq-server with apt-get when it is missing and
+#   starts a private node of it (own ports, epmd and files under the work directory, as the current user); it builds
+#   with `package` only, PerfTest's jars come from Maven Central.
 # It builds what it needs first (brook-bench, Kafka's or Spark's jars from Maven Central, Brook when missing or older
 # than its sources), every Maven call under the shared lock /tmp/brook-mvn.lock.
 set -euo pipefail
@@ -36,7 +46,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,42p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
 # Maven output goes to stderr: stdout carries only the report.
@@ -140,6 +150,63 @@ build_nexmark_benchmark() {
     fi
 }
 
+# The push benchmark: brook-bench and Brook (brook-cli), built in this tree's reactor with `package` (nothing goes to
+# the shared local repository), and RabbitMQ's PerfTest from rabbitmq/pom.xml.
+build_push_benchmark() {
+    local bench="$root/brook-bench/target" cli="$root/brook-cli/target"
+    local sources=("$root/pom.xml" "$root/.mvn") module
+    for module in "$root"/brook-*/; do
+        case "$(basename "$module")" in
+            brook-it) continue ;;
+        esac
+        sources+=("${module}pom.xml")
+        [[ -d "${module}src/main" ]] && sources+=("${module}src/main")
+    done
+    if [[ -z "$(first_jar "$bench" brook-bench)" || -z "$(first_jar "$cli" brook-cli)" ]] \
+        || stale "$bench/.push-built" "${sources[@]}"; then
+        echo "Building Brook (brook-cli) and brook-bench (package)..." >&2
+        if mvn -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true package -pl brook-bench,brook-cli -am; then
+            touch "$bench/.push-built"
+            # ./brook's own stamp: the build is fresh, so ./brook builds nothing below.
+            touch "$cli/.brook-built"
+        elif [[ -n "$(first_jar "$cli" brook-cli)" && -n "$(first_jar "$bench" brook-bench)" ]]; then
+            echo "Warning: the build failed; benchmarking the previous builds in brook-cli/target and brook-bench/target." >&2
+        else
+            echo "Error: the build failed and there is no previous build" >&2
+            exit 1
+        fi
+    fi
+    if stale "$bench/rabbitmq-lib/.copied" "$root/brook-bench/rabbitmq"; then
+        echo "Copying RabbitMQ's PerfTest and its jars from Maven Central into brook-bench/target..." >&2
+        rm -rf "$bench/rabbitmq-lib"
+        mvn -f brook-bench/rabbitmq/pom.xml dependency:copy-dependencies
+        touch "$bench/rabbitmq-lib/.copied"
+    fi
+    if [[ "${BENCH_BROOK_CDS:-on}" != off ]]; then
+        "$root/brook" version > /dev/null 2>&1 || echo "Warning: ./brook version failed; Brook may start without its archive." >&2
+    fi
+}
+
+# Debian's rabbitmq-server, installed when missing (with sudo unless root), as .ci/run installs its packages.
+ensure_rabbitmq() {
+    case ",$(tr 'A-Z ' 'a-z,' <<< "${BENCH_SYSTEMS:-rabbitmq,brook}")," in
+        *,rabbitmq,*) ;;
+        *) return 0 ;;
+    esac
+    [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && return 0
+    if ! command -v apt-get > /dev/null; then
+        echo "Warning: rabbitmq-server is not installed and there is no apt-get; RabbitMQ's figures will be n/a." >&2
+        return 0
+    fi
+    local sudo=()
+    if [[ "$(id -u)" != 0 ]]; then
+        sudo=(sudo)
+    fi
+    echo "Installing rabbitmq-server (Debian's package)..." >&2
+    "${sudo[@]}" apt-get update >&2
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends rabbitmq-server >&2
+}
+
 work=""
 bench_pid=""
 # shellcheck disable=SC2317 # run by the EXIT trap
@@ -164,6 +231,10 @@ cleanup() {
                 kill -KILL "$pid" 2> /dev/null || true
             fi
         done < "$work/pids"
+    fi
+    # The push benchmark's RabbitMQ node runs an epmd of its own on a private port: nothing else registers there.
+    if [[ -n "$work" && -f "$work/rabbitmq/epmd-port" ]] && command -v epmd > /dev/null; then
+        epmd -port "$(cat "$work/rabbitmq/epmd-port")" -kill > /dev/null 2>&1 || true
     fi
     if [[ -n "$work" && -d "$work" ]]; then
         if [[ "${BENCH_KEEP:-}" == 1 ]]; then
@@ -272,8 +343,35 @@ run_nexmark_benchmark() {
     exit "$status"
 }
 
+run_push_benchmark() {
+    ensure_rabbitmq
+    if [[ "${BENCH_BUILD:-1}" != 0 ]]; then
+        build_push_benchmark
+    fi
+    local bench="$root/brook-bench/target" jar status=0
+    jar="$(first_jar "$bench" brook-bench)"
+    if [[ -z "$jar" || ! -d "$bench/rabbitmq-lib" ]]; then
+        echo "No brook-bench or PerfTest build in $bench" >&2
+        exit 1
+    fi
+    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-1800}" \
+        "$java" -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
+        -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \
+        -cp "$jar:$bench/lib/*" io.brook.bench.PushBenchmark \
+        --work-dir "$work" --brook-home "$root/brook-cli/target" --rabbitmq-lib "$bench/rabbitmq-lib" < /dev/null &
+    bench_pid=$!
+    wait "$bench_pid" || status=$?
+    bench_pid=""
+    exit "$status"
+}
+
 case "${1:-}" in
     broker) run_broker_benchmark ;;
+    push) run_push_benchmark ;;
     engine) run_engine_benchmark ;;
     nexmark) run_nexmark_benchmark ;;
     -h | --help | help)
@@ -283,7 +381,7 @@ case "${1:-}" in
     *)
         usage
         echo >&2
-        echo "Error: name a benchmark: bench/run.sh broker|engine|nexmark" >&2
+        echo "Error: name a benchmark: bench/run.sh broker|engine|nexmark|push" >&2
         exit 2
         ;;
 esac

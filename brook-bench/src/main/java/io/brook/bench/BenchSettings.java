@@ -74,7 +74,8 @@ record BenchSettings(
                 "1".equals(environment.get("BENCH_KEEP")));
     }
 
-    private static long count(Map<String, String> environment, String name, long defaultValue) {
+    /** The positive whole number in variable {@code name}, or {@code defaultValue} when it is unset or blank. */
+    static long count(Map<String, String> environment, String name, long defaultValue) {
         String value = environment.get(name);
         if (value == null || value.isBlank()) {
             return defaultValue;
@@ -89,12 +90,12 @@ record BenchSettings(
     }
 
     /** Like {@link #count} but 0 is allowed. */
-    private static long seconds(Map<String, String> environment, String name, long defaultValue) {
+    static long seconds(Map<String, String> environment, String name, long defaultValue) {
         String value = environment.get(name);
         return value != null && value.strip().equals("0") ? 0 : count(environment, name, defaultValue);
     }
 
-    private static List<String> words(String value) {
+    static List<String> words(String value) {
         return Arrays.stream(value.strip().split("\\s+"))
                 .filter(word -> !word.isEmpty())
                 .toList();

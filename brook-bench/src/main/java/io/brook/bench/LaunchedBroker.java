@@ -37,6 +37,11 @@ final class LaunchedBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** What the broker printed on stdout so far (Brook prints its HTTP API's address and "Brook ready" there). */
+    String stdout() {
+        return process.stdout();
+    }
+
     String tail(int lines) {
         return process.tail(lines);
     }

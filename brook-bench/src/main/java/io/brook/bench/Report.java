@@ -122,8 +122,11 @@ final class Report {
         return String.format(Locale.ROOT, "%.3f", brook.getAsDouble() / anchor.getAsDouble());
     }
 
-    /** A system's name as a column title: "kafka" becomes "Kafka". */
+    /** A system's name as a column title: "kafka" becomes "Kafka", "rabbitmq" "RabbitMQ". */
     static String label(String system) {
+        if (system.equals("rabbitmq")) {
+            return "RabbitMQ";
+        }
         return system.isEmpty() ? system : Character.toUpperCase(system.charAt(0)) + system.substring(1);
     }
 

@@ -76,4 +76,10 @@ class ReportTest {
                         + " latency_batch_p50_ms_ratio=0.023 kafka_json_etl_rps_spark=n/a kafka_json_etl_rps_brook=n/a"
                         + " kafka_json_etl_rps_ratio=n/a");
     }
+
+    @Test
+    void rabbitmqIsTitledAsItsMakersWriteIt() {
+        assertThat(Report.label("rabbitmq")).isEqualTo("RabbitMQ");
+        assertThat(Report.label("kafka")).isEqualTo("Kafka");
+    }
 }

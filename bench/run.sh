@@ -209,6 +209,14 @@ ensure_rabbitmq() {
 
 work=""
 bench_pid=""
+# A fresh work directory in $work, removed (with every process a benchmark left) when the script exits or is stopped.
+make_work_dir() {
+    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
     local pid tries
@@ -255,10 +263,7 @@ run_broker_benchmark() {
         echo "No brook-bench build in $bench" >&2
         exit 1
     fi
-    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    make_work_dir
     timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-1800}" \
         "$java" -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
         -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient=error -Dorg.slf4j.simpleLogger.logFile=System.err \
@@ -281,10 +286,7 @@ run_engine_benchmark() {
         echo "No brook-bench or Spark build in $bench" >&2
         exit 1
     fi
-    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    make_work_dir
     # Brook's runner uses this JVM's classpath: brook-bench and its runtime jars. This tree's own brook-engine build
     # comes first: target/lib holds the brook-engine that Maven resolved when brook-bench was packaged, which may be
     # another tree's install in the shared local repository.
@@ -316,10 +318,7 @@ run_nexmark_benchmark() {
         echo "No brook-bench or Spark build in $bench" >&2
         exit 1
     fi
-    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    make_work_dir
     # This tree's own module jars first (target/lib holds them too when built by build_nexmark_benchmark).
     local own=() module built
     for module in brook-log brook-broker brook-engine brook-sql; do
@@ -354,10 +353,7 @@ run_push_benchmark() {
         echo "No brook-bench or PerfTest build in $bench" >&2
         exit 1
     fi
-    work="$(mktemp -d /tmp/brook-bench.XXXXXX)"
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    make_work_dir
     timeout --kill-after=30 "${BENCH_TIMEOUT_SECONDS:-1800}" \
         "$java" -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
         -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \

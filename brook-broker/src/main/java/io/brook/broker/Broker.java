@@ -121,7 +121,7 @@ public final class Broker implements AutoCloseable {
             KafkaApis handler = new KafkaApis(
                     apis,
                     new MetadataHandler(context),
-                    new TopicAdminHandler(context),
+                    new TopicAdminHandler(context, topicMetrics),
                     new ConfigsHandler(context),
                     new ClusterHandler(context),
                     new ProduceHandler(context, watchers, producerIds, topicMetrics),

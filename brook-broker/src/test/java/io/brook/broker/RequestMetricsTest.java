@@ -116,6 +116,25 @@ class RequestMetricsTest {
                             .counter()
                             .count())
                     .isGreaterThanOrEqualTo(bytesIn);
+
+            // When: the topic is deleted
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.deleteTopics(List.of("metered")).all().get(30, TimeUnit.SECONDS);
+            }
+
+            // Then: its counters go with it
+            assertThat(registry.find("brook.topic.bytes.in")
+                            .tag("topic", "metered")
+                            .counter())
+                    .isNull();
+            assertThat(registry.find("brook.topic.records.in")
+                            .tag("topic", "metered")
+                            .counter())
+                    .isNull();
+            assertThat(registry.find("brook.topic.bytes.out")
+                            .tag("topic", "metered")
+                            .counter())
+                    .isNull();
         }
     }
 }

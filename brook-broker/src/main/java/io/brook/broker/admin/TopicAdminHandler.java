@@ -1,8 +1,11 @@
 package io.brook.broker.admin;
 
+import static java.util.Objects.requireNonNull;
+
 import io.brook.broker.BrokerContext;
 import io.brook.broker.topic.Topic;
 import io.brook.broker.topic.TopicConfigs;
+import io.brook.broker.topic.TopicMetrics;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,9 +35,12 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 /** CreateTopics, DeleteTopics and CreatePartitions on a single node (replication factor 1). */
 public final class TopicAdminHandler {
     private final BrokerContext context;
+    private final TopicMetrics metrics;
 
-    public TopicAdminHandler(BrokerContext context) {
+    /** Topic administration; a deleted topic's traffic counters leave {@code metrics}. */
+    public TopicAdminHandler(BrokerContext context, TopicMetrics metrics) {
         this.context = context;
+        this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
     public CreateTopicsResponseData createTopics(CreateTopicsRequestData request, short version) {
@@ -145,6 +151,7 @@ public final class TopicAdminHandler {
             context.topics().topic(target.getKey()).ifPresent(topic -> result.setTopicId(topic.id()));
             try {
                 context.topics().delete(target.getKey());
+                metrics.forget(target.getKey());
             } catch (RuntimeException | IOException e) {
                 ApiError error = ApiErrors.of(e);
                 result.setErrorCode(error.error().code()).setErrorMessage(error.message());

@@ -51,6 +51,16 @@ public final class TopicMetrics {
         counters(topic).bytesOut().increment(bytes);
     }
 
+    /** Removes a deleted topic's counters, as Kafka removes its BrokerTopicMetrics: a topic made again starts at 0. */
+    public void forget(String topic) {
+        Counters counters = byTopic.remove(topic);
+        if (counters != null) {
+            registry.remove(counters.bytesIn());
+            registry.remove(counters.recordsIn());
+            registry.remove(counters.bytesOut());
+        }
+    }
+
     private Counters counters(String topic) {
         Counters counters = byTopic.get(topic);
         return counters != null ? counters : byTopic.computeIfAbsent(topic, this::register);

@@ -5,7 +5,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brook.broker.Broker;
-import io.brook.broker.BrokerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -15,11 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,12 +51,8 @@ final class ClientApiServer implements AutoCloseable {
     }
 
     static ClientApiServer start(Path directory, Duration consumerIdleTimeout) throws Exception {
-        Map<String, String> properties = new TreeMap<>();
-        properties.put(BrokerConfig.DATA_DIR, directory.resolve("data").toString());
-        properties.put(BrokerConfig.HOST, "127.0.0.1");
-        properties.put(BrokerConfig.KAFKA_PORT, "0");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Broker broker = Broker.start(BrokerConfig.parse(properties), registry);
+        Broker broker = TestServers.startBroker(directory, registry);
         String bootstrap = "127.0.0.1:" + broker.kafkaPort();
         SqlService sql = SqlService.forBroker(() -> bootstrap, directory.resolve("checkpoints"));
         ClientApi api = ClientApi.create(
@@ -125,21 +117,6 @@ final class ClientApiServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        Exception first = null;
-        List<AutoCloseable> resources = new ArrayList<>(List.of(admin, http, api, sql, broker));
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        TestServers.closeAll(admin, http, api, sql, broker);
     }
 }

@@ -3,15 +3,12 @@ package io.brook.http;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import io.brook.broker.Broker;
-import io.brook.broker.BrokerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,11 +43,7 @@ final class SqlApiServer implements AutoCloseable {
     }
 
     static SqlApiServer start(Path directory) throws Exception {
-        Map<String, String> properties = new TreeMap<>();
-        properties.put(BrokerConfig.DATA_DIR, directory.resolve("data").toString());
-        properties.put(BrokerConfig.HOST, "127.0.0.1");
-        properties.put(BrokerConfig.KAFKA_PORT, "0");
-        Broker broker = Broker.start(BrokerConfig.parse(properties));
+        Broker broker = TestServers.startBroker(directory, new SimpleMeterRegistry());
         String bootstrap = "127.0.0.1:" + broker.kafkaPort();
         SqlService sql = SqlService.forBroker(() -> bootstrap, directory.resolve("checkpoints"));
         TopicEvents events = new TopicEvents(() -> bootstrap);
@@ -93,21 +86,6 @@ final class SqlApiServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        Exception first = null;
-        List<AutoCloseable> resources = new ArrayList<>(List.of(producer, events, http, sql, broker));
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        TestServers.closeAll(producer, events, http, sql, broker);
     }
 }

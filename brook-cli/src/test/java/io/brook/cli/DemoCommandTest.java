@@ -197,6 +197,22 @@ class DemoCommandTest {
     }
 
     @Test
+    void aPortOutOfRangeIsAUsageError() {
+        // When
+        CliRun run = CliRun.command(
+                demo(RunningBroker::start, new SqlSessions.NoSignal()),
+                "--data-dir",
+                directory.toString(),
+                "--http-port",
+                "70000");
+
+        // Then
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).startsWith("--http-port is 0-65535 (0 picks a free port); got 70000");
+        assertThat(run.out).isEmpty();
+    }
+
+    @Test
     void theSameSeedGivesTheSameClicks() {
         // Given
         ClickGenerator first = new ClickGenerator(3, PAGES);

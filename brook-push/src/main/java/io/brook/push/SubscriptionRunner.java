@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -49,11 +48,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one active subscription on its own thread ({@code brook-push-NAME}): a {@link KafkaConsumer} assigned every
  * partition of the topic (partitions added later too, within {@link #PARTITION_CHECK}) under the subscription's group id
- * reads records into a buffer per partition; a partition with
- * no batch in flight sends its next batch (up to batch-max-records, once the oldest buffered record waited
- * batch-max-wait) as one async POST; the answer comes back to this thread, which commits the partition's offset after a
- * 2xx, schedules a retry, or gives the batch up (to the dead-letter topic, or by pausing the subscription when there is
- * none). The consumer is touched only by this thread. Anything unexpected (the broker gone) ends the session; buffered
+ * reads records into a buffer per partition; a partition with no batch in flight sends its next batch (up to
+ * batch-max-records, once the oldest buffered record waited batch-max-wait) as one POST on a worker thread; the answer
+ * wakes this thread, which commits the partition's offset after a 2xx, schedules a retry, or gives the batch up (to
+ * the dead-letter topic, or by pausing the subscription when there is none). The consumer is touched only by this thread. Anything unexpected (the broker gone) ends the session; buffered
  * and in-flight batches are dropped uncommitted and the next session starts again from the committed offsets, so a
  * batch is delivered at least once. {@link #close} stops the thread and waits for it.
  */
@@ -403,24 +401,24 @@ final class SubscriptionRunner implements AutoCloseable {
     /** One POST, on a worker thread: its answer, or what failed. */
     private Answer exchange(HttpRequest request) {
         try {
-            return answer(http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)), null);
+            return answered(http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
-            return answer(null, e);
+            return failed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return answer(null, e);
+            return failed(e);
         }
     }
 
-    private Answer answer(HttpResponse<String> response, Throwable error) {
-        if (error != null) {
-            Throwable cause =
-                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            String what = cause instanceof HttpTimeoutException
-                    ? "no answer within " + settings.requestTimeout().toMillis() + " ms"
-                    : cause instanceof IOException ? "connection failed: " + cause : "failed: " + cause;
-            return new Answer(0, Optional.empty(), "POST " + spec.url() + ": " + what);
-        }
+    /** No answer came: the status is 0 and the message says why. */
+    private Answer failed(Exception error) {
+        String what = error instanceof HttpTimeoutException
+                ? "no answer within " + settings.requestTimeout().toMillis() + " ms"
+                : error instanceof IOException ? "connection failed: " + error : "failed: " + error;
+        return new Answer(0, Optional.empty(), "POST " + spec.url() + ": " + what);
+    }
+
+    private Answer answered(HttpResponse<String> response) {
         String body = response.body() == null ? "" : response.body().strip();
         if (body.length() > MAX_ERROR_BODY) {
             body = body.substring(0, MAX_ERROR_BODY) + "...";
